@@ -1,1 +1,29 @@
-"""botagent.locust."""
+"""botagent.locust: Locust users that are Interaction Dialer agents, and botagent's part in a Locust run.
+
+Importing this package registers botagent's Locust options and event listeners; a locustfile then only
+needs a concrete subclass of `IcwsAgentUser`.
+"""
+
+from botagent.locust import _options as _options
+from botagent.locust._driver import AgentDriver
+from botagent.locust._embedded_mock import EmbeddedMock, MockStartError
+from botagent.locust._hooks import DEFAULT_PROFILE, setup_dialer_run
+from botagent.locust._identities import IdentitiesExhausted, IdentityLeaser, IdentityPool
+from botagent.locust._reconcile import reconcile
+from botagent.locust._run import DialerRun, dialer_run_of
+from botagent.locust._user import IcwsAgentUser
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "AgentDriver",
+    "DialerRun",
+    "EmbeddedMock",
+    "IcwsAgentUser",
+    "IdentitiesExhausted",
+    "IdentityLeaser",
+    "IdentityPool",
+    "MockStartError",
+    "dialer_run_of",
+    "reconcile",
+    "setup_dialer_run",
+]

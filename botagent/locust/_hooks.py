@@ -1,0 +1,263 @@
+"""botagent's part in Locust's run: set-up at init, progress and thresholds while running, results at quit.
+
+Listeners registered on import of `botagent.locust`, so a locustfile needs nothing but its User class.
+The master (or the only process of a local run) owns the embedded mock, the target probe, progress,
+thresholds and reports; workers only run agents and send their facts along with Locust's reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import gevent
+import httpx
+from locust import events
+from locust.env import Environment
+from locust.runners import WorkerRunner
+
+from botagent.icws import BotagentError, ProfileError
+from botagent.locust._embedded_mock import EmbeddedMock
+from botagent.locust._reconcile import reconcile
+from botagent.locust._results import build_result
+from botagent.locust._run import DialerRun
+from botagent.profile import Profile, load_identities_csv, load_profile
+from botagent.report import (
+    EXIT_BAD_INPUT,
+    EXIT_RUN_ERROR,
+    Reconciliation,
+    RunResult,
+    evaluate_thresholds,
+    exit_code_for,
+    format_summary,
+    write_reports,
+)
+
+__all__ = ["DEFAULT_PROFILE", "setup_dialer_run"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PROFILE = "profiles/smoke.yaml"
+PROGRESS_INTERVAL = 5.0
+ABORT_CHECK_INTERVAL = 2.0
+_LATE_THRESHOLDS = ("calls per agent", "ledger")
+
+
+@events.init.add_listener
+def _on_init(environment: Environment, **_: Any) -> None:
+    options = environment.parsed_options
+    if options is None:
+        return
+    profile_path = options.profile or os.environ.get("BOTAGENT_PROFILE") or DEFAULT_PROFILE
+    try:
+        profile = load_profile(Path(profile_path))
+        setup_dialer_run(
+            environment,
+            profile,
+            agents_from=Path(options.agents_from) if options.agents_from else None,
+            password=options.password or None,
+            reports=Path(options.reports) if options.reports else None,
+            progress=bool(options.progress),
+        )
+    except ProfileError as exc:
+        _exit(EXIT_BAD_INPUT, f"bad profile:\n{exc}")
+    except BotagentError as exc:
+        _exit(EXIT_RUN_ERROR, str(exc))
+
+
+def _exit(code: int, message: str) -> None:
+    sys.stderr.write(f"botagent: {message}\n")
+    sys.stderr.flush()
+    sys.exit(code)
+
+
+def setup_dialer_run(
+    environment: Environment,
+    profile: Profile,
+    *,
+    agents_from: Path | None = None,
+    password: str | None = None,
+    reports: Path | None = None,
+    progress: bool = False,
+) -> DialerRun:
+    """Prepare this process to run the profile's agents; on a master or local runner, the whole run.
+
+    Args:
+        environment: Locust's environment, with its runner created.
+        profile: the validated profile.
+        agents_from: CSV of agents replacing the profile's identities.
+        password: one password for every agent, replacing the profile's.
+        reports: the report folder (default ``reports/<timestamp>-<profile>``).
+        progress: print a progress line every few seconds.
+
+    Raises:
+        ProfileError: the identities cannot be read.
+        MockStartError: the profile targets the embedded mock and it did not start.
+    """
+    identities = load_identities_csv(agents_from) if agents_from else profile.identities.expand()
+    if password is not None:
+        identities = [identity.with_password(password) for identity in identities]
+    run = DialerRun(environment, profile, identities)
+    if not isinstance(environment.runner, WorkerRunner):
+        _RunControl(run, reports, progress)
+    return run
+
+
+class _RunControl:
+    """The master's (or local runner's) duties for one run."""
+
+    def __init__(self, run: DialerRun, reports: Path | None, progress: bool) -> None:
+        self.run = run
+        self.environment = run.environment
+        self.reports = reports or _default_reports_folder(run.profile.name)
+        self.mock: EmbeddedMock | None = None
+        self.aborted: str | None = None
+        self._greenlets: list[gevent.Greenlet] = []
+        if not self.environment.host:
+            self.environment.host = self._start_target()
+        if not self.environment.stop_timeout:
+            self.environment.stop_timeout = run.profile.timeouts.logoff_grant + run.profile.timeouts.request
+        events_ = self.environment.events
+        events_.test_start.add_listener(self._on_test_start)
+        events_.test_stopping.add_listener(self._on_test_stopping)
+        events_.quitting.add_listener(self._on_quitting)
+        self._progress = progress
+
+    def _start_target(self) -> str:
+        profile = self.run.profile
+        if profile.target != "mock":
+            return profile.target
+        self.mock = EmbeddedMock(profile.mock_scenario)
+        logger.info("embedded mock ICWS at %s", self.mock.base_url)
+        return self.mock.base_url
+
+    def _on_test_start(self, environment: Environment, **_: Any) -> None:
+        problem = _probe(environment.host or "", self.run.profile.timeouts.request)
+        if problem:
+            self._abort(f"target unreachable: {problem}", EXIT_RUN_ERROR)
+            return
+        self.run.recorder.start_sampling()
+        if self._progress:
+            self._greenlets.append(gevent.spawn(self._print_progress))
+        if self.run.profile.thresholds.abort_on_fail:
+            self._greenlets.append(gevent.spawn(self._watch_thresholds))
+
+    def _on_test_stopping(self, environment: Environment, **_: Any) -> None:
+        self.run.stop_all("the test is stopping")
+
+    def _abort(self, reason: str, exit_code: int | None = None) -> None:
+        logger.error("botagent: %s", reason)
+        self.aborted = reason
+        if exit_code is not None:
+            self.environment.process_exit_code = exit_code
+        gevent.spawn(self.environment.runner.quit)  # type: ignore[union-attr]
+
+    def _print_progress(self) -> None:
+        started = time.monotonic()
+        run_time = getattr(self.environment.parsed_options, "run_time", None)
+        while True:
+            gevent.sleep(PROGRESS_INTERVAL)
+            sys.stderr.write(_progress_line(self.run, time.monotonic() - started, run_time) + "\n")
+            sys.stderr.flush()
+
+    def _watch_thresholds(self) -> None:
+        while True:
+            gevent.sleep(ABORT_CHECK_INTERVAL)
+            result = self._result(reconciliation=None)
+            failed = [
+                t
+                for t in evaluate_thresholds(self.run.profile.thresholds, result)
+                if not t.passed and not t.name.startswith(_LATE_THRESHOLDS)
+            ]
+            if failed:
+                self._abort(f"threshold failed, aborting: {failed[0].name} (observed {failed[0].observed})")
+                return
+
+    def _result(self, reconciliation: Reconciliation | None) -> RunResult:
+        return build_result(
+            self.environment,
+            self.run.recorder,
+            self.run.profile.name,
+            self.environment.host or "",
+            reconciliation,
+        )
+
+    def _on_quitting(self, environment: Environment, **_: Any) -> None:
+        for greenlet in self._greenlets:
+            greenlet.kill(block=False)
+        self.run.recorder.stop_sampling()
+        result = self._result(self._reconcile())
+        result.thresholds = evaluate_thresholds(self.run.profile.thresholds, result)
+        result.aborted = self.aborted
+        write_reports(result, self.reports, _stats_history_csv(environment), _locust_html(environment))
+        sys.stderr.write("\n" + format_summary(result) + "\n")
+        sys.stderr.write(f"reports: {self.reports}\n")
+        sys.stderr.flush()
+        if environment.process_exit_code is None:
+            environment.process_exit_code = exit_code_for(result)
+        if self.mock is not None:
+            self.mock.stop()
+
+    def _reconcile(self) -> Reconciliation | None:
+        host = self.environment.host or ""
+        try:
+            response = httpx.get(f"{host.rstrip('/')}/mock/ledger", timeout=30)
+        except httpx.HTTPError:
+            return None
+        if response.status_code != 200:
+            return None
+        recorder = self.run.recorder
+        ledger = response.json()["calls"]
+        return reconcile(recorder.calls, ledger, agents=recorder.agents_seen, since=recorder.started_at - 1)
+
+
+def _probe(host: str, timeout: float) -> str | None:
+    """Return why the ICWS target cannot be reached, or None when it answers."""
+    if not host:
+        return "no target: set the profile's target or Locust's --host"
+    try:
+        httpx.get(f"{host.rstrip('/')}/icws/connection/version", timeout=timeout, verify=False)
+    except httpx.HTTPError as exc:
+        return f"{host}: {exc or type(exc).__name__}"
+    return None
+
+
+def _progress_line(run: DialerRun, elapsed: float, run_time: float | None) -> str:
+    states = run.recorder.current_states()
+    total = sum(states.values())
+    parts = ", ".join(f"{bucket} {count}" for bucket, count in sorted(states.items()) if count)
+    stats = run.environment.stats.total
+    clock = _clock(elapsed) + (f" / {_clock(run_time)}" if run_time else "")
+    return (
+        f"[{clock}] agents {total} ({parts or 'none'}) | calls {len(run.recorder.calls)} | "
+        f"requests {stats.num_requests} | failures {stats.num_failures} | "
+        f"step errors {run.recorder.step_error_total} | rule violations {len(run.recorder.violations)}"
+    )
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def _default_reports_folder(profile_name: str) -> Path:
+    return Path("reports") / f"{datetime.now():%Y%m%d-%H%M%S}-{profile_name}"
+
+
+def _stats_history_csv(environment: Environment) -> Path | None:
+    options = environment.parsed_options
+    prefix = getattr(options, "csv_prefix", None)
+    if prefix and getattr(options, "stats_history_enabled", False):
+        return Path(f"{prefix}_stats_history.csv")
+    return None
+
+
+def _locust_html(environment: Environment) -> str | None:
+    html_file = getattr(environment.parsed_options, "html_file", None)
+    return Path(html_file).name if html_file else None
+

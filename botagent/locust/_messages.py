@@ -1,0 +1,71 @@
+"""The reader greenlet of an agent: carries the session's messages into the agent's inbox.
+
+A broken event stream is reopened (the server keeps the session's queue, so nothing is missed) after a
+short, growing pause; after `MAX_FAILURES` failures in a row, or at once when the session itself is
+lost, the reader asks the agent to stop, naming the error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import gevent
+
+from botagent.agent import Event, MessageReceived, StopRequested
+from botagent.icws import (
+    IcwsError,
+    PollingSource,
+    SessionExpired,
+    SessionGone,
+    SseSource,
+    open_message_source,
+)
+from botagent.icws import Session as IcwsSession
+from botagent.locust._driver import MessageReader
+from botagent.profile import Messaging
+
+__all__ = ["MAX_FAILURES", "message_reader"]
+
+logger = logging.getLogger(__name__)
+
+MAX_FAILURES = 5
+FIRST_PAUSE = 0.2
+
+
+def message_reader(messaging: Messaging, agent: str) -> MessageReader:
+    """The message loop for one agent, by the profile's messaging mode (SSE when offered, or polls)."""
+
+    def read_messages(session: IcwsSession, deliver: Callable[[Event], None]) -> None:
+        source: SseSource | PollingSource
+        if messaging.mode == "poll":
+            source = PollingSource(session, messaging.poll_interval)
+        else:
+            source = open_message_source(session, poll_interval=messaging.poll_interval)
+        try:
+            _pump(source, deliver, agent)
+        finally:
+            source.close()
+
+    return read_messages
+
+
+def _pump(source: SseSource | PollingSource, deliver: Callable[[Event], None], agent: str) -> None:
+    failures = 0
+    while not source.closed:
+        try:
+            batch = source.next_batch()
+        except (SessionExpired, SessionGone) as exc:
+            deliver(StopRequested(reason=f"session lost while reading messages: {exc}"))
+            return
+        except IcwsError as exc:
+            failures += 1
+            if failures >= MAX_FAILURES:
+                deliver(StopRequested(reason=f"message stream failed {failures} times: {exc}"))
+                return
+            logger.info("%s: message stream broke (%s); reopening", agent, exc)
+            gevent.sleep(FIRST_PAUSE * 2**failures)
+            continue
+        failures = 0
+        for message in batch:
+            deliver(MessageReceived(message=message))

@@ -1,0 +1,70 @@
+"""From a profile to what one agent and its session need: the agent plan and the station settings."""
+
+from __future__ import annotations
+
+from botagent.agent import AgentPlan
+from botagent.icws import (
+    RemoteNumberSettings,
+    RemoteWorkstationSettings,
+    StationlessSettings,
+    WorkstationSettings,
+)
+from botagent.profile import (
+    Profile,
+    RemoteNumberStation,
+    RemoteWorkstationStation,
+    StationlessStation,
+    WorkstationStation,
+)
+
+__all__ = ["build_plan", "station_settings"]
+
+StationSettingsModel = (
+    WorkstationSettings | RemoteWorkstationSettings | RemoteNumberSettings | StationlessSettings
+)
+
+
+def build_plan(profile: Profile, user_id: str) -> AgentPlan:
+    """The agent plan of one identity under the profile."""
+    behaviour = profile.behaviour
+    timeouts = profile.timeouts
+    return AgentPlan(
+        user_id=user_id,
+        campaigns=tuple(profile.campaigns),
+        talk_time=behaviour.talk_time,
+        preview_think_time=behaviour.preview_think_time,
+        wrap_up_time=behaviour.wrap_up_time,
+        break_length=behaviour.breaks.length,
+        status_change_length=behaviour.status_changes.length,
+        reschedule_offset=behaviour.reschedule.offset,
+        disposition_weights=dict(behaviour.dispositions),
+        reschedule_probability=behaviour.reschedule.probability,
+        reschedule_agent=behaviour.reschedule.agent,
+        break_every_calls=behaviour.breaks.every_calls,
+        break_probability=behaviour.breaks.probability,
+        status_change_probability=behaviour.status_changes.probability,
+        status_change_to=behaviour.status_changes.status,
+        logoff_after_calls=behaviour.logoff.after_calls,
+        logoff_after_seconds=behaviour.logoff.after_time,
+        logoff_scope=behaviour.logoff.scope,
+        login_timeout=timeouts.request * 3,
+        pop_timeout=timeouts.pop,
+        break_grant_timeout=timeouts.break_grant,
+        logoff_grant_timeout=timeouts.logoff_grant,
+        on_error=profile.on_error.policy,
+        restart_pause=profile.on_error.pause,
+    )
+
+
+def station_settings(profile: Profile) -> StationSettingsModel | None:
+    """The ICWS station settings for the profile's station, or None to keep the server default."""
+    match profile.station:
+        case WorkstationStation(workstation=workstation):
+            return WorkstationSettings(workstation=workstation)
+        case RemoteWorkstationStation(workstation=workstation, remote_number=remote_number):
+            return RemoteWorkstationSettings(workstation=workstation, remote_number=remote_number)
+        case RemoteNumberStation(remote_number=remote_number, persistent=persistent):
+            return RemoteNumberSettings(remote_number=remote_number, persistent_connection=persistent)
+        case StationlessStation():
+            return StationlessSettings()
+    return None

@@ -1,0 +1,70 @@
+"""Reconcile the calls the bots handled with the mock's ledger, the ground truth of what was popped."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from botagent.report import Reconciliation
+
+__all__ = ["reconcile"]
+
+MAX_LISTED = 200
+
+
+def reconcile(
+    bot_calls: Iterable[Mapping[str, Any]],
+    ledger: Iterable[Mapping[str, Any]],
+    agents: set[str] | None = None,
+    since: float | None = None,
+) -> Reconciliation:
+    """Compare what the bots dispositioned with what the mock popped.
+
+    Args:
+        bot_calls: the bots' call records (``interactionId``, ``label``, ``scheduledTime``, ...).
+        ledger: the mock's ledger entries (``GET /mock/ledger``).
+        agents: only ledger calls popped to these users count (a shared mock may serve others).
+        since: only ledger calls popped at or after this epoch second count.
+
+    Returns:
+        Lost calls (popped, never dispositioned), duplicated ones (dispositioned more than once, by the
+        ledger or by the bots), and mismatched ones (label or callback differ, or unknown to the ledger),
+        each as interaction ids.
+    """
+    popped = {
+        entry["interactionId"]: entry
+        for entry in ledger
+        if entry.get("poppedAt") is not None
+        and (agents is None or entry.get("agent") in agents)
+        and (since is None or entry["poppedAt"] >= since)
+    }
+    dispositioned_by_bots = [call for call in bot_calls if call.get("label")]
+    bot_counts = Counter(call["interactionId"] for call in dispositioned_by_bots)
+    lost = sorted(i for i, entry in popped.items() if not entry.get("dispositionCount"))
+    duplicated = sorted(
+        {i for i, entry in popped.items() if entry.get("dispositionCount", 0) > 1}
+        | {i for i, count in bot_counts.items() if count > 1}
+    )
+    mismatched = sorted({_mismatch(call, popped) for call in dispositioned_by_bots} - {""})
+    return Reconciliation(
+        ledger_popped=len(popped),
+        ledger_dispositioned=sum(1 for entry in popped.values() if entry.get("dispositionCount")),
+        bot_dispositioned=len(dispositioned_by_bots),
+        lost=lost[:MAX_LISTED],
+        duplicated=duplicated[:MAX_LISTED],
+        mismatched=mismatched[:MAX_LISTED],
+    )
+
+
+def _mismatch(call: Mapping[str, Any], popped: Mapping[str, Mapping[str, Any]]) -> str:
+    interaction_id = call["interactionId"]
+    entry = popped.get(interaction_id)
+    if entry is None:
+        return f"{interaction_id} (not in the ledger)"
+    if entry.get("label") != call["label"]:
+        return f"{interaction_id} (label {call['label']!r}, ledger {entry.get('label')!r})"
+    if entry.get("scheduledTime") != call.get("scheduledTime"):
+        ours, theirs = call.get("scheduledTime"), entry.get("scheduledTime")
+        return f"{interaction_id} (scheduledTime {ours}, ledger {theirs})"
+    return ""

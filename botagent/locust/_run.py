@@ -1,0 +1,167 @@
+"""One run of Dialer agents in this process: profile, identities, recorder, live agents, and their parts.
+
+`DialerRun` is made once per Locust environment, when Locust initialises; each `IcwsAgentUser` asks it
+for an identity and, per shift, for a driver that joins a fresh agent machine to a fresh ICWS session.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import weakref
+from collections import Counter
+from collections.abc import Callable
+
+from locust.env import Environment
+
+from botagent.agent import Agent, CallFinished, ReportStepError, ReportViolation, bucket_of
+from botagent.icws import GeventTransport, RequestRecord, Session
+from botagent.locust._driver import AgentDriver
+from botagent.locust._identities import IdentityLeaser
+from botagent.locust._messages import message_reader
+from botagent.locust._plan import build_plan, station_settings
+from botagent.locust._recorder import BotCall, RunRecorder
+from botagent.locust._results import KPI_REQUEST_TYPE, REQUEST_TYPE
+from botagent.profile import Identity, Profile
+from botagent.report import RuleViolationRecord, StepErrorRecord
+
+__all__ = ["DialerRun", "dialer_run_of"]
+
+_RUNS: weakref.WeakKeyDictionary[Environment, DialerRun] = weakref.WeakKeyDictionary()
+
+
+def dialer_run_of(environment: Environment) -> DialerRun | None:
+    """The run set up for this environment, or None when botagent was not initialised."""
+    return _RUNS.get(environment)
+
+
+class DialerRun:
+    """The agents of this process and what they share.
+
+    Args:
+        environment: the Locust environment.
+        profile: the validated profile.
+        identities: every agent identity of the run, in the same order in every process.
+    """
+
+    def __init__(self, environment: Environment, profile: Profile, identities: list[Identity]) -> None:
+        self.environment = environment
+        self.profile = profile
+        self.identities = identities
+        self.leaser = IdentityLeaser(environment, len(identities))
+        self.recorder = RunRecorder(environment, self.state_counts)
+        self.drivers: set[AgentDriver] = set()
+        _RUNS[environment] = self
+
+    @property
+    def target(self) -> str:
+        """The ICWS base URL: Locust's host, which a worker receives from its master."""
+        return self.environment.host or ""
+
+    def state_counts(self) -> Counter[str]:
+        """Agents of this process per report bucket (logging in, ready, on call, ...)."""
+        return Counter(bucket_of(driver.agent.state) for driver in self.drivers)
+
+    def stop_all(self, reason: str) -> None:
+        """Ask every live agent of this process to log off and close its session."""
+        for driver in list(self.drivers):
+            driver.request_stop(reason)
+
+    def new_driver(
+        self, identity: Identity, shift: int, context: Callable[[], dict[str, str]]
+    ) -> AgentDriver:
+        """A fresh agent machine on a fresh ICWS session, for one shift of one identity.
+
+        Args:
+            identity: the CIC user the agent logs in as.
+            shift: how many shifts this user ran before; seeds the agent's draws with the profile seed.
+            context: the Locust user's request context, attached to every request event.
+        """
+        profile = self.profile
+        session = Session(
+            self.target,
+            user_id=identity.username,
+            password=identity.password,
+            application_name=profile.application_name,
+            language=profile.language,
+            station=station_settings(profile),
+            transport=GeventTransport(verify=profile.tls.verify, ca_bundle=profile.tls.ca_bundle),
+            timeout=profile.timeouts.request,
+            observer=self._observer(context),
+        )
+        agent = Agent(
+            plan=build_plan(profile, identity.username),
+            rng=random.Random(f"{profile.seed}:{identity.username}:{shift}"),
+            clock=time.time,
+        )
+        reader = message_reader(profile.messaging, identity.username)
+        return AgentDriver(agent, session, reader, _Reporter(self, identity.username, context))
+
+    def _observer(self, context: Callable[[], dict[str, str]]) -> Callable[[RequestRecord], None]:
+        fire = self.environment.events.request.fire
+
+        def observe(record: RequestRecord) -> None:
+            fire(
+                request_type=REQUEST_TYPE,
+                name=record.name,
+                response_time=record.elapsed_ms,
+                response_length=record.response_length,
+                exception=record.error,
+                context=context(),
+            )
+
+        return observe
+
+    def kpi(self, name: str, milliseconds: float, context: dict[str, str]) -> None:
+        """Record a Dialer KPI as a Locust row of type DIALER."""
+        self.environment.events.request.fire(
+            request_type=KPI_REQUEST_TYPE,
+            name=name,
+            response_time=milliseconds,
+            response_length=0,
+            exception=None,
+            context=context,
+        )
+
+
+class _Reporter:
+    """Sends one agent's reports to its run, with the agent's name on each."""
+
+    def __init__(self, run: DialerRun, agent: str, context: Callable[[], dict[str, str]]) -> None:
+        self._run = run
+        self._agent = agent
+        self._context = context
+
+    def kpi(self, name: str, milliseconds: float) -> None:
+        self._run.kpi(name, milliseconds, self._context())
+
+    def violation(self, action: ReportViolation) -> None:
+        self._run.recorder.violation(
+            RuleViolationRecord(at=time.time(), agent=self._agent, rule=action.rule, detail=action.detail)
+        )
+
+    def step_error(self, action: ReportStepError) -> None:
+        self._run.recorder.step_error(
+            StepErrorRecord(
+                at=time.time(),
+                agent=self._agent,
+                step=action.step,
+                status=action.status,
+                error_id=action.error_id,
+                message=action.message,
+            )
+        )
+
+    def call_finished(self, action: CallFinished) -> None:
+        record = action.record
+        self._run.recorder.call(
+            BotCall(
+                interactionId=record.interaction_id,
+                campaignId=record.campaign_id,
+                agent=self._agent,
+                label=record.label,
+                scheduledTime=record.scheduled_time,
+                scheduledAgent=record.scheduled_agent,
+                outcome=record.outcome,
+            )
+        )

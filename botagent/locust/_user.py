@@ -1,0 +1,77 @@
+"""The Locust user: one Interaction Dialer agent working shifts until the test stops."""
+
+from __future__ import annotations
+
+import logging
+
+import gevent
+from locust import User, constant, task
+from locust.exception import StopTest, StopUser
+from locust.user.users import LOCUST_STATE_STOPPING
+
+from botagent.locust._driver import AgentDriver
+from botagent.locust._run import DialerRun, dialer_run_of
+from botagent.profile import Identity
+
+__all__ = ["IcwsAgentUser"]
+
+logger = logging.getLogger(__name__)
+
+
+class IcwsAgentUser(User):
+    """A Dialer agent bot: each shift opens a session, logs in, takes calls, logs off and closes.
+
+    The lifecycle and its timings come from the botagent profile; Locust's `wait_time` plays no part.
+    A shift that ends by plan is followed by the next at once; one that ends in an error follows the
+    profile's on-error policy (stop this user, or start over after a pause). When the test stops, the
+    agent logs off and closes its session within Locust's stop timeout.
+    """
+
+    abstract = True
+    wait_time = constant(0)
+
+    identity: Identity | None = None
+    """The CIC user this agent acts as, leased when the user starts and given back when it stops."""
+
+    def __init__(self, environment: object) -> None:
+        super().__init__(environment)  # type: ignore[arg-type]
+        run = dialer_run_of(self.environment)
+        if run is None:
+            raise StopTest("botagent was not initialised: run the locustfile with locust (see --profile)")
+        self._run: DialerRun = run
+        self._identity_index: int | None = None
+        self._driver: AgentDriver | None = None
+        self._shifts = 0
+
+    def context(self) -> dict[str, str]:
+        return {"agent": self.identity.username} if self.identity else {}
+
+    def on_start(self) -> None:
+        self._identity_index = self._run.leaser.lease()
+        self.identity = self._run.identities[self._identity_index]
+        self._run.recorder.agent_started(self.identity.username)
+
+    @task
+    def work_a_shift(self) -> None:
+        """Run one shift of the lifecycle; then start over, pause, or stop per the outcome."""
+        assert self.identity is not None
+        if self._state == LOCUST_STATE_STOPPING:
+            raise StopUser()
+        driver = self._run.new_driver(self.identity, self._shifts, self.context)
+        self._shifts += 1
+        self._driver = driver
+        self._run.drivers.add(driver)
+        try:
+            finished = driver.run()
+        finally:
+            self._run.drivers.discard(driver)
+            self._driver = None
+        if finished.restart_after is None:
+            logger.info("%s stops: %s", self.identity.username, finished.reason)
+            raise StopUser()
+        gevent.sleep(finished.restart_after)
+
+    def on_stop(self) -> None:
+        if self._identity_index is not None:
+            self._run.leaser.release(self._identity_index)
+            self._identity_index = None

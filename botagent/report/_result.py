@@ -1,0 +1,150 @@
+"""What one run produced, gathered in one place: the input of thresholds, the summary and every report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CallTotals",
+    "EndpointStats",
+    "Reconciliation",
+    "RuleViolationRecord",
+    "RunResult",
+    "StateSample",
+    "StepErrorRecord",
+    "ThresholdResult",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndpointStats:
+    """Latency and outcome of one Locust row: an ICWS endpoint (``ICWS``) or a Dialer KPI (``DIALER``).
+
+    ``count`` is every request of the row, failed ones included (as Locust counts); ``failures`` is the
+    failed subset. Times are milliseconds; percentiles are None when the row has no sample.
+    """
+
+    request_type: str
+    name: str
+    count: int
+    failures: int
+    p50: float | None
+    p90: float | None
+    p95: float | None
+    p99: float | None
+    max: float | None
+    mean: float | None
+    rps: float
+
+    @property
+    def error_ratio(self) -> float:
+        return self.failures / self.count if self.count else 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepErrorRecord:
+    """An agent step that failed (R11): who, which step, and what the server said."""
+
+    at: float
+    agent: str
+    step: str
+    status: int | None
+    error_id: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleViolationRecord:
+    """The server broke a Dialer rule of the reference (e.g. R18)."""
+
+    at: float
+    agent: str
+    rule: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StateSample:
+    """How many agents were in each report bucket at one moment (seconds since the run started)."""
+
+    elapsed: float
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallTotals:
+    """Calls as the bots saw them."""
+
+    popped: int
+    dispositioned: int
+    rescheduled: int
+    agents: int
+
+    @property
+    def per_agent(self) -> float:
+        return self.dispositioned / self.agents if self.agents else 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reconciliation:
+    """The bots' call records against the mock's ledger (ground truth).
+
+    ``lost``: popped to an agent but never dispositioned; ``duplicated``: dispositioned more than once;
+    ``mismatched``: the ledger's label or callback differs from what the bot sent.
+    """
+
+    ledger_popped: int
+    ledger_dispositioned: int
+    bot_dispositioned: int
+    lost: list[str] = field(default_factory=list)
+    duplicated: list[str] = field(default_factory=list)
+    mismatched: list[str] = field(default_factory=list)
+
+    @property
+    def reconciles(self) -> bool:
+        return not (self.lost or self.duplicated or self.mismatched)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThresholdResult:
+    """One threshold checked: ``name`` reads like ``POST /dialer/disposition p95 <= 500 ms``."""
+
+    name: str
+    observed: float | None
+    limit: float
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(slots=True, kw_only=True)
+class RunResult:
+    """Everything one run produced; filled by the Locust glue, read by thresholds and reports."""
+
+    profile_name: str
+    target: str
+    started_at: float
+    duration: float
+    users: int
+    endpoints: list[EndpointStats] = field(default_factory=list)
+    kpis: list[EndpointStats] = field(default_factory=list)
+    step_errors: list[StepErrorRecord] = field(default_factory=list)
+    rule_violations: list[RuleViolationRecord] = field(default_factory=list)
+    calls: CallTotals = field(
+        default_factory=lambda: CallTotals(popped=0, dispositioned=0, rescheduled=0, agents=0)
+    )
+    reconciliation: Reconciliation | None = None
+    states: list[StateSample] = field(default_factory=list)
+    thresholds: list[ThresholdResult] = field(default_factory=list)
+    aborted: str | None = None
+
+    @property
+    def total_requests(self) -> int:
+        return sum(e.count for e in self.endpoints)
+
+    @property
+    def total_failures(self) -> int:
+        return sum(e.failures for e in self.endpoints)
+
+    @property
+    def passed(self) -> bool:
+        return self.aborted is None and all(t.passed for t in self.thresholds)
