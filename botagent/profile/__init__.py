@@ -1,1 +1,78 @@
-"""botagent.profile."""
+"""botagent.profile: the YAML profile of a load-test run, validated by pydantic models.
+
+    from botagent.profile import load_profile
+
+    profile = load_profile("profiles/smoke.yaml", overrides={"load": {"users": 5}})
+    profile.load.users                      # 5
+    profile.behaviour.talk_time.sample(rng)  # seconds, from a seeded random.Random
+    profile.identities.expand()             # [Identity(username='agent0001'), ...]
+
+Every problem in a profile raises :class:`ProfileError`, one line per problem naming the file and the
+dotted key. ``python -m botagent.profile`` prints the JSON schema (``profiles/profile.schema.json``).
+"""
+
+from botagent.icws._errors import ProfileError
+
+from ._distributions import Constant, Distribution, Lognormal, Normal, Rng, Uniform
+from ._durations import Duration, parse_duration
+from ._identities import CsvIdentities, Identities, Identity, PatternIdentities
+from ._load import deep_merge, load_profile, profile_json_schema
+from ._models import (
+    Behaviour,
+    Breaks,
+    Load,
+    Logoff,
+    Messaging,
+    OnError,
+    Profile,
+    RemoteNumberStation,
+    RemoteWorkstationStation,
+    Reschedule,
+    Station,
+    StationlessStation,
+    StatusChanges,
+    Timeouts,
+    Tls,
+    WorkstationStation,
+)
+from ._thresholds import ENDPOINT_NAMES, KPI_NAMES, Bounds, CallsPerAgent, Thresholds
+
+__all__ = [
+    "Behaviour",
+    "Bounds",
+    "Breaks",
+    "CallsPerAgent",
+    "Constant",
+    "CsvIdentities",
+    "Distribution",
+    "Duration",
+    "ENDPOINT_NAMES",
+    "Identities",
+    "Identity",
+    "KPI_NAMES",
+    "Load",
+    "Lognormal",
+    "Logoff",
+    "Messaging",
+    "Normal",
+    "OnError",
+    "PatternIdentities",
+    "Profile",
+    "ProfileError",
+    "RemoteNumberStation",
+    "RemoteWorkstationStation",
+    "Reschedule",
+    "Rng",
+    "Station",
+    "StationlessStation",
+    "StatusChanges",
+    "Thresholds",
+    "Timeouts",
+    "Tls",
+    "Uniform",
+    "WorkstationStation",
+    "deep_merge",
+    "load_profile",
+    "parse_duration",
+    "profile_json_schema",
+]

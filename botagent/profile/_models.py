@@ -1,0 +1,316 @@
+"""The profile: everything a run needs to know, as pydantic models.
+
+Every model forbids unknown keys and every field has a default, so an empty profile is valid: one
+agent (from the mock's users agent0001..agent5000) working against the embedded mock for a minute.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+
+from botagent.icws import (
+    RemoteNumberSettings,
+    RemoteWorkstationSettings,
+    StationlessSettings,
+    StationSettings,
+    WorkstationSettings,
+)
+
+from ._base import ProfileModel, existing_file, field_error
+from ._distributions import Constant, Distribution, Uniform
+from ._durations import Duration
+from ._identities import Identities, PatternIdentities
+from ._thresholds import Thresholds
+
+__all__ = [
+    "Behaviour",
+    "Breaks",
+    "Load",
+    "Logoff",
+    "Messaging",
+    "OnError",
+    "Profile",
+    "RemoteNumberStation",
+    "RemoteWorkstationStation",
+    "Reschedule",
+    "Station",
+    "StationlessStation",
+    "StatusChanges",
+    "Timeouts",
+    "Tls",
+    "WorkstationStation",
+]
+
+_Probability = Annotated[float, Field(ge=0, le=1)]
+_Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class Tls(ProfileModel):
+    """How the server's certificate is checked on https targets."""
+
+    verify: bool = Field(True, description="Check the server certificate (turn off only for test servers).")
+    ca_bundle: Path | None = Field(
+        None, description="PEM file of extra CA certificates, relative to the profile."
+    )
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _bundle_exists(cls, path: Path | None, info: ValidationInfo) -> Path | None:
+        return None if path is None else existing_file(path, info)
+
+
+class WorkstationStation(ProfileModel):
+    """Log on to a CIC workstation (a station defined on the server)."""
+
+    type: Literal["workstation"] = "workstation"
+    workstation: str = Field(min_length=1, description="Station name.")
+
+    def settings(self) -> WorkstationSettings:
+        """The ICWS station settings to log on with."""
+        return WorkstationSettings(workstation=self.workstation)
+
+
+class RemoteWorkstationStation(ProfileModel):
+    """Log on to a remote workstation, optionally reached at a given number."""
+
+    type: Literal["remote_workstation"] = "remote_workstation"
+    workstation: str = Field(min_length=1, description="Station name.")
+    remote_number: str | None = Field(None, min_length=1, description="Number the station is reached at.")
+
+    def settings(self) -> RemoteWorkstationSettings:
+        """The ICWS station settings to log on with."""
+        return RemoteWorkstationSettings(workstation=self.workstation, remote_number=self.remote_number)
+
+
+class RemoteNumberStation(ProfileModel):
+    """Log on with a remote phone number and no station."""
+
+    type: Literal["remote_number"] = "remote_number"
+    remote_number: str = Field(min_length=1, description="Phone number calls are sent to.")
+    persistent: bool = Field(False, description="Keep one call to the number open between Dialer calls.")
+
+    def settings(self) -> RemoteNumberSettings:
+        """The ICWS station settings to log on with."""
+        return RemoteNumberSettings(remote_number=self.remote_number, persistent_connection=self.persistent)
+
+
+class StationlessStation(ProfileModel):
+    """Log on without a station."""
+
+    type: Literal["stationless"] = "stationless"
+
+    def settings(self) -> StationlessSettings:
+        """The ICWS station settings to log on with."""
+        return StationlessSettings()
+
+
+Station = Annotated[
+    WorkstationStation | RemoteWorkstationStation | RemoteNumberStation | StationlessStation,
+    Field(discriminator="type"),
+]
+"""The station an agent logs on with, by ``type``."""
+
+
+class Load(ProfileModel):
+    """How many agents, how fast they start, and for how long."""
+
+    users: int = Field(1, ge=1, description="Number of simulated agents.")
+    spawn_rate: float = Field(1.0, gt=0, allow_inf_nan=False, description="Agents started per second.")
+    run_time: Duration = Field(
+        60.0, description='Length of the run: seconds, or "90s", "10m", "2h", "1h30m".'
+    )
+    processes: int = Field(1, description="Locust worker processes on this machine; -1 means one per core.")
+
+    @field_validator("processes")
+    @classmethod
+    def _processes_positive_or_all(cls, processes: int) -> int:
+        if processes != -1 and processes < 1:
+            raise ValueError("processes must be 1 or more, or -1 for one per core")
+        return processes
+
+
+class Messaging(ProfileModel):
+    """How agents receive ICWS messages."""
+
+    mode: Literal["sse", "poll"] = Field(
+        "sse", description="sse: one event stream per agent; poll: short polls."
+    )
+    poll_interval: _Seconds = Field(1.0, description="Seconds between polls in poll mode.")
+
+
+class Reschedule(ProfileModel):
+    """Calls dispositioned with a schedule, so they come back as callbacks."""
+
+    probability: _Probability = Field(0.0, description="Chance a call is rescheduled, 0..1.")
+    offset: Distribution = Field(
+        Constant(value=60.0), description="Seconds from the disposition to the scheduled time."
+    )
+    agent: str = Field(
+        "self",
+        min_length=1,
+        description='Who gets the callback: "self", "none" (any agent) or a CIC user name.',
+    )
+
+
+class Breaks(ProfileModel):
+    """Breaks requested between calls."""
+
+    every_calls: int | None = Field(
+        None, ge=1, description="Request a break after every N calls (null: never)."
+    )
+    probability: _Probability = Field(0.0, description="Chance of requesting a break after any call, 0..1.")
+    length: Distribution = Field(Uniform(low=5.0, high=15.0), description="Seconds on break.")
+
+
+class StatusChanges(ProfileModel):
+    """Manual changes to a non-ACD status between calls (Dialer treats them as a break)."""
+
+    probability: _Probability = Field(0.0, description="Chance of a status change after any call, 0..1.")
+    status: str = Field("Do Not Disturb", min_length=1, description="Status message to set.")
+    length: Distribution = Field(Uniform(low=5.0, high=15.0), description="Seconds in that status.")
+
+
+class Logoff(ProfileModel):
+    """When an agent logs off Dialer on its own, ending its cycle."""
+
+    after_calls: int | None = Field(None, ge=1, description="Log off after this many calls (null: never).")
+    after_time: Duration | None = Field(None, description="Log off after this long logged in (null: never).")
+    scope: Literal["all", "campaigns"] = Field(
+        "all", description="all: log off all of Dialer; campaigns: log off each campaign, staying in Dialer."
+    )
+
+
+def _dispositions_default() -> dict[str, float]:
+    return {"any": 1.0}
+
+
+_Label = Annotated[str, Field(min_length=1)]
+_Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Behaviour(ProfileModel):
+    """What an agent does with each call and between calls; times are seconds."""
+
+    talk_time: Distribution = Field(
+        Uniform(low=2.0, high=5.0), description="Seconds connected before wrap-up."
+    )
+    preview_think_time: Distribution = Field(
+        Uniform(low=1.0, high=3.0), description="Seconds between a preview pop and placing the call."
+    )
+    wrap_up_time: Distribution = Field(
+        Uniform(low=1.0, high=3.0), description="Seconds between the end of talk and the disposition."
+    )
+    dispositions: dict[_Label, _Weight] = Field(
+        default_factory=_dispositions_default,
+        description='Disposition label -> relative weight; "any": uniform over the call\'s own labels.',
+    )
+    reschedule: Reschedule = Field(default_factory=Reschedule, description="Rescheduled calls (callbacks).")
+    breaks: Breaks = Field(default_factory=Breaks, description="Breaks between calls.")
+    status_changes: StatusChanges = Field(
+        default_factory=StatusChanges, description="Non-ACD status changes."
+    )
+    logoff: Logoff = Field(default_factory=Logoff, description="Logging off during the run.")
+
+    @field_validator("dispositions")
+    @classmethod
+    def _some_weight(cls, weights: dict[str, float]) -> dict[str, float]:
+        if not any(weight > 0 for weight in weights.values()):
+            raise ValueError("at least one disposition needs a weight above 0")
+        return weights
+
+
+class Timeouts(ProfileModel):
+    """How long to wait before a step counts as failed, in seconds."""
+
+    request: _Seconds = Field(10.0, description="One HTTP request.")
+    pop: _Seconds = Field(60.0, description="From ready for calls to the next Dialer call.")
+    break_grant: _Seconds = Field(120.0, description="From request-break to the break being granted.")
+    logoff_grant: _Seconds = Field(120.0, description="From log-off to logoutGrantedMessage.")
+    session_open: _Seconds = Field(10.0, description="Creating the ICWS session.")
+
+
+class OnError(ProfileModel):
+    """What an agent does after a failed step."""
+
+    policy: Literal["stop", "restart"] = Field(
+        "restart", description="stop: the agent ends; restart: it opens a new session after the pause."
+    )
+    pause: Duration = Field(5.0, description="Seconds to wait before restarting.")
+
+
+def _check_target(target: str) -> str:
+    if target == "mock":
+        return target
+    expected = 'expected "mock" or an http(s) base URL such as https://cic.example.com:8019'
+    try:
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError as error:
+        raise ValueError(f"{expected} ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in target):
+        raise ValueError(expected)
+    if parts.query or parts.fragment:
+        raise ValueError("the base URL cannot have a query or a fragment")
+    return target.rstrip("/")
+
+
+class Profile(ProfileModel):
+    """A load-test profile: target, agents, their behaviour and the pass/fail thresholds."""
+
+    name: str = Field("profile", min_length=1, description="Name of the run; defaults to the file name.")
+    description: str = Field("", description="Free text shown in reports.")
+    target: str = Field(
+        "mock",
+        description='"mock" for the embedded mock ICWS, or the server base URL (may include a path prefix).',
+    )
+    mock_scenario: Path | None = Field(
+        None, description="Mock scenario YAML, relative to the profile (target mock only)."
+    )
+    application_name: str = Field("botagent", min_length=1, description="applicationName sent on connection.")
+    language: str = Field(
+        "en-US", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", description="Language tag of the session."
+    )
+    tls: Tls = Field(default_factory=Tls, description="Certificate checks for https targets.")
+    station: Station | None = Field(None, description="Station to log on with (null: the server default).")
+    load: Load = Field(default_factory=Load, description="Number of agents, ramp-up and duration.")
+    identities: Identities = Field(
+        default_factory=lambda: PatternIdentities(password=SecretStr("botagent")),
+        description="Where user names and passwords come from (default: the mock's agent0001..agent5000).",
+    )
+    campaigns: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list,
+        description="Campaign names or ids to log in to with the Logon Campaign right; empty: all offered.",
+    )
+    messaging: Messaging = Field(default_factory=Messaging, description="Server-sent events or polling.")
+    behaviour: Behaviour = Field(default_factory=Behaviour, description="Talk, wrap-up, breaks, logoff.")
+    timeouts: Timeouts = Field(default_factory=Timeouts, description="Seconds before a step fails.")
+    on_error: OnError = Field(default_factory=OnError, description="What an agent does after a failure.")
+    seed: int = Field(
+        1, description="Seed of the behaviour random draws; the same seed replays the same run."
+    )
+    thresholds: Thresholds = Field(default_factory=Thresholds, description="What makes the run pass.")
+
+    @field_validator("target")
+    @classmethod
+    def _target_is_mock_or_url(cls, target: str) -> str:
+        return _check_target(target)
+
+    @field_validator("mock_scenario")
+    @classmethod
+    def _scenario_exists(cls, path: Path | None, info: ValidationInfo) -> Path | None:
+        return None if path is None else existing_file(path, info)
+
+    @model_validator(mode="after")
+    def _scenario_needs_mock(self) -> Profile:
+        if self.mock_scenario is not None and self.target != "mock":
+            scenario = str(self.mock_scenario)
+            raise field_error("Profile", "mock_scenario", scenario, "applies only to target mock")
+        return self
+
+    def station_settings(self) -> StationSettings | None:
+        """The ICWS station settings of ``station``, or None to log on without setting one."""
+        return None if self.station is None else self.station.settings()

@@ -1,0 +1,102 @@
+"""Pass/fail criteria for a run, in the spirit of k6 thresholds.
+
+Bounds are set per endpoint (the stable names of the ICWS calls, such as ``POST /dialer/log-in``)
+and per dialer KPI (``wait-for-pop``, ``break-grant``, ``logoff-grant``, ``preview-connect``);
+``"*"`` applies to every endpoint or every KPI. Times are milliseconds.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from ._base import ProfileModel
+
+__all__ = ["ENDPOINT_NAMES", "KPI_NAMES", "Bounds", "CallsPerAgent", "Thresholds"]
+
+ENDPOINT_NAMES: tuple[str, ...] = (
+    "POST /connection",
+    "GET /connection",
+    "DELETE /connection",
+    "PUT /connection/station",
+    "GET /messaging/messages",
+    "GET /messaging/messages (sse)",
+    "POST /messaging/heartbeat",
+    "PUT /status/user-statuses",
+    "GET /status/user-statuses",
+    "GET /status/status-messages",
+    "POST /dialer/log-in",
+    "POST /dialer/ready-for-calls",
+    "POST /dialer/request-break",
+    "POST /dialer/end-break",
+    "POST /dialer/place-preview-call",
+    "POST /dialer/disposition",
+    "POST /dialer/log-off",
+    "POST /dialer/request-form-definition",
+)
+"""The stable endpoint names used in reports and Locust rows."""
+
+KPI_NAMES: tuple[str, ...] = ("wait-for-pop", "break-grant", "logoff-grant", "preview-connect")
+"""The dialer KPIs an agent records, in milliseconds."""
+
+
+def _known(kind: str, names: tuple[str, ...]) -> AfterValidator:
+    def check(name: str) -> str:
+        if name != "*" and name not in names:
+            listed = ", ".join(repr(known) for known in ("*", *names))
+            raise ValueError(f"unknown {kind} name; known names: {listed}")
+        return name
+
+    return AfterValidator(check)
+
+
+EndpointName = Annotated[str, _known("endpoint", ENDPOINT_NAMES)]
+KpiName = Annotated[str, _known("KPI", KPI_NAMES)]
+
+_Millis = Annotated[float | None, Field(ge=0, allow_inf_nan=False)]
+_Ratio = Annotated[float | None, Field(ge=0, le=1)]
+
+
+class Bounds(ProfileModel):
+    """Upper bounds on one endpoint's or KPI's timings and failures; unset bounds are not checked."""
+
+    p50: _Millis = Field(None, description="Maximum median, milliseconds.")
+    p90: _Millis = Field(None, description="Maximum 90th percentile, milliseconds.")
+    p95: _Millis = Field(None, description="Maximum 95th percentile, milliseconds.")
+    p99: _Millis = Field(None, description="Maximum 99th percentile, milliseconds.")
+    max: _Millis = Field(None, description="Maximum single value, milliseconds.")
+    error_ratio: _Ratio = Field(None, description="Maximum failures / requests, 0..1.")
+    min_count: int | None = Field(
+        None, ge=0, description="Minimum number of samples (a run too short fails)."
+    )
+
+
+class CallsPerAgent(ProfileModel):
+    """How much work each agent must have done."""
+
+    min: float | None = Field(None, ge=0, description="Minimum dispositioned calls per agent, on average.")
+
+
+class Thresholds(ProfileModel):
+    """What makes a run pass; a failed threshold makes the run exit non-zero."""
+
+    abort_on_fail: bool = Field(False, description="Stop the run as soon as a threshold fails.")
+    endpoints: dict[EndpointName, Bounds] = Field(
+        default_factory=dict,
+        description='Bounds per endpoint name, or "*" for every endpoint.',
+        json_schema_extra={"propertyNames": {"enum": ["*", *ENDPOINT_NAMES]}},
+    )
+    kpis: dict[KpiName, Bounds] = Field(
+        default_factory=dict,
+        description='Bounds per KPI (wait-for-pop, break-grant, logoff-grant, preview-connect), or "*".',
+        json_schema_extra={"propertyNames": {"enum": ["*", *KPI_NAMES]}},
+    )
+    error_ratio: _Ratio = Field(None, description="Maximum failed requests / all requests, 0..1.")
+    calls_per_agent: CallsPerAgent = Field(default_factory=CallsPerAgent, description="Work done per agent.")
+    rule_violations: int | None = Field(
+        0, ge=0, description="Maximum Dialer rule violations seen by the agents (null: not checked)."
+    )
+    ledger_reconciles: bool = Field(
+        True, description="The mock's call ledger must agree with what the agents did (mock targets only)."
+    )

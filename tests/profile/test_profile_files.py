@@ -1,0 +1,112 @@
+"""The checked-in profiles and JSON schema, and the public surface of botagent.profile."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+import botagent.profile as profile_module
+from botagent.profile import Lognormal, Profile, load_profile, profile_json_schema
+from botagent.profile.__main__ import render_schema
+
+PROFILES = Path(__file__).resolve().parents[2] / "profiles"
+SCHEMA = PROFILES / "profile.schema.json"
+REGENERATE = "python -m botagent.profile > profiles/profile.schema.json"
+
+
+@pytest.mark.parametrize("path", sorted(PROFILES.glob("*.yaml")), ids=lambda path: path.name)
+def test_profile_file_when_loaded_is_valid_and_named_after_file(path: Path) -> None:
+    profile = load_profile(path)
+    assert profile.name == path.stem
+    assert profile.target == "mock"
+    assert profile.thresholds.rule_violations == 0
+    assert profile.thresholds.ledger_reconciles
+
+
+def test_profiles_folder_when_listed_has_the_four_documented_profiles() -> None:
+    assert {path.stem for path in PROFILES.glob("*.yaml")} >= {"smoke", "load", "soak", "preview"}
+
+
+def test_smoke_profile_when_loaded_is_short_and_cycles_agents() -> None:
+    smoke = load_profile(PROFILES / "smoke.yaml")
+    assert smoke.load.users <= 10
+    assert 30 <= smoke.load.run_time <= 45
+    assert smoke.behaviour.talk_time.mean() <= 3
+    assert smoke.behaviour.logoff.after_calls is not None
+    assert smoke.behaviour.reschedule.probability > 0
+    assert smoke.behaviour.breaks.every_calls is not None
+    assert smoke.on_error.policy == "restart"
+    assert smoke.thresholds.error_ratio == 0
+
+
+def test_soak_profile_when_loaded_uses_lognormal_times_and_short_callbacks() -> None:
+    soak = load_profile(PROFILES / "soak.yaml")
+    assert isinstance(soak.behaviour.talk_time, Lognormal)
+    assert isinstance(soak.behaviour.wrap_up_time, Lognormal)
+    assert soak.load.run_time >= 3600
+    assert soak.behaviour.reschedule.offset.mean() < soak.load.run_time / 10
+    assert soak.behaviour.status_changes.probability > 0
+
+
+def test_preview_profile_when_loaded_targets_preview_campaign_with_campaign_agents() -> None:
+    preview = load_profile(PROFILES / "preview.yaml")
+    assert preview.campaigns == ["Preview Callbacks"]
+    usernames = [identity.username for identity in preview.identities.expand()]
+    assert usernames[0] == "campaignagent0001"
+    assert usernames[-1] == "campaignagent0100"
+    assert "preview-connect" in preview.thresholds.kpis
+
+
+def test_load_profile_when_ramping_many_agents_uses_sse_and_percentiles() -> None:
+    load = load_profile(PROFILES / "load.yaml")
+    assert load.load.users >= 100
+    assert load.messaging.mode == "sse"
+    assert load.thresholds.endpoints["*"].p95 is not None
+
+
+def test_json_schema_when_checked_in_matches_the_models() -> None:
+    checked_in = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert checked_in == profile_json_schema(), f"profiles/profile.schema.json is stale; run: {REGENERATE}"
+    assert SCHEMA.read_text(encoding="utf-8") == render_schema(), f"formatting differs; run: {REGENERATE}"
+
+
+def test_json_schema_when_generated_describes_fields_and_forbids_extra_keys() -> None:
+    schema = profile_json_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["additionalProperties"] is False
+    assert all("description" in field for field in schema["properties"].values())
+    assert all(model.get("additionalProperties") is False for model in schema["$defs"].values())
+
+
+def test_json_schema_when_generated_accepts_durations_as_text() -> None:
+    run_time = profile_json_schema()["$defs"]["Load"]["properties"]["run_time"]
+    assert {option["type"] for option in run_time["anyOf"]} == {"number", "string"}
+
+
+def test_public_api_when_listed_is_sorted_and_complete() -> None:
+    exported = profile_module.__all__
+    assert exported == sorted(exported)
+    assert all(hasattr(profile_module, name) for name in exported)
+    public = {name for name in vars(profile_module) if not name.startswith("_")}
+    assert public - set(exported) <= {"annotations"}
+    assert Profile.__module__.startswith("botagent.profile")
+
+
+@pytest.mark.parametrize("path", sorted(PROFILES.glob("*.yaml")), ids=lambda path: path.name)
+def test_json_schema_when_checking_a_profile_file_accepts_it(path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    errors = list(jsonschema.Draft202012Validator(profile_json_schema()).iter_errors(data))
+    assert errors == []
+
+
+def test_json_schema_when_checking_a_bad_profile_rejects_it() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(profile_json_schema())
+    assert not validator.is_valid({"load": {"userz": 1}})
+    assert not validator.is_valid({"thresholds": {"endpoints": {"POST /nope": {}}}})
+    assert not validator.is_valid({"load": {"run_time": "10 minutes"}})
+    assert validator.is_valid({"load": {"run_time": "1h30m"}, "behaviour": {"talk_time": 3}})
