@@ -1,5 +1,6 @@
 """botagent.icws: the ICWS protocol: wire models, errors, the session client and message sources."""
 
+from botagent.icws._client import RequestRecord, Session, SessionState
 from botagent.icws._errors import (
     BadRequest,
     BotagentError,
@@ -17,6 +18,7 @@ from botagent.icws._errors import (
     SessionGone,
     status_error,
 )
+from botagent.icws._messages_source import MessageSource, PollingSource, SseSource, open_message_source
 from botagent.icws._models import (
     ASYNC_OPERATION_COMPLETED_MESSAGE,
     AVAILABLE_CAMPAIGNS_MESSAGE,
@@ -88,6 +90,14 @@ from botagent.icws._models import (
     parse_message,
     parse_messages,
 )
+from botagent.icws._transport import (
+    GeventTransport,
+    HttpxTransport,
+    RawResponse,
+    ResponseHeaders,
+    StreamResponse,
+    Transport,
+)
 
 __all__ = [
     "ASYNC_OPERATION_COMPLETED_MESSAGE",
@@ -126,6 +136,8 @@ __all__ = [
     "Feature",
     "Forbidden",
     "FormDefinition",
+    "GeventTransport",
+    "HttpxTransport",
     "ICWS_MEDIA_TYPE",
     "IcwsError",
     "IcwsResponseValidationError",
@@ -139,27 +151,37 @@ __all__ = [
     "LogoutGrantedMessage",
     "ManualOutboundCallStatusMessage",
     "Message",
+    "MessageSource",
     "NotFound",
     "OutboundServerConnectionStateChangeMessage",
     "PREVIEW_POP",
     "PlacePreviewCallRequest",
+    "PollingSource",
     "PreviewPopCall",
     "ProfileError",
+    "RawResponse",
     "ReadyForCallsRequest",
     "RelativeTo",
     "RemoteNumberSettings",
     "RemoteWorkstationSettings",
     "RequestFormDefinitionRequest",
+    "RequestRecord",
+    "ResponseHeaders",
     "ServerError",
     "ServiceUnavailable",
+    "Session",
     "SessionExpired",
     "SessionGone",
+    "SessionState",
     "SetFormDefinitionMessage",
+    "SseSource",
     "StationSettings",
     "StationlessSettings",
     "StatusMessageDefinition",
     "StatusMessageList",
+    "StreamResponse",
     "SubscriptionStateMessage",
+    "Transport",
     "USER_STATUS_MESSAGE",
     "UnknownMessage",
     "UpdateCallDataRequest",
@@ -170,6 +192,7 @@ __all__ = [
     "WireModel",
     "WorkstationSettings",
     "format_icws_datetime",
+    "open_message_source",
     "parse_icws_datetime",
     "parse_message",
     "parse_messages",

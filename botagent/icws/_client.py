@@ -1,0 +1,600 @@
+"""The ICWS session: one connection to a CIC server, one typed method per call the Dialer agent makes.
+
+Lifecycle: ``UNOPENED`` --open()--> ``OPEN`` --close()--> ``CLOSED``. ``open()`` creates the connection
+(keeping the session id, CSRF token and cookies) and sets the station when one is given; every other
+call needs ``OPEN`` and raises ``RuntimeError`` otherwise. A failed ``open()`` leaves the session
+``UNOPENED``; ``close()`` always leaves it ``CLOSED``.
+
+Every HTTP call is reported exactly once to the observer as a ``RequestRecord`` named by its stable
+endpoint name (``POST /dialer/log-in``), never by a session or user id, and a failure raises one of the
+``IcwsError`` subclasses of ``botagent.icws._errors``.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from os import PathLike
+from time import perf_counter
+from types import TracebackType
+from typing import Any, Final, Self, TypeVar
+from urllib.parse import quote, urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from botagent import __version__
+from botagent.icws._errors import IcwsError, IcwsResponseValidationError, status_error
+from botagent.icws._models import (
+    AsyncRequest,
+    ConnectionResponse,
+    ConnectionStateResponse,
+    FormDefinition,
+    Message,
+    StationSettings,
+    StatusMessageList,
+    UserStatus,
+    parse_messages,
+)
+from botagent.icws._transport import HttpxTransport, RawResponse, StreamResponse, Transport
+
+__all__ = ["RequestRecord", "Session", "SessionState"]
+
+_ACCEPT: Final = "application/vnd.inin.icws+JSON"
+_CONTENT_TYPE: Final = "application/vnd.inin.icws+JSON;charset=utf-8"
+_CONNECTION_TYPE: Final = "urn:inin.com:connection:icAuthConnectionRequestSettings"
+_USER_AGENT: Final = f"botagent/{__version__}"
+
+CONNECT: Final = "POST /connection"
+CONNECTION_STATE: Final = "GET /connection"
+DISCONNECT: Final = "DELETE /connection"
+SET_STATION: Final = "PUT /connection/station"
+POLL_MESSAGES: Final = "GET /messaging/messages"
+OPEN_EVENT_STREAM: Final = "GET /messaging/messages (sse)"
+HEARTBEAT: Final = "POST /messaging/heartbeat"
+SET_STATUS: Final = "PUT /status/user-statuses"
+GET_STATUS: Final = "GET /status/user-statuses"
+STATUS_MESSAGES: Final = "GET /status/status-messages"
+DIALER_LOG_IN: Final = "POST /dialer/log-in"
+READY_FOR_CALLS: Final = "POST /dialer/ready-for-calls"
+REQUEST_BREAK: Final = "POST /dialer/request-break"
+END_BREAK: Final = "POST /dialer/end-break"
+PLACE_PREVIEW_CALL: Final = "POST /dialer/place-preview-call"
+DISPOSITION: Final = "POST /dialer/disposition"
+DIALER_LOG_OFF: Final = "POST /dialer/log-off"
+REQUEST_FORM_DEFINITION: Final = "POST /dialer/request-form-definition"
+
+_T = TypeVar("_T")
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class SessionState(enum.Enum):
+    """Where a ``Session`` is in its lifecycle."""
+
+    UNOPENED = "unopened"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One HTTP call as the observer sees it (the fields of a Locust ``request`` event).
+
+    Attributes:
+        name: the stable endpoint name, such as ``POST /dialer/log-in``.
+        method: the HTTP method.
+        status: the HTTP status, or None when no answer came.
+        elapsed_ms: milliseconds from just before sending until the body was read (stream opens:
+            until the headers arrived).
+        response_length: bytes of response body (0 for stream opens and failures without answer).
+        error: the exception the call raised, or None on success.
+    """
+
+    name: str
+    method: str
+    status: int | None
+    elapsed_ms: float
+    response_length: int
+    error: IcwsError | None = None
+
+
+Observer = Callable[[RequestRecord], None]
+
+
+def _check_base_url(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"base_url: must be an http:// or https:// URL with no query (got {base_url!r})")
+    return base_url.rstrip("/")
+
+
+def _is_json(response: RawResponse) -> bool:
+    media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return bool(response.body) and (media_type == "application/json" or media_type.endswith("+json"))
+
+
+def _describe(exc: ValueError) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        return f"{exc.title}: {exc.error_count()} problem(s), first at {where}: {first['msg']}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"body is not valid JSON: {exc}"
+    return str(exc)
+
+
+def _parse_cookie(set_cookie: str) -> tuple[str, str | None]:
+    """Return (name, value) of a ``Set-Cookie`` value; value None when it deletes the cookie."""
+    pair, _, attributes = set_cookie.partition(";")
+    name, _, value = pair.partition("=")
+    expired = any(a.strip().lower() in ("max-age=0", "max-age=-1") for a in attributes.split(";"))
+    return name.strip(), None if expired else value.strip()
+
+
+class Session:
+    """An ICWS session for one CIC user, with one typed method per ICWS call a Dialer agent makes.
+
+    Args:
+        base_url: server URL up to, not including, ``/icws`` (``https://cic.example.com:8019`` or a
+            proxy prefix such as ``https://gateway/api/cic1``).
+        user_id: the CIC user name.
+        password: its password.
+        application_name: sent as ``applicationName``; shows in CIC's session list.
+        language: the ``Accept-Language`` of every call.
+        station: station settings to log in with right after ``open()``; None for none.
+        transport: HTTP transport, closed by ``close()`` as httpx closes its transport (so give each
+            session its own); None builds an ``HttpxTransport``.
+        timeout: seconds per request.
+        observer: called once per HTTP call with its ``RequestRecord``.
+        verify: check the server certificate (only used when the session builds its transport).
+        ca_bundle: PEM file of CAs to trust (only used when the session builds its transport).
+
+    Raises:
+        ValueError: ``base_url``, ``user_id`` or ``timeout`` is invalid.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        user_id: str,
+        password: str,
+        application_name: str = "botagent",
+        language: str = "en-US",
+        station: StationSettings | None = None,
+        transport: Transport | None = None,
+        timeout: float = 10.0,
+        observer: Observer | None = None,
+        verify: bool = True,
+        ca_bundle: str | PathLike[str] | None = None,
+    ) -> None:
+        if not user_id:
+            raise ValueError("user_id: must not be empty")
+        if not timeout > 0:
+            raise ValueError(f"timeout: must be a positive number of seconds (got {timeout!r})")
+        self._base_url = _check_base_url(base_url)
+        self._user_id = user_id
+        self._password = password
+        self._application_name = application_name
+        self._language = language
+        self._station = station
+        self._transport: Transport = transport or HttpxTransport(verify=verify, ca_bundle=ca_bundle)
+        self._timeout = timeout
+        self._observer = observer
+        self._status_path = f"/status/user-statuses/{quote(user_id, safe='')}"
+        self._state = SessionState.UNOPENED
+        self._reset()
+
+    def _reset(self) -> None:
+        self._connection: ConnectionResponse | None = None
+        self._csrf_token = ""
+        self._session_url = ""
+        self._cookies: dict[str, str] = {}
+        self._headers: dict[str, str] = {}
+        self._message_headers: dict[str, str] = {}
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> SessionState:
+        """The lifecycle state."""
+        return self._state
+
+    @property
+    def user_id(self) -> str:
+        """The CIC user name this session logs in as."""
+        return self._user_id
+
+    @property
+    def connection(self) -> ConnectionResponse | None:
+        """The connection response of ``open()`` (session id, features, ...), None before."""
+        return self._connection
+
+    @property
+    def session_id(self) -> str | None:
+        """The ICWS session id, None before ``open()``."""
+        return self._connection.session_id if self._connection else None
+
+    @property
+    def supports_event_stream(self) -> bool:
+        """True when the server lists the ``messaging`` feature at version 2 or higher (SSE)."""
+        version = self._connection.feature_version("messaging") if self._connection else None
+        return version is not None and version >= 2
+
+    def __enter__(self) -> Self:
+        if self._state is SessionState.UNOPENED:
+            self.open()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is None:
+            self.close()
+            return
+        try:
+            self.close()
+        except IcwsError:
+            pass  # the exception already propagating says more
+
+    def open(self) -> ConnectionResponse:
+        """Create the ICWS connection, then set the station when one was given.
+
+        Returns:
+            The connection response (``sessionId``, ``csrfToken``, ``features``, ...).
+
+        Raises:
+            RuntimeError: the session is not UNOPENED.
+            IcwsError: creating the connection or setting the station failed. The session stays
+                UNOPENED; a connection created before a station failure is deleted again.
+        """
+        if self._state is not SessionState.UNOPENED:
+            raise RuntimeError(f"open() needs an UNOPENED session; this one is {self._state.name}")
+        self._reset()
+        body = {
+            "__type": _CONNECTION_TYPE,
+            "applicationName": self._application_name,
+            "userID": self._user_id,
+            "password": self._password,
+        }
+        url = f"{self._base_url}/icws/connection?include=features,effective-station"
+        headers = {"Accept": _ACCEPT, "Content-Type": _CONTENT_TYPE, "Accept-Language": self._language}
+        headers["User-Agent"] = _USER_AGENT
+        connection = self._exchange(CONNECT, "POST", url, headers, body, self._read_connection)
+        self._start(connection)
+        if self._station is not None:
+            self._set_station_or_undo(self._station)
+        return connection
+
+    def close(self) -> None:
+        """Delete the ICWS connection and close the transport.
+
+        Idempotent: closing a CLOSED session does nothing, closing an UNOPENED one sends nothing.
+
+        Raises:
+            IcwsError: the DELETE failed; the session is CLOSED all the same.
+        """
+        if self._state is SessionState.CLOSED:
+            return
+        try:
+            if self._state is SessionState.OPEN:
+                self._call(DISCONNECT, "DELETE", "/connection")
+        finally:
+            self._state = SessionState.CLOSED
+            self._transport.close()
+
+    def _read_connection(self, response: RawResponse) -> ConnectionResponse:
+        data = json.loads(response.body) if _is_json(response) else {}
+        if not isinstance(data, dict):
+            raise ValueError("body is not a JSON object")
+        for field, header in (("sessionId", "ININ-ICWS-Session-ID"), ("csrfToken", "ININ-ICWS-CSRF-Token")):
+            if header in response.headers:
+                data[field] = response.headers[header]
+        return ConnectionResponse.model_validate(data)
+
+    def _start(self, connection: ConnectionResponse) -> None:
+        self._connection = connection
+        self._csrf_token = connection.csrf_token
+        self._session_url = f"{self._base_url}/icws/{quote(connection.session_id, safe='')}"
+        self._build_headers()
+        self._state = SessionState.OPEN
+
+    def _set_station_or_undo(self, station: StationSettings) -> None:
+        try:
+            self.set_station(station)
+        except IcwsError:
+            try:
+                self._call(DISCONNECT, "DELETE", "/connection")
+            except IcwsError:
+                pass  # the station error is the one to report
+            finally:
+                self._state = SessionState.UNOPENED
+                self._reset()
+            raise
+
+    # --- connection and messaging --------------------------------------------------------------------
+
+    def connection_state(self) -> ConnectionStateResponse:
+        """``GET connection``: whether the server still considers the connection up."""
+        return self._fetch(CONNECTION_STATE, "GET", "/connection", _model(ConnectionStateResponse))
+
+    def set_station(self, station: StationSettings) -> None:
+        """``PUT connection/station``: log the session in to a station (workstation, remote number, none)."""
+        self._call(SET_STATION, "PUT", "/connection/station", station.to_wire())
+
+    def heartbeat(self) -> None:
+        """``POST messaging/heartbeat``: keep the session alive."""
+        self._call(HEARTBEAT, "POST", "/messaging/heartbeat")
+
+    def poll_messages(self) -> list[Message]:
+        """``GET messaging/messages``: take the messages queued for the session (short poll).
+
+        Returns:
+            The messages, oldest first; empty when none are queued.
+        """
+        self._require_open()
+        url = self._session_url + "/messaging/messages"
+        return self._exchange(POLL_MESSAGES, "GET", url, self._message_headers, None, _read_messages)
+
+    # --- status ----------------------------------------------------------------------------------------
+
+    def set_status(self, status_id: str, notes: str | None = None) -> AsyncRequest | None:
+        """``PUT status/user-statuses/{userId}``: change the user's status (``Available`` to take calls).
+
+        Returns:
+            The ``{requestId}`` of a 202 answer (completion arrives as asyncOperationCompletedMessage),
+            or None when the server answered without a body.
+        """
+        body = {"statusId": status_id} if notes is None else {"statusId": status_id, "notes": notes}
+        return self._fetch(SET_STATUS, "PUT", self._status_path, _optional_model(AsyncRequest), body)
+
+    def get_status(self) -> UserStatus:
+        """``GET status/user-statuses/{userId}``: the user's current status."""
+        return self._fetch(GET_STATUS, "GET", self._status_path, _model(UserStatus))
+
+    def status_messages(self) -> StatusMessageList:
+        """``GET status/status-messages``: the statuses the user may choose from."""
+        return self._fetch(STATUS_MESSAGES, "GET", "/status/status-messages", _model(StatusMessageList))
+
+    # --- Dialer ----------------------------------------------------------------------------------------
+
+    def dialer_log_in(self, campaign_id: str | None = None) -> None:
+        """``POST dialer/log-in``: log in to Dialer, or to one campaign when ``campaign_id`` is given."""
+        body = {} if campaign_id is None else {"campaignId": campaign_id}
+        self._call(DIALER_LOG_IN, "POST", "/dialer/log-in", body)
+
+    def dialer_log_off(self, campaign_ids: Iterable[str] = ()) -> None:
+        """``POST dialer/log-off``: leave the given campaigns; no campaigns means all of Dialer.
+
+        The logoff is granted later by a logoutGrantedMessage.
+        """
+        self._call(DIALER_LOG_OFF, "POST", "/dialer/log-off", {"campaignIds": list(campaign_ids)})
+
+    def ready_for_calls(self, campaign_ids: Iterable[str] | None = None) -> None:
+        """``POST dialer/ready-for-calls``: the agent takes calls (in all its campaigns when None)."""
+        body = {} if campaign_ids is None else {"campaignIds": list(campaign_ids)}
+        self._call(READY_FOR_CALLS, "POST", "/dialer/ready-for-calls", body)
+
+    def request_break(self) -> None:
+        """``POST dialer/request-break``: ask for a break, granted later by a breakStatusMessage."""
+        self._call(REQUEST_BREAK, "POST", "/dialer/request-break")
+
+    def end_break(self) -> None:
+        """``POST dialer/end-break``: end the break (granted at once)."""
+        self._call(END_BREAK, "POST", "/dialer/end-break")
+
+    def place_preview_call(
+        self, call_attributes: Mapping[str, str] | None = None, *, call_initiated_by_timer: bool | None = None
+    ) -> None:
+        """``POST dialer/place-preview-call``: dial the current preview call."""
+        body: dict[str, Any] = {}
+        if call_initiated_by_timer is not None:
+            body["callInitiatedByTimer"] = call_initiated_by_timer
+        if call_attributes is not None:
+            body["callAttributes"] = dict(call_attributes)
+        self._call(PLACE_PREVIEW_CALL, "POST", "/dialer/place-preview-call", body)
+
+    def disposition(
+        self,
+        label: str,
+        scheduled_time: int | None = None,
+        scheduled_agent: str | None = None,
+        *,
+        relative_to: int | None = None,
+        place_additional_follow_up_call: bool | None = None,
+        call_attributes: Mapping[str, str] | None = None,
+        is_abandon: bool | None = None,
+    ) -> None:
+        """``POST dialer/disposition``: finish the current call with one of its disposition labels.
+
+        Args:
+            label: a label from the call's ``dispositions``.
+            scheduled_time: reschedule at this time, seconds since the epoch, UTC.
+            scheduled_agent: the CIC user name to own the rescheduled call.
+            relative_to: time-zone basis of the schedule (``RelativeTo``).
+            place_additional_follow_up_call, call_attributes, is_abandon: as in the ICWS body.
+        """
+        body: dict[str, Any] = {"label": label}
+        optional = (
+            ("scheduledTime", scheduled_time),
+            ("scheduledAgent", scheduled_agent),
+            ("relativeTo", None if relative_to is None else int(relative_to)),
+            ("placeAdditionalFollowUpCall", place_additional_follow_up_call),
+            ("callAttributes", None if call_attributes is None else dict(call_attributes)),
+            ("isAbandon", is_abandon),
+        )
+        body.update((key, value) for key, value in optional if value is not None)
+        self._call(DISPOSITION, "POST", "/dialer/disposition", body)
+
+    def request_form_definition(self, campaign_id: str | None = None) -> FormDefinition:
+        """``POST dialer/request-form-definition``: the campaign's agent form."""
+        body = {} if campaign_id is None else {"campaignId": campaign_id}
+        path = "/dialer/request-form-definition"
+        return self._fetch(REQUEST_FORM_DEFINITION, "POST", path, _model(FormDefinition), body)
+
+    # --- the one path every call takes -------------------------------------------------------------
+
+    def _require_open(self) -> None:
+        if self._state is SessionState.UNOPENED:
+            raise RuntimeError("this ICWS session is not open yet; call open() first")
+        if self._state is SessionState.CLOSED:
+            raise RuntimeError("this ICWS session is CLOSED; open a new Session")
+
+    def _call(self, name: str, method: str, path: str, body: Mapping[str, Any] | None = None) -> None:
+        self._require_open()
+        self._exchange(name, method, self._session_url + path, self._headers, body, _ignore_body)
+
+    def _fetch(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        reader: Callable[[RawResponse], _T],
+        body: Mapping[str, Any] | None = None,
+    ) -> _T:
+        self._require_open()
+        return self._exchange(name, method, self._session_url + path, self._headers, body, reader)
+
+    def _exchange(
+        self,
+        name: str,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Mapping[str, Any] | None,
+        reader: Callable[[RawResponse], _T],
+    ) -> _T:
+        payload = None if body is None else json.dumps(body, separators=(",", ":")).encode()
+        response = self._send(name, method, url, headers, payload)
+        try:
+            result = reader(response)
+        except ValueError as exc:
+            error = IcwsResponseValidationError(_describe(exc), endpoint=name)
+            self._report(name, method, response.status, response.elapsed_ms, len(response.body), error)
+            raise error from exc
+        self._report(name, method, response.status, response.elapsed_ms, len(response.body), None)
+        return result
+
+    def _send(
+        self, name: str, method: str, url: str, headers: Mapping[str, str], payload: bytes | None
+    ) -> RawResponse:
+        """Send, keep cookies, and report and raise every failure but a body that does not fit."""
+        start = perf_counter()
+        try:
+            response = self._transport.request(method, url, headers, payload, self._timeout)
+        except IcwsError as exc:
+            exc.endpoint = exc.endpoint or name
+            self._report(name, method, None, (perf_counter() - start) * 1000.0, 0, exc)
+            raise
+        if "set-cookie" in response.headers:
+            self._keep_cookies(response.headers.get_list("set-cookie"))
+        if not 200 <= response.status < 300:
+            error = status_error(name, response.status, response.body, response.headers)
+            self._report(name, method, response.status, response.elapsed_ms, len(response.body), error)
+            raise error
+        return response
+
+    def _report(
+        self,
+        name: str,
+        method: str,
+        status: int | None,
+        elapsed_ms: float,
+        length: int,
+        error: IcwsError | None,
+    ) -> None:
+        if self._observer is not None:
+            self._observer(RequestRecord(name, method, status, elapsed_ms, length, error))
+
+    def _keep_cookies(self, set_cookies: list[str]) -> None:
+        for set_cookie in set_cookies:
+            name, value = _parse_cookie(set_cookie)
+            if value is None:
+                self._cookies.pop(name, None)
+            elif name:
+                self._cookies[name] = value
+        if self._state is SessionState.OPEN:
+            self._build_headers()
+
+    def _build_headers(self) -> None:
+        common = {"Accept": _ACCEPT, "Accept-Language": self._language, "User-Agent": _USER_AGENT}
+        if self._cookies:
+            common["Cookie"] = "; ".join(f"{name}={value}" for name, value in self._cookies.items())
+        self._message_headers = common
+        self._headers = {**common, "Content-Type": _CONTENT_TYPE, "ININ-ICWS-CSRF-Token": self._csrf_token}
+
+    # --- server-sent events (used by SseSource) ---------------------------------------------------
+
+    @contextmanager
+    def _open_event_stream(
+        self, read_timeout: float | None, last_event_id: str | None
+    ) -> Iterator[StreamResponse]:
+        """Open ``GET messaging/messages`` as an event stream, reported once as its opening.
+
+        Raises:
+            RuntimeError: the session is not OPEN.
+            IcwsError: no stream: a transport failure, a non-2xx status, or an answer that is not
+                ``text/event-stream``.
+        """
+        self._require_open()
+        headers = {**self._message_headers, "Accept": "text/event-stream", "Cache-Control": "no-cache"}
+        headers["Accept-Encoding"] = "identity"
+        if last_event_id:
+            headers["Last-Event-ID"] = last_event_id
+        url = self._session_url + "/messaging/messages"
+        with ExitStack() as stack:
+            stream = self._enter_stream(stack, url, headers, read_timeout)
+            self._check_stream(stream)
+            yield stream
+
+    def _enter_stream(
+        self, stack: ExitStack, url: str, headers: Mapping[str, str], read_timeout: float | None
+    ) -> StreamResponse:
+        start = perf_counter()
+        try:
+            return stack.enter_context(self._transport.stream("GET", url, headers, read_timeout))
+        except IcwsError as exc:
+            exc.endpoint = exc.endpoint or OPEN_EVENT_STREAM
+            self._report(OPEN_EVENT_STREAM, "GET", None, (perf_counter() - start) * 1000.0, 0, exc)
+            raise
+
+    def _check_stream(self, stream: StreamResponse) -> None:
+        error: IcwsError | None = None
+        body = b""
+        if not 200 <= stream.status < 300:
+            body = stream.read()
+            error = status_error(OPEN_EVENT_STREAM, stream.status, body, stream.headers)
+        elif not stream.headers.get("content-type", "").lower().startswith("text/event-stream"):
+            error = IcwsResponseValidationError(
+                f"expected text/event-stream, got {stream.headers.get('content-type', 'no content type')!r}",
+                endpoint=OPEN_EVENT_STREAM,
+            )
+        self._report(OPEN_EVENT_STREAM, "GET", stream.status, stream.elapsed_ms, len(body), error)
+        if error is not None:
+            raise error
+
+
+def _ignore_body(response: RawResponse) -> None:
+    return None
+
+
+def _model(model: type[_M]) -> Callable[[RawResponse], _M]:
+    def read(response: RawResponse) -> _M:
+        if not _is_json(response):
+            raise ValueError(f"expected a JSON {model.__name__} body, got none")
+        return model.model_validate_json(response.body)
+
+    return read
+
+
+def _optional_model(model: type[_M]) -> Callable[[RawResponse], _M | None]:
+    def read(response: RawResponse) -> _M | None:
+        return model.model_validate_json(response.body) if _is_json(response) else None
+
+    return read
+
+
+def _read_messages(response: RawResponse) -> list[Message]:
+    return parse_messages(response.body) if _is_json(response) else []
