@@ -9,13 +9,12 @@ from botagent.locust._driver import AgentDriver
 from botagent.locust._embedded_mock import EmbeddedMock, MockStartError
 from botagent.locust._hooks import DEFAULT_PROFILE, setup_dialer_run
 from botagent.locust._identities import IdentitiesExhausted, IdentityLeaser, IdentityPool
-from botagent.locust._reconcile import reconcile
 from botagent.locust._run import DialerRun, dialer_run_of
 from botagent.locust._user import IcwsAgentUser
 
 __all__ = [
-    "DEFAULT_PROFILE",
     "AgentDriver",
+    "DEFAULT_PROFILE",
     "DialerRun",
     "EmbeddedMock",
     "IcwsAgentUser",
@@ -24,6 +23,5 @@ __all__ = [
     "IdentityPool",
     "MockStartError",
     "dialer_run_of",
-    "reconcile",
     "setup_dialer_run",
 ]

@@ -7,34 +7,40 @@ thresholds and reports; workers only run agents and send their facts along with 
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import os
+import ssl
 import sys
 import time
+import urllib.error
+import urllib.request
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import gevent
-import httpx
 from locust import events
 from locust.env import Environment
 from locust.runners import WorkerRunner
 
 from botagent.icws import BotagentError, ProfileError
 from botagent.locust._embedded_mock import EmbeddedMock
-from botagent.locust._reconcile import reconcile
 from botagent.locust._results import build_result
 from botagent.locust._run import DialerRun
-from botagent.profile import Profile, load_identities_csv, load_profile
+from botagent.profile import Profile, load_profile
 from botagent.report import (
     EXIT_BAD_INPUT,
     EXIT_RUN_ERROR,
     Reconciliation,
     RunResult,
+    breached,
     evaluate_thresholds,
     exit_code_for,
     format_summary,
+    reconcile,
+    threshold_abort_reason,
     write_reports,
 )
 
@@ -45,7 +51,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_PROFILE = "profiles/smoke.yaml"
 PROGRESS_INTERVAL = 5.0
 ABORT_CHECK_INTERVAL = 2.0
-_LATE_THRESHOLDS = ("calls per agent", "ledger")
 
 
 @events.init.add_listener
@@ -54,12 +59,14 @@ def _on_init(environment: Environment, **_: Any) -> None:
     if options is None:
         return
     profile_path = options.profile or os.environ.get("BOTAGENT_PROFILE") or DEFAULT_PROFILE
+    overrides: dict[str, object] = {}
+    if options.agents_from:
+        overrides["identities"] = {"source": "csv", "file": str(Path(options.agents_from).resolve())}
     try:
-        profile = load_profile(Path(profile_path))
+        profile = load_profile(Path(profile_path), overrides=overrides)
         setup_dialer_run(
             environment,
             profile,
-            agents_from=Path(options.agents_from) if options.agents_from else None,
             password=options.password or None,
             reports=Path(options.reports) if options.reports else None,
             progress=bool(options.progress),
@@ -80,7 +87,6 @@ def setup_dialer_run(
     environment: Environment,
     profile: Profile,
     *,
-    agents_from: Path | None = None,
     password: str | None = None,
     reports: Path | None = None,
     progress: bool = False,
@@ -90,18 +96,16 @@ def setup_dialer_run(
     Args:
         environment: Locust's environment, with its runner created.
         profile: the validated profile.
-        agents_from: CSV of agents replacing the profile's identities.
         password: one password for every agent, replacing the profile's.
         reports: the report folder (default ``reports/<timestamp>-<profile>``).
         progress: print a progress line every few seconds.
 
     Raises:
-        ProfileError: the identities cannot be read.
         MockStartError: the profile targets the embedded mock and it did not start.
     """
-    identities = load_identities_csv(agents_from) if agents_from else profile.identities.expand()
+    identities = profile.identities.expand()
     if password is not None:
-        identities = [identity.with_password(password) for identity in identities]
+        identities = [dataclasses.replace(identity, password=password) for identity in identities]
     run = DialerRun(environment, profile, identities)
     if not isinstance(environment.runner, WorkerRunner):
         _RunControl(run, reports, progress)
@@ -169,13 +173,9 @@ class _RunControl:
         while True:
             gevent.sleep(ABORT_CHECK_INTERVAL)
             result = self._result(reconciliation=None)
-            failed = [
-                t
-                for t in evaluate_thresholds(self.run.profile.thresholds, result)
-                if not t.passed and not t.name.startswith(_LATE_THRESHOLDS)
-            ]
+            failed = breached(evaluate_thresholds(self.run.profile.thresholds, result, during_run=True))
             if failed:
-                self._abort(f"threshold failed, aborting: {failed[0].name} (observed {failed[0].observed})")
+                self._abort(threshold_abort_reason(failed))
                 return
 
     def _result(self, reconciliation: Reconciliation | None) -> RunResult:
@@ -206,13 +206,11 @@ class _RunControl:
     def _reconcile(self) -> Reconciliation | None:
         host = self.environment.host or ""
         try:
-            response = httpx.get(f"{host.rstrip('/')}/mock/ledger", timeout=30)
-        except httpx.HTTPError:
-            return None
-        if response.status_code != 200:
-            return None
+            with urllib.request.urlopen(f"{host.rstrip('/')}/mock/ledger", timeout=30) as response:
+                ledger = json.load(response)["calls"]
+        except (OSError, ValueError, KeyError):
+            return None  # not a botagent mock: nothing to reconcile with
         recorder = self.run.recorder
-        ledger = response.json()["calls"]
         return reconcile(recorder.calls, ledger, agents=recorder.agents_seen, since=recorder.started_at - 1)
 
 
@@ -221,9 +219,14 @@ def _probe(host: str, timeout: float) -> str | None:
     if not host:
         return "no target: set the profile's target or Locust's --host"
     try:
-        httpx.get(f"{host.rstrip('/')}/icws/connection/version", timeout=timeout, verify=False)
-    except httpx.HTTPError as exc:
-        return f"{host}: {exc or type(exc).__name__}"
+        # Reachability only: certificate problems surface, with their own message, on the first call.
+        unverified = ssl._create_unverified_context()
+        url = f"{host.rstrip('/')}/icws/connection/version"
+        urllib.request.urlopen(url, timeout=timeout, context=unverified).close()
+    except urllib.error.HTTPError:
+        return None  # an HTTP answer, whatever its status, means the server is there
+    except (OSError, ValueError) as exc:
+        return f"{host}: {getattr(exc, 'reason', None) or exc}"
     return None
 
 

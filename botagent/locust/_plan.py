@@ -1,27 +1,11 @@
-"""From a profile to what one agent and its session need: the agent plan and the station settings."""
+"""From a profile to the plan of one agent."""
 
 from __future__ import annotations
 
 from botagent.agent import AgentPlan
-from botagent.icws import (
-    RemoteNumberSettings,
-    RemoteWorkstationSettings,
-    StationlessSettings,
-    WorkstationSettings,
-)
-from botagent.profile import (
-    Profile,
-    RemoteNumberStation,
-    RemoteWorkstationStation,
-    StationlessStation,
-    WorkstationStation,
-)
+from botagent.profile import Profile
 
-__all__ = ["build_plan", "station_settings"]
-
-StationSettingsModel = (
-    WorkstationSettings | RemoteWorkstationSettings | RemoteNumberSettings | StationlessSettings
-)
+__all__ = ["build_plan"]
 
 
 def build_plan(profile: Profile, user_id: str) -> AgentPlan:
@@ -55,16 +39,3 @@ def build_plan(profile: Profile, user_id: str) -> AgentPlan:
         restart_pause=profile.on_error.pause,
     )
 
-
-def station_settings(profile: Profile) -> StationSettingsModel | None:
-    """The ICWS station settings for the profile's station, or None to keep the server default."""
-    match profile.station:
-        case WorkstationStation(workstation=workstation):
-            return WorkstationSettings(workstation=workstation)
-        case RemoteWorkstationStation(workstation=workstation, remote_number=remote_number):
-            return RemoteWorkstationSettings(workstation=workstation, remote_number=remote_number)
-        case RemoteNumberStation(remote_number=remote_number, persistent=persistent):
-            return RemoteNumberSettings(remote_number=remote_number, persistent_connection=persistent)
-        case StationlessStation():
-            return StationlessSettings()
-    return None

@@ -57,6 +57,7 @@ def build_result(
         endpoints=sorted((r for r in rows if r.request_type != KPI_REQUEST_TYPE), key=lambda r: r.name),
         kpis=sorted((r for r in rows if r.request_type == KPI_REQUEST_TYPE), key=lambda r: r.name),
         step_errors=list(recorder.step_errors),
+        step_errors_total=recorder.step_error_total,
         rule_violations=list(recorder.violations),
         calls=CallTotals(
             popped=len(calls),

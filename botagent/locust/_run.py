@@ -19,7 +19,7 @@ from botagent.icws import GeventTransport, RequestRecord, Session
 from botagent.locust._driver import AgentDriver
 from botagent.locust._identities import IdentityLeaser
 from botagent.locust._messages import message_reader
-from botagent.locust._plan import build_plan, station_settings
+from botagent.locust._plan import build_plan
 from botagent.locust._recorder import BotCall, RunRecorder
 from botagent.locust._results import KPI_REQUEST_TYPE, REQUEST_TYPE
 from botagent.profile import Identity, Profile
@@ -84,7 +84,7 @@ class DialerRun:
             password=identity.password,
             application_name=profile.application_name,
             language=profile.language,
-            station=station_settings(profile),
+            station=profile.station_settings(),
             transport=GeventTransport(verify=profile.tls.verify, ca_bundle=profile.tls.ca_bundle),
             timeout=profile.timeouts.request,
             observer=self._observer(context),

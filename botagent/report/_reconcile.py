@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from botagent.report import Reconciliation
+from botagent.report._result import Reconciliation
 
 __all__ = ["reconcile"]
 

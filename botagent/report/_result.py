@@ -128,6 +128,8 @@ class RunResult:
     endpoints: list[EndpointStats] = field(default_factory=list)
     kpis: list[EndpointStats] = field(default_factory=list)
     step_errors: list[StepErrorRecord] = field(default_factory=list)
+    step_errors_total: int | None = None
+    """How many steps failed in all; `step_errors` may hold only the first of them."""
     rule_violations: list[RuleViolationRecord] = field(default_factory=list)
     calls: CallTotals = field(
         default_factory=lambda: CallTotals(popped=0, dispositioned=0, rescheduled=0, agents=0)

@@ -1,0 +1,80 @@
+"""botagent.report: threshold evaluation, exit codes and the reports of a run.
+
+Input is a `RunResult` filled by the Locust glue (`reconcile` builds its ledger part).
+`evaluate_thresholds` checks it against the profile's thresholds, `exit_code_for` turns it into the
+process exit code (see `botagent.report._exit` for the codes), `format_summary` prints it, and
+`write_reports` writes ``summary.json``, ``junit.xml``, two PNG charts and ``report.html``.
+"""
+
+from botagent.report._charts import (
+    LATENCY_CHART,
+    STATE_BUCKETS,
+    STATE_CHART,
+    LatencyHistory,
+    read_stats_history,
+    write_latency_chart,
+    write_state_chart,
+)
+from botagent.report._exit import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_RUN_ERROR,
+    EXIT_THRESHOLDS,
+    THRESHOLD_ABORT_PREFIX,
+    exit_code_for,
+    threshold_abort_reason,
+)
+from botagent.report._html import write_html_report
+from botagent.report._junit import junit_element, write_junit_xml
+from botagent.report._reconcile import reconcile
+from botagent.report._result import (
+    CallTotals,
+    EndpointStats,
+    Reconciliation,
+    RuleViolationRecord,
+    RunResult,
+    StateSample,
+    StepErrorRecord,
+    ThresholdResult,
+)
+from botagent.report._summary import SCHEMA_VERSION, SUMMARY_KEYS, summary_dict, write_summary_json
+from botagent.report._text import format_summary
+from botagent.report._thresholds import breached, evaluate_thresholds
+from botagent.report._write import write_reports
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_OK",
+    "EXIT_RUN_ERROR",
+    "EXIT_THRESHOLDS",
+    "LATENCY_CHART",
+    "SCHEMA_VERSION",
+    "STATE_BUCKETS",
+    "STATE_CHART",
+    "SUMMARY_KEYS",
+    "THRESHOLD_ABORT_PREFIX",
+    "CallTotals",
+    "EndpointStats",
+    "LatencyHistory",
+    "Reconciliation",
+    "RuleViolationRecord",
+    "RunResult",
+    "StateSample",
+    "StepErrorRecord",
+    "ThresholdResult",
+    "breached",
+    "evaluate_thresholds",
+    "exit_code_for",
+    "format_summary",
+    "junit_element",
+    "read_stats_history",
+    "reconcile",
+    "summary_dict",
+    "threshold_abort_reason",
+    "write_html_report",
+    "write_junit_xml",
+    "write_latency_chart",
+    "write_reports",
+    "write_state_chart",
+    "write_summary_json",
+]

@@ -1,0 +1,142 @@
+"""The end-of-run console summary: plain aligned text that reads well in a terminal and in CI logs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from botagent.report._exit import EXIT_OK, EXIT_RUN_ERROR, exit_code_for
+from botagent.report._fmt import iso_utc, ms, number, short_list, threshold_value
+from botagent.report._result import (
+    EndpointStats,
+    Reconciliation,
+    RuleViolationRecord,
+    RunResult,
+    StepErrorRecord,
+    ThresholdResult,
+)
+
+__all__ = ["format_summary"]
+
+MAX_LINES = 10
+"""At most this many rule violations and step-error kinds are listed."""
+
+_RED, _GREEN, _BOLD, _RESET = "\033[31m", "\033[32m", "\033[1m", "\033[0m"
+_STATS = ("p50", "p95", "p99", "max")
+
+
+def format_summary(result: RunResult, color: bool = False) -> str:
+    """The end-of-run summary as text: tables, calls, ledger, findings, thresholds and the verdict.
+
+    Args:
+        result: the finished run, with its thresholds already evaluated.
+        color: add ANSI colours to PASS/FAIL and the verdict (only for a terminal).
+    """
+    width = max([len("ICWS endpoint"), *(len(r.name) for r in [*result.endpoints, *result.kpis])])
+    parts = [
+        _header(result),
+        _table("ICWS endpoint", result.endpoints, width),
+        _table("Dialer KPI", result.kpis, width),
+        _calls(result),
+        _violations(result.rule_violations),
+        _step_errors(result.step_errors),
+        _thresholds(result.thresholds, color),
+        _verdict(result, color),
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _header(result: RunResult) -> str:
+    return (
+        f'botagent run of profile "{result.profile_name}" against {result.target}\n'
+        f"started {iso_utc(result.started_at)}, ran {result.duration:.1f} s with {result.users} agents"
+    )
+
+
+def _table(title: str, rows: Sequence[EndpointStats], width: int) -> str:
+    if not rows:
+        return f"{title}s: none recorded"
+    head = f"{title:<{width}}  {'count':>7}  {'fail':>6}" + "".join(f"  {s + ' ms':>8}" for s in _STATS)
+    lines = [head]
+    for r in rows:
+        cells = "".join(f"  {ms(getattr(r, s)):>8}" for s in _STATS)
+        lines.append(f"{r.name:<{width}}  {r.count:>7}  {r.failures:>6}{cells}")
+    return "\n".join(lines)
+
+
+def _calls(result: RunResult) -> str:
+    c = result.calls
+    line = (
+        f"Calls: {c.popped} popped, {c.dispositioned} dispositioned, {c.rescheduled} rescheduled"
+        f" by {c.agents} agents ({number(round(c.per_agent, 2))} per agent)"
+    )
+    return line if result.reconciliation is None else f"{line}\n{_ledger(result.reconciliation)}"
+
+
+def _ledger(rec: Reconciliation) -> str:
+    verdict = "reconciles" if rec.reconciles else "DOES NOT reconcile"
+    lines = [
+        f"Ledger {verdict}: {rec.ledger_popped} popped, {rec.ledger_dispositioned} dispositioned"
+        f" (bots dispositioned {rec.bot_dispositioned})"
+    ]
+    for label, ids in (("lost", rec.lost), ("duplicated", rec.duplicated), ("mismatched", rec.mismatched)):
+        lines.append(f"  {label:<10} {len(ids):>5}" + (f"  {short_list(ids)}" if ids else ""))
+    return "\n".join(lines)
+
+
+def _violations(violations: Sequence[RuleViolationRecord]) -> str:
+    if not violations:
+        return "Rule violations: none"
+    lines = [f"Rule violations: {len(violations)}"]
+    lines += [f"  {v.rule}  {v.agent}  {v.detail}" for v in violations[:MAX_LINES]]
+    if len(violations) > MAX_LINES:
+        lines.append(f"  (+{len(violations) - MAX_LINES} more)")
+    return "\n".join(lines)
+
+
+def _step_errors(errors: Sequence[StepErrorRecord]) -> str:
+    if not errors:
+        return "Agent step errors: none"
+    kinds = Counter((e.step, e.status, e.error_id) for e in errors)
+    example = {(e.step, e.status, e.error_id): e.message for e in reversed(errors)}
+    lines = [f"Agent step errors: {len(errors)} ({len(kinds)} kinds)"]
+    for (step, status, error_id), count in kinds.most_common(MAX_LINES):
+        status_text = "no response" if status is None else str(status)
+        error_text = f" {error_id}" if error_id else ""
+        lines.append(f"  {count:>6} x {step} {status_text}{error_text}: {example[(step, status, error_id)]}")
+    if len(kinds) > MAX_LINES:
+        lines.append(f"  (+{len(kinds) - MAX_LINES} more kinds)")
+    return "\n".join(lines)
+
+
+def _thresholds(results: Sequence[ThresholdResult], color: bool) -> str:
+    if not results:
+        return "Thresholds: none set"
+    failed = sum(not t.passed for t in results)
+    width = max(len(t.name) for t in results)
+    lines = [f"Thresholds: {len(results) - failed} passed, {failed} failed"]
+    for t in results:
+        mark = _paint("PASS", _GREEN, color) if t.passed else _paint("FAIL", _RED, color)
+        line = f"  {mark}  {t.name:<{width}}  {threshold_value(t, t.observed):>10}"
+        lines.append(f"{line}  {t.detail}".rstrip())
+    return "\n".join(lines)
+
+
+def _verdict(result: RunResult, color: bool) -> str:
+    code = exit_code_for(result)
+    failed = sum(not t.passed for t in result.thresholds)
+    if code == EXIT_OK:
+        passed = (
+            f"all {len(result.thresholds)} thresholds passed" if result.thresholds else "no threshold set"
+        )
+        text, tone = f"RESULT: PASS, {passed}", _GREEN
+    elif code == EXIT_RUN_ERROR:
+        text, tone = f"RESULT: ERROR, the run did not complete: {result.aborted}", _RED
+    else:
+        reason = f"; {result.aborted}" if result.aborted else ""
+        text, tone = f"RESULT: FAIL, {failed} of {len(result.thresholds)} thresholds breached{reason}", _RED
+    return _paint(f"{text} (exit code {code})", _BOLD + tone, color)
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text

@@ -1,0 +1,38 @@
+"""The package surface and write_reports: everything in one folder, a sorted and complete __all__."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import botagent.report as report
+from botagent.report import RunResult, write_reports
+
+
+def test_all_when_listed_is_sorted_and_complete() -> None:
+    constants = [n for n in report.__all__ if n.isupper()]
+    others = [n for n in report.__all__ if not n.isupper()]
+    assert report.__all__ == sorted(constants) + sorted(others, key=lambda n: (n[0].islower(), n))
+    public = {
+        n for n in vars(report) if not n.startswith("_") and not isinstance(getattr(report, n), type(report))
+    }
+    assert public == set(report.__all__)
+
+
+def test_write_reports_when_run_is_busy_writes_every_file(
+    busy_result: RunResult, stats_history: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "reports"
+    paths = write_reports(busy_result, folder, stats_history, "locust.html")
+    assert set(paths) == {"summary", "junit", "state_chart", "latency_chart", "html"}
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in paths.values())
+    assert json.loads(paths["summary"].read_text())["exit_code"] == 1
+    assert ET.parse(paths["junit"]).getroot().get("failures") == "6"
+    page = paths["html"].read_text()
+    assert page.count("data:image/png;base64,") == 2 and 'href="locust.html"' in page
+
+
+def test_write_reports_when_run_is_empty_writes_every_file(empty_result: RunResult, tmp_path: Path) -> None:
+    paths = write_reports(empty_result, tmp_path)
+    assert all(p.is_file() and p.stat().st_size > 0 for p in paths.values())
