@@ -1,1 +1,105 @@
-"""botagent.agent."""
+"""botagent.agent: the sans-I/O lifecycle of an Interaction Dialer agent.
+
+Feed an `Agent` events (`Start`, `RequestSucceeded`, `RequestFailed`, `MessageReceived`, `TimerFired`,
+`StopRequested`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`, `RecordKpi`,
+`ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). ``STATES.md`` beside this file shows
+the lifecycle, generated from `TRANSITIONS`.
+"""
+
+from botagent.agent._actions import (
+    Action,
+    CallFinished,
+    CallOutcome,
+    CallRecord,
+    CancelTimer,
+    CloseSession,
+    DialerLogIn,
+    DialerLogOff,
+    Disposition,
+    EndBreak,
+    Finished,
+    OpenSession,
+    PlacePreviewCall,
+    ReadyForCalls,
+    RecordKpi,
+    ReportStepError,
+    ReportViolation,
+    Request,
+    RequestBreak,
+    Send,
+    SetStatus,
+    SetTimer,
+    Timer,
+)
+from botagent.agent._agent import Agent
+from botagent.agent._core import (
+    KPI_BREAK_GRANT,
+    KPI_LOGOFF_GRANT,
+    KPI_PREVIEW_CONNECT,
+    KPI_WAIT_FOR_POP,
+    AgentCounters,
+)
+from botagent.agent._errors import IllegalAction, RuleViolation
+from botagent.agent._events import (
+    Event,
+    MessageReceived,
+    RequestFailed,
+    RequestSucceeded,
+    Start,
+    StopRequested,
+    TimerFired,
+)
+from botagent.agent._plan import ANY_LABEL, AgentPlan, Distribution, Fixed, Rng
+from botagent.agent._state import TRANSITIONS, AgentState, ReportBucket, TimerKind, Trigger, bucket_of
+
+__all__ = [
+    "ANY_LABEL",
+    "Action",
+    "Agent",
+    "AgentCounters",
+    "AgentPlan",
+    "AgentState",
+    "CallFinished",
+    "CallOutcome",
+    "CallRecord",
+    "CancelTimer",
+    "CloseSession",
+    "DialerLogIn",
+    "DialerLogOff",
+    "Disposition",
+    "Distribution",
+    "EndBreak",
+    "Event",
+    "Finished",
+    "Fixed",
+    "IllegalAction",
+    "KPI_BREAK_GRANT",
+    "KPI_LOGOFF_GRANT",
+    "KPI_PREVIEW_CONNECT",
+    "KPI_WAIT_FOR_POP",
+    "MessageReceived",
+    "OpenSession",
+    "PlacePreviewCall",
+    "ReadyForCalls",
+    "RecordKpi",
+    "ReportBucket",
+    "ReportStepError",
+    "ReportViolation",
+    "Request",
+    "RequestBreak",
+    "RequestFailed",
+    "RequestSucceeded",
+    "Rng",
+    "RuleViolation",
+    "Send",
+    "SetStatus",
+    "SetTimer",
+    "Start",
+    "StopRequested",
+    "TRANSITIONS",
+    "Timer",
+    "TimerFired",
+    "TimerKind",
+    "Trigger",
+    "bucket_of",
+]

@@ -44,6 +44,7 @@ from botagent.agent import (
     SetTimer,
     Start,
     StopRequested,
+    Timer,
     TimerFired,
 )
 from botagent.icws import IcwsError, IcwsStatusError, Session
@@ -93,7 +94,7 @@ class AgentDriver:
         self._reporter = reporter
         self._clock = clock
         self._inbox: Queue[Event] = Queue()
-        self._timers: dict[object, float] = {}
+        self._timers: dict[Timer, float] = {}
         self._reader: gevent.Greenlet | None = None
 
     def request_stop(self, reason: str) -> None:
@@ -156,16 +157,17 @@ class AgentDriver:
 
     def _send(self, request: Request) -> Event:
         try:
-            self._call(request)
+            body = self._call(request)
         except IcwsStatusError as exc:
             return RequestFailed(
                 request=request, status=exc.status, error_id=exc.error_id, message=exc.message
             )
         except IcwsError as exc:
             return RequestFailed(request=request, status=None, error_id=None, message=str(exc))
-        return RequestSucceeded(request=request, status=200)
+        return RequestSucceeded(request=request, status=200, body=body)
 
-    def _call(self, request: Request) -> None:
+    def _call(self, request: Request) -> object | None:
+        """Make the session call for `request`; return the answer's body model, if it has one."""
         session = self.session
         match request:
             case OpenSession():
@@ -179,7 +181,7 @@ class AgentDriver:
             case ReadyForCalls(campaign_ids=campaign_ids):
                 session.ready_for_calls(campaign_ids)
             case SetStatus(status_id=status_id):
-                session.set_status(status_id)
+                return session.set_status(status_id)
             case PlacePreviewCall():
                 session.place_preview_call()
             case Disposition(label=label, scheduled_time=scheduled_time, scheduled_agent=scheduled_agent):
@@ -192,6 +194,7 @@ class AgentDriver:
                 session.dialer_log_off(campaign_ids)
             case _:
                 raise TypeError(f"the driver cannot send {request!r}")
+        return None
 
     def _close_quietly(self) -> None:
         try:

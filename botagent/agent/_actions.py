@@ -1,0 +1,228 @@
+"""What the agent asks its driver to do: requests to send, timers, and reports.
+
+Requests name an ICWS call; ``endpoint`` is its stable name for reports. Actions are carried out in
+order; a `Send` must be answered with exactly one ``RequestSucceeded`` or ``RequestFailed`` before the
+agent sends anything else.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ._state import TimerKind
+
+__all__ = [
+    "Action",
+    "CallFinished",
+    "CallOutcome",
+    "CallRecord",
+    "CancelTimer",
+    "CloseSession",
+    "DialerLogIn",
+    "DialerLogOff",
+    "Disposition",
+    "EndBreak",
+    "Finished",
+    "OpenSession",
+    "PlacePreviewCall",
+    "ReadyForCalls",
+    "RecordKpi",
+    "ReportStepError",
+    "ReportViolation",
+    "Request",
+    "RequestBreak",
+    "Send",
+    "SetStatus",
+    "SetTimer",
+    "Timer",
+]
+
+# --- requests -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Request:
+    """Base of the ICWS calls the agent makes."""
+
+    endpoint: ClassVar[str] = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenSession(Request):
+    """Create the ICWS session (R1)."""
+
+    endpoint: ClassVar[str] = "POST /connection"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseSession(Request):
+    """Delete the ICWS session."""
+
+    endpoint: ClassVar[str] = "DELETE /connection"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DialerLogIn(Request):
+    """Log in to Dialer (``campaign_id`` None, R2) or to one campaign (R15)."""
+
+    endpoint: ClassVar[str] = "POST /dialer/log-in"
+    campaign_id: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadyForCalls(Request):
+    """Tell Dialer the agent is ready (R3); None sends no campaign list."""
+
+    endpoint: ClassVar[str] = "POST /dialer/ready-for-calls"
+    campaign_ids: tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetStatus(Request):
+    """Set the agent's own CIC status (R4, R22, R27)."""
+
+    endpoint: ClassVar[str] = "PUT /status/user-statuses"
+    status_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlacePreviewCall(Request):
+    """Dial the current preview call (R6)."""
+
+    endpoint: ClassVar[str] = "POST /dialer/place-preview-call"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Disposition(Request):
+    """Finish the current call (R23-R26); ``scheduled_time`` is Unix seconds, UTC."""
+
+    endpoint: ClassVar[str] = "POST /dialer/disposition"
+    label: str
+    scheduled_time: int | None = None
+    scheduled_agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RequestBreak(Request):
+    """Ask for a break (R17)."""
+
+    endpoint: ClassVar[str] = "POST /dialer/request-break"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndBreak(Request):
+    """End the break; always granted at once (R21)."""
+
+    endpoint: ClassVar[str] = "POST /dialer/end-break"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DialerLogOff(Request):
+    """Log off these campaigns, or all of Dialer when the tuple is empty (R28)."""
+
+    endpoint: ClassVar[str] = "POST /dialer/log-off"
+    campaign_ids: tuple[str, ...]
+
+
+# --- timers and calls -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timer:
+    """One armed timer; ``serial`` tells a re-armed timer of the same kind from a stale one."""
+
+    kind: TimerKind
+    serial: int
+
+
+class CallOutcome(enum.StrEnum):
+    """How a popped call ended for the agent."""
+
+    DISPOSITIONED = "dispositioned"
+    DISPOSITION_FAILED = "disposition failed"
+    UNDISPOSITIONED = "undispositioned"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallRecord:
+    """One popped call as the agent finished it (exactly one per popped interaction)."""
+
+    interaction_id: str
+    campaign_id: str
+    label: str | None
+    scheduled_time: int | None
+    scheduled_agent: str | None
+    outcome: CallOutcome
+
+
+# --- actions --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action:
+    """Base of what the agent asks its driver to do."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Send(Action):
+    """Make this ICWS call, then feed back exactly one RequestSucceeded or RequestFailed."""
+
+    request: Request
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetTimer(Action):
+    """Fire ``TimerFired(timer)`` after ``delay`` seconds unless cancelled first."""
+
+    timer: Timer
+    delay: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelTimer(Action):
+    """Forget this timer; a TimerFired for it that still arrives is ignored."""
+
+    timer: Timer
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordKpi(Action):
+    """One Dialer KPI sample: wait-for-pop, break-grant, logoff-grant or preview-connect."""
+
+    name: str
+    milliseconds: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportViolation(Action):
+    """The server broke seed rule ``rule`` (e.g. "R18"); a finding, not a bot error."""
+
+    rule: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportStepError(Action):
+    """A step failed (R11): a request, or a wait that timed out (``status`` None then)."""
+
+    step: str
+    status: int | None
+    error_id: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallFinished(Action):
+    """A popped call is done with, dispositioned or not."""
+
+    record: CallRecord
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finished(Action):
+    """The lifecycle ended; start a fresh Agent after ``restart_after`` seconds unless it is None."""
+
+    reason: str
+    restart_after: float | None = None

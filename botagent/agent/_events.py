@@ -1,0 +1,69 @@
+"""What the driver tells the agent: it started, a request ended, a message came, a timer fired, stop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botagent.icws import Message
+
+from ._actions import Request, Timer
+
+__all__ = [
+    "Event",
+    "MessageReceived",
+    "RequestFailed",
+    "RequestSucceeded",
+    "Start",
+    "StopRequested",
+    "TimerFired",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """Base of everything the agent reacts to."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Start(Event):
+    """Begin the lifecycle (only once, from IDLE)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RequestSucceeded(Event):
+    """The request of the last `Send` got a 2xx answer."""
+
+    request: Request
+    status: int
+    body: object | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RequestFailed(Event):
+    """The request of the last `Send` failed; ``status`` is None when no HTTP answer came."""
+
+    request: Request
+    status: int | None
+    error_id: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageReceived(Event):
+    """One ICWS message from the session's message stream, at any time."""
+
+    message: Message
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimerFired(Event):
+    """A timer from a `SetTimer` ran out."""
+
+    timer: Timer
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StopRequested(Event):
+    """Wind down cleanly from wherever the agent is; ``reason`` ends up in `Finished`."""
+
+    reason: str

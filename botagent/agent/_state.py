@@ -1,0 +1,337 @@
+"""The agent lifecycle as data: states, triggers and the one transition table.
+
+Every rule that changes the agent's state lives in this file. ``TRANSITIONS[(state, trigger)]`` names
+the next state; a pair that is missing is not allowed. The driver in ``_agent.py`` only classifies what
+happened into a `Trigger`, looks the pair up here, and carries out the new state's entry (one request
+or one timer). If you change the table, regenerate ``STATES.md`` (``python -m botagent.agent._diagram``);
+a test fails while the checked-in diagram is out of date.
+
+Rule 1: a state that sends a request (`SENDING_STATES`) is left only by SUCCEEDED or FAILED of that
+request, or, before its request went out, by LEAVE or FAIL. So at most one request is outstanding.
+
+Rule 2: a state with a timer (`STATE_TIMERS`) is left by that timer (TIMEOUT for a deadline, ELAPSED for
+a behaviour delay), by a fact the agent learnt from a message (POP_*, BREAK_GRANTED, LOGOFF_GRANTED,
+CAMPAIGNS_*, PLACED_BY_DIALER), or by LEAVE or FAIL. Leaving it cancels its timer.
+
+Rule 3: decision states (`DECISION_STATES`) are passed through within one event: the agent picks one
+of their triggers from what it knows, so they are never observed from outside.
+
+Rule 4: a LEAVE row exists only where leaving can take effect: a send state sees a wish to leave only
+if it arrived while the request before it was out (or, for DISPOSITIONING, when the wrap-up ends the
+plan), since a resting state acts on it at once.
+
+Rule 5: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
+dispositions held calls and closes the session, each at most once, and then stops in ERROR. FINISHED
+and ERROR are terminal.
+"""
+
+from __future__ import annotations
+
+import enum
+from types import MappingProxyType
+from typing import Final
+
+__all__ = [
+    "DEADLINE_TIMERS",
+    "DECISION_STATES",
+    "SENDING_STATES",
+    "STATE_TIMERS",
+    "TERMINAL_STATES",
+    "TRANSITIONS",
+    "AgentState",
+    "ReportBucket",
+    "TimerKind",
+    "Trigger",
+    "bucket_of",
+]
+
+
+class ReportBucket(enum.StrEnum):
+    """The coarse groups a load report counts agents in."""
+
+    LOGGING_IN = "logging in"
+    READY = "ready"
+    ON_CALL = "on call"
+    WRAP_UP = "wrap-up"
+    BREAK = "break"
+    LOGGING_OFF = "logging off"
+    LOGGED_OFF = "logged off"
+    ERROR = "error"
+
+
+class AgentState(enum.Enum):
+    """Where an agent is in its lifecycle; `bucket` gives its report group."""
+
+    IDLE = "idle"
+    OPENING_SESSION = "opening session"
+    DIALER_LOGIN = "dialer log-in"
+    AWAITING_CAMPAIGNS = "awaiting campaigns"
+    JOINING_CAMPAIGN = "joining campaign"
+    READYING = "readying"
+    SETTING_AVAILABLE = "setting available"
+    WAITING_FOR_POP = "waiting for pop"
+    PREVIEWING = "previewing"
+    PLACING_PREVIEW = "placing preview"
+    TALKING = "talking"
+    WRAPPING_UP = "wrapping up"
+    DISPOSITIONING = "dispositioning"
+    BETWEEN_CALLS = "between calls"
+    REQUESTING_BREAK = "requesting break"
+    AWAITING_BREAK = "awaiting break"
+    ON_BREAK = "on break"
+    ENDING_BREAK = "ending break"
+    CHANGING_STATUS = "changing status"
+    AWAY = "away"
+    LOGGING_OFF_ON_CALL = "logging off on call"
+    FINAL_DISPOSITIONING = "final dispositioning"
+    LOGGING_OFF = "logging off"
+    AWAITING_LOGOFF_GRANT = "awaiting logoff grant"
+    CLOSING = "closing"
+    CLEANING_UP = "cleaning up"
+    CLEANUP_LOGGING_OFF = "cleanup logging off"
+    CLEANUP_DISPOSITIONING = "cleanup dispositioning"
+    CLEANUP_CLOSING = "cleanup closing"
+    FINISHED = "finished"
+    ERROR = "error"
+
+    @property
+    def bucket(self) -> ReportBucket:
+        """The report group this state counts in."""
+        return _BUCKETS[self]
+
+
+def bucket_of(state: AgentState) -> str:
+    """The report group of ``state`` as plain text ("logging in", "ready", "on call", ...)."""
+    return _BUCKETS[state].value
+
+
+class TimerKind(enum.Enum):
+    """What a timer is for; deadlines end in a step error, delays are behaviour."""
+
+    LOGIN_MESSAGES = "login messages"
+    POP = "pop"
+    THINK = "think"
+    TALK = "talk"
+    WRAP_UP = "wrap-up"
+    BREAK_GRANT = "break grant"
+    BREAK = "break"
+    AWAY = "away"
+    LOGOFF_GRANT = "logoff grant"
+    PLAN_END = "plan end"
+
+
+class Trigger(enum.Enum):
+    """The event types of the table: what happened, as far as the lifecycle cares."""
+
+    START = "start"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    ELAPSED = "elapsed"
+    FAIL = "fail"
+    LEAVE = "leave"
+    CAMPAIGNS_OFFERED = "campaigns offered"
+    CAMPAIGNS_AUTO = "campaigns auto"
+    ALL_JOINED = "all joined"
+    POP_PLACED = "pop placed"
+    POP_PREVIEW = "pop preview"
+    PLACED_BY_DIALER = "placed by dialer"
+    BREAK_GRANTED = "break granted"
+    LOGOFF_GRANTED = "logoff granted"
+    TAKE_BREAK = "take break"
+    CHANGE_STATUS = "change status"
+    GO_AVAILABLE = "go available"
+    CLEANUP_LOGOFF = "cleanup logoff"
+    CLEANUP_DISPOSITION = "cleanup disposition"
+    CLEANUP_CLOSE = "cleanup close"
+    CLEANUP_DONE = "cleanup done"
+
+
+S = AgentState
+T = Trigger
+
+_BUCKETS: Final = MappingProxyType(
+    {
+        S.IDLE: ReportBucket.LOGGED_OFF,
+        S.OPENING_SESSION: ReportBucket.LOGGING_IN,
+        S.DIALER_LOGIN: ReportBucket.LOGGING_IN,
+        S.AWAITING_CAMPAIGNS: ReportBucket.LOGGING_IN,
+        S.JOINING_CAMPAIGN: ReportBucket.LOGGING_IN,
+        S.READYING: ReportBucket.LOGGING_IN,
+        S.SETTING_AVAILABLE: ReportBucket.READY,
+        S.WAITING_FOR_POP: ReportBucket.READY,
+        S.PREVIEWING: ReportBucket.ON_CALL,
+        S.PLACING_PREVIEW: ReportBucket.ON_CALL,
+        S.TALKING: ReportBucket.ON_CALL,
+        S.WRAPPING_UP: ReportBucket.WRAP_UP,
+        S.DISPOSITIONING: ReportBucket.WRAP_UP,
+        S.BETWEEN_CALLS: ReportBucket.WRAP_UP,
+        S.REQUESTING_BREAK: ReportBucket.BREAK,
+        S.AWAITING_BREAK: ReportBucket.BREAK,
+        S.ON_BREAK: ReportBucket.BREAK,
+        S.ENDING_BREAK: ReportBucket.BREAK,
+        S.CHANGING_STATUS: ReportBucket.BREAK,
+        S.AWAY: ReportBucket.BREAK,
+        S.LOGGING_OFF_ON_CALL: ReportBucket.LOGGING_OFF,
+        S.FINAL_DISPOSITIONING: ReportBucket.LOGGING_OFF,
+        S.LOGGING_OFF: ReportBucket.LOGGING_OFF,
+        S.AWAITING_LOGOFF_GRANT: ReportBucket.LOGGING_OFF,
+        S.CLOSING: ReportBucket.LOGGING_OFF,
+        S.CLEANING_UP: ReportBucket.ERROR,
+        S.CLEANUP_LOGGING_OFF: ReportBucket.ERROR,
+        S.CLEANUP_DISPOSITIONING: ReportBucket.ERROR,
+        S.CLEANUP_CLOSING: ReportBucket.ERROR,
+        S.FINISHED: ReportBucket.LOGGED_OFF,
+        S.ERROR: ReportBucket.ERROR,
+    }
+)
+
+SENDING_STATES: Final = frozenset(
+    {
+        S.OPENING_SESSION,
+        S.DIALER_LOGIN,
+        S.JOINING_CAMPAIGN,
+        S.READYING,
+        S.SETTING_AVAILABLE,
+        S.PLACING_PREVIEW,
+        S.DISPOSITIONING,
+        S.REQUESTING_BREAK,
+        S.ENDING_BREAK,
+        S.CHANGING_STATUS,
+        S.LOGGING_OFF_ON_CALL,
+        S.FINAL_DISPOSITIONING,
+        S.LOGGING_OFF,
+        S.CLOSING,
+        S.CLEANUP_LOGGING_OFF,
+        S.CLEANUP_DISPOSITIONING,
+        S.CLEANUP_CLOSING,
+    }
+)
+"""States that send exactly one request on entry (Rule 1)."""
+
+STATE_TIMERS: Final = MappingProxyType(
+    {
+        S.AWAITING_CAMPAIGNS: TimerKind.LOGIN_MESSAGES,
+        S.WAITING_FOR_POP: TimerKind.POP,
+        S.PREVIEWING: TimerKind.THINK,
+        S.TALKING: TimerKind.TALK,
+        S.WRAPPING_UP: TimerKind.WRAP_UP,
+        S.AWAITING_BREAK: TimerKind.BREAK_GRANT,
+        S.ON_BREAK: TimerKind.BREAK,
+        S.AWAY: TimerKind.AWAY,
+        S.AWAITING_LOGOFF_GRANT: TimerKind.LOGOFF_GRANT,
+    }
+)
+"""States that set one timer on entry and cancel it on exit (Rule 2)."""
+
+DEADLINE_TIMERS: Final = frozenset(
+    {TimerKind.LOGIN_MESSAGES, TimerKind.POP, TimerKind.BREAK_GRANT, TimerKind.LOGOFF_GRANT}
+)
+"""Timers whose firing is a failed wait (TIMEOUT); the others are behaviour delays (ELAPSED)."""
+
+DECISION_STATES: Final = frozenset({S.BETWEEN_CALLS, S.CLEANING_UP})
+"""States passed through within one event (Rule 3)."""
+
+TERMINAL_STATES: Final = frozenset({S.FINISHED, S.ERROR})
+
+_CLEANUP_STATES: Final = frozenset(
+    {S.CLEANING_UP, S.CLEANUP_LOGGING_OFF, S.CLEANUP_DISPOSITIONING, S.CLEANUP_CLOSING}
+)
+
+_TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
+    # Log-in: session (R1), Dialer (R2), its messages (R12), campaigns (R13-R15), ready (R3), Available (R4).
+    (S.IDLE, T.START): S.OPENING_SESSION,
+    (S.IDLE, T.LEAVE): S.FINISHED,
+    (S.OPENING_SESSION, T.SUCCEEDED): S.DIALER_LOGIN,
+    (S.DIALER_LOGIN, T.SUCCEEDED): S.AWAITING_CAMPAIGNS,
+    (S.DIALER_LOGIN, T.LEAVE): S.CLOSING,
+    (S.AWAITING_CAMPAIGNS, T.CAMPAIGNS_OFFERED): S.JOINING_CAMPAIGN,
+    (S.AWAITING_CAMPAIGNS, T.CAMPAIGNS_AUTO): S.READYING,
+    (S.AWAITING_CAMPAIGNS, T.LEAVE): S.LOGGING_OFF,
+    (S.JOINING_CAMPAIGN, T.SUCCEEDED): S.JOINING_CAMPAIGN,
+    (S.JOINING_CAMPAIGN, T.ALL_JOINED): S.READYING,
+    (S.JOINING_CAMPAIGN, T.LEAVE): S.LOGGING_OFF,
+    (S.READYING, T.SUCCEEDED): S.SETTING_AVAILABLE,
+    (S.SETTING_AVAILABLE, T.SUCCEEDED): S.WAITING_FOR_POP,
+    (S.SETTING_AVAILABLE, T.LEAVE): S.LOGGING_OFF,
+    # Calls: data pops are already placed (R7), preview pops must be placed (R6).
+    (S.WAITING_FOR_POP, T.POP_PLACED): S.TALKING,
+    (S.WAITING_FOR_POP, T.POP_PREVIEW): S.PREVIEWING,
+    (S.WAITING_FOR_POP, T.LEAVE): S.LOGGING_OFF,
+    (S.PREVIEWING, T.ELAPSED): S.PLACING_PREVIEW,
+    (S.PREVIEWING, T.PLACED_BY_DIALER): S.TALKING,
+    (S.PREVIEWING, T.LEAVE): S.LOGGING_OFF_ON_CALL,
+    (S.PLACING_PREVIEW, T.SUCCEEDED): S.TALKING,
+    (S.TALKING, T.ELAPSED): S.WRAPPING_UP,
+    (S.TALKING, T.LEAVE): S.LOGGING_OFF_ON_CALL,
+    (S.WRAPPING_UP, T.ELAPSED): S.DISPOSITIONING,
+    (S.WRAPPING_UP, T.LEAVE): S.LOGGING_OFF_ON_CALL,
+    # Every call is dispositioned (R23); leaving logs off first (R32).
+    (S.DISPOSITIONING, T.SUCCEEDED): S.BETWEEN_CALLS,
+    (S.DISPOSITIONING, T.LEAVE): S.LOGGING_OFF_ON_CALL,
+    # Between calls: a call Dialer already placed (R9), a break, a status change, then Available (R27).
+    (S.BETWEEN_CALLS, T.POP_PLACED): S.TALKING,
+    (S.BETWEEN_CALLS, T.POP_PREVIEW): S.PREVIEWING,
+    (S.BETWEEN_CALLS, T.LEAVE): S.LOGGING_OFF,
+    (S.BETWEEN_CALLS, T.TAKE_BREAK): S.REQUESTING_BREAK,
+    (S.BETWEEN_CALLS, T.CHANGE_STATUS): S.CHANGING_STATUS,
+    (S.BETWEEN_CALLS, T.GO_AVAILABLE): S.SETTING_AVAILABLE,
+    # Breaks (R17-R21): granted by breakStatus 2, ended by end-break (granted at once) or by log-off.
+    (S.REQUESTING_BREAK, T.SUCCEEDED): S.AWAITING_BREAK,
+    (S.AWAITING_BREAK, T.BREAK_GRANTED): S.ON_BREAK,
+    (S.AWAITING_BREAK, T.LEAVE): S.LOGGING_OFF,
+    (S.ON_BREAK, T.ELAPSED): S.ENDING_BREAK,
+    (S.ON_BREAK, T.LEAVE): S.LOGGING_OFF,
+    (S.ENDING_BREAK, T.SUCCEEDED): S.BETWEEN_CALLS,
+    # A non-ACD status puts the agent on break (R22); Available takes it off.
+    (S.CHANGING_STATUS, T.SUCCEEDED): S.AWAY,
+    (S.AWAY, T.ELAPSED): S.BETWEEN_CALLS,
+    (S.AWAY, T.LEAVE): S.LOGGING_OFF,
+    # Log-off (R8, R10, R28-R32).
+    (S.LOGGING_OFF_ON_CALL, T.SUCCEEDED): S.FINAL_DISPOSITIONING,
+    (S.FINAL_DISPOSITIONING, T.SUCCEEDED): S.AWAITING_LOGOFF_GRANT,
+    (S.LOGGING_OFF, T.SUCCEEDED): S.AWAITING_LOGOFF_GRANT,
+    (S.AWAITING_LOGOFF_GRANT, T.POP_PLACED): S.FINAL_DISPOSITIONING,
+    (S.AWAITING_LOGOFF_GRANT, T.POP_PREVIEW): S.FINAL_DISPOSITIONING,
+    (S.AWAITING_LOGOFF_GRANT, T.LOGOFF_GRANTED): S.CLOSING,
+    (S.CLOSING, T.SUCCEEDED): S.FINISHED,
+    # Failure (R11): report, then clean up once, then stop.
+    (S.CLEANING_UP, T.CLEANUP_LOGOFF): S.CLEANUP_LOGGING_OFF,
+    (S.CLEANING_UP, T.CLEANUP_DISPOSITION): S.CLEANUP_DISPOSITIONING,
+    (S.CLEANING_UP, T.CLEANUP_CLOSE): S.CLEANUP_CLOSING,
+    (S.CLEANING_UP, T.CLEANUP_DONE): S.ERROR,
+}
+
+# A failure learnt from a message (FAIL) is taken by the first state without a request out that has
+# this row: a resting state takes it at once, so a sending state only sees one that arrived while the
+# request before it was out.
+_FAIL_FROM = (
+    S.DIALER_LOGIN,
+    S.AWAITING_CAMPAIGNS,
+    S.JOINING_CAMPAIGN,
+    S.SETTING_AVAILABLE,
+    S.WAITING_FOR_POP,
+    S.PREVIEWING,
+    S.TALKING,
+    S.WRAPPING_UP,
+    S.BETWEEN_CALLS,
+    S.AWAITING_BREAK,
+    S.ON_BREAK,
+    S.AWAY,
+    S.FINAL_DISPOSITIONING,
+    S.AWAITING_LOGOFF_GRANT,
+)
+for _state in _FAIL_FROM:
+    _TABLE[(_state, T.FAIL)] = S.CLEANING_UP
+for _state in (state for state in AgentState if state in SENDING_STATES):
+    _TABLE[(_state, T.FAILED)] = S.CLEANING_UP
+    if _state in _CLEANUP_STATES:
+        _TABLE[(_state, T.SUCCEEDED)] = S.CLEANING_UP
+for _state, _kind in STATE_TIMERS.items():
+    if _kind in DEADLINE_TIMERS:
+        _TABLE[(_state, T.TIMEOUT)] = S.CLEANING_UP
+
+TRANSITIONS: Final = MappingProxyType(_TABLE)
+"""``TRANSITIONS[(state, trigger)] -> next state``: the whole lifecycle."""
+
+del _state, _kind, S, T

@@ -1,0 +1,477 @@
+"""A fake driver for the agent machine: virtual clock, scripted rng, wire-message builders, and
+`reach(state)` recipes that bring a fresh agent to rest in any state."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from botagent.agent import (
+    Action,
+    Agent,
+    AgentPlan,
+    AgentState,
+    CallFinished,
+    CallRecord,
+    CancelTimer,
+    Event,
+    Finished,
+    Fixed,
+    MessageReceived,
+    RecordKpi,
+    ReportStepError,
+    ReportViolation,
+    Request,
+    RequestFailed,
+    RequestSucceeded,
+    Rng,
+    Send,
+    SetTimer,
+    Start,
+    StopRequested,
+    TimerFired,
+    TimerKind,
+    Trigger,
+)
+from botagent.icws import (
+    AVAILABLE_CAMPAIGNS_MESSAGE,
+    BREAK_STATUS_MESSAGE,
+    DATA_POP,
+    DATA_POP_MESSAGE,
+    LOGOUT_GRANTED_MESSAGE,
+    PREVIEW_POP,
+    parse_message,
+)
+
+USER = "agent0001"
+EPOCH = 1_700_000_000.0
+PREDICTIVE = "c-predictive"
+POWER = "c-power"
+PREVIEW = "c-preview"
+CAMPAIGNS = {PREDICTIVE: "Predictive Sales", POWER: "Power Collections", PREVIEW: "Preview Callbacks"}
+LABELS = ("Sale", "No Answer", "Callback", "Wrong Number")
+
+S = AgentState
+R = TypeVar("R", bound=Request)
+
+
+class FakeRng:
+    """Returns scripted `random()` draws (then 0.5); the other draws are their centre values."""
+
+    def __init__(self, draws: Iterable[float] = ()) -> None:
+        self.draws = deque(draws)
+        self.calls = 0
+
+    def random(self) -> float:
+        self.calls += 1
+        return self.draws.popleft() if self.draws else 0.5
+
+    def uniform(self, a: float, b: float) -> float:
+        return a + (b - a) * self.random()
+
+    def gauss(self, mu: float, sigma: float) -> float:
+        return mu
+
+    def lognormvariate(self, mu: float, sigma: float) -> float:
+        return math.exp(mu)
+
+
+class VirtualClock:
+    """Unix seconds that move only when told."""
+
+    def __init__(self, now: float = EPOCH) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class RecordingAgent(Agent):
+    """An Agent that remembers every (state, trigger, next state) it went through."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.fired: list[tuple[AgentState, Trigger, AgentState]] = []
+
+    def _fire(self, trigger: Trigger) -> None:
+        old = self.state
+        super()._fire(trigger)
+        self.fired.append((old, trigger, self.state))
+
+
+PLAN_DEFAULTS: dict[str, Any] = {
+    "user_id": USER,
+    "talk_time": Fixed(30.0),
+    "preview_think_time": Fixed(4.0),
+    "wrap_up_time": Fixed(5.0),
+    "break_length": Fixed(60.0),
+    "status_change_length": Fixed(20.0),
+    "reschedule_offset": Fixed(3600.0),
+}
+
+
+class Harness:
+    """Drives one agent like a driver would and checks the driver contract on every action."""
+
+    def __init__(self, rng: Rng | None = None, **plan: Any) -> None:
+        self.plan = AgentPlan(**{**PLAN_DEFAULTS, **plan})
+        self.clock = VirtualClock()
+        self.rng: Rng = rng or FakeRng()
+        self.agent = RecordingAgent(self.plan, self.rng, self.clock)
+        self.actions: list[Action] = []
+        self.sent: list[Request] = []
+        self.outstanding: Request | None = None
+        self.timers: dict[TimerKind, SetTimer] = {}
+        self.finished: Finished | None = None
+        self.records: dict[str, CallRecord] = {}
+
+    @property
+    def state(self) -> AgentState:
+        return self.agent.state
+
+    def feed(self, event: Event) -> list[Action]:
+        actions = self.agent.handle(event)
+        for action in actions:
+            self._track(action)
+        self.actions.extend(actions)
+        return actions
+
+    def _track(self, action: Action) -> None:
+        match action:
+            case Send(request=request):
+                assert self.outstanding is None, f"second outstanding send {request!r}"
+                self.outstanding = request
+                self.sent.append(request)
+            case SetTimer(timer=timer):
+                assert timer.kind not in self.timers, f"timer {timer.kind} armed twice"
+                self.timers[timer.kind] = action
+            case CancelTimer(timer=timer):
+                assert self.timers.pop(timer.kind).timer == timer
+            case Finished():
+                assert self.finished is None, "finished twice"
+                self.finished = action
+            case CallFinished(record=record):
+                assert record.interaction_id not in self.records, f"{record.interaction_id} finished twice"
+                self.records[record.interaction_id] = record
+
+    # --- events -----------------------------------------------------------------------------------
+
+    def start(self) -> list[Action]:
+        return self.feed(Start())
+
+    def succeed(self, body: object | None = None) -> list[Action]:
+        request = self.outstanding
+        assert request is not None, "nothing outstanding"
+        self.outstanding = None
+        return self.feed(RequestSucceeded(request=request, status=200, body=body))
+
+    def fail(
+        self, status: int | None = 500, error_id: str | None = "error.server", message: str = "boom"
+    ) -> list[Action]:
+        request = self.outstanding
+        assert request is not None, "nothing outstanding"
+        self.outstanding = None
+        return self.feed(RequestFailed(request=request, status=status, error_id=error_id, message=message))
+
+    def message(self, wire: dict[str, Any]) -> list[Action]:
+        return self.feed(MessageReceived(message=parse_message(wire)))
+
+    def fire(self, kind: TimerKind) -> list[Action]:
+        armed = self.timers.pop(kind)
+        self.clock.advance(armed.delay)
+        return self.feed(TimerFired(timer=armed.timer))
+
+    def stop(self, reason: str = "test over") -> list[Action]:
+        return self.feed(StopRequested(reason=reason))
+
+    def expect(self, cls: type[R]) -> R:
+        assert isinstance(self.outstanding, cls), f"expected {cls.__name__}, outstanding {self.outstanding!r}"
+        return self.outstanding
+
+    # --- what happened ---------------------------------------------------------------------------
+
+    def of_type(self, cls: type[Action]) -> list[Any]:
+        return [action for action in self.actions if isinstance(action, cls)]
+
+    def violations(self) -> list[str]:
+        return [v.rule for v in self.of_type(ReportViolation)]
+
+    def step_errors(self) -> list[ReportStepError]:
+        return self.of_type(ReportStepError)
+
+    def kpis(self, name: str) -> list[float]:
+        return [k.milliseconds for k in self.of_type(RecordKpi) if k.name == name]
+
+    def requests(self, cls: type[Request]) -> list[Any]:
+        return [request for request in self.sent if isinstance(request, cls)]
+
+    # --- common paths ----------------------------------------------------------------------------
+
+    def log_in(self, right: bool = False, offered: Iterable[str] = tuple(CAMPAIGNS)) -> None:
+        """From IDLE to WAITING_FOR_POP, with the log-in messages arriving before the log-in answer."""
+        self.start()
+        self.succeed()
+        self.message(break_status(0))
+        self.message(campaigns(right, *offered))
+        self.succeed()
+        while self.state is S.JOINING_CAMPAIGN:
+            self.succeed()
+        self.succeed()
+        self.succeed()
+        assert self.state is S.WAITING_FOR_POP
+
+    def take_call(self, interaction_id: str = "i1", **pop_args: Any) -> None:
+        """From WAITING_FOR_POP through talk and wrap-up to the disposition's answer."""
+        self.message(pop(interaction_id, **pop_args))
+        self.fire(TimerKind.TALK)
+        self.fire(TimerKind.WRAP_UP)
+        self.succeed()
+
+
+# --- wire messages ------------------------------------------------------------------------------------
+
+
+def break_status(status: int, **extra: Any) -> dict[str, Any]:
+    return {"__type": BREAK_STATUS_MESSAGE, "isDelta": False, "breakStatus": status, **extra}
+
+
+def campaign_wire(campaign_id: str) -> dict[str, Any]:
+    return {
+        "__type": "urn:inin.com:dialer:availableCampaign",
+        "id": campaign_id,
+        "name": CAMPAIGNS.get(campaign_id, campaign_id),
+        "workgroup": "Dialer Agents",
+    }
+
+
+def campaigns(right: bool, *campaign_ids: str) -> dict[str, Any]:
+    return {
+        "__type": AVAILABLE_CAMPAIGNS_MESSAGE,
+        "isDelta": False,
+        "agentHasLogonCampaignRight": right,
+        "campaignsAdded": [campaign_wire(c) for c in campaign_ids],
+    }
+
+
+def pop(
+    interaction_id: str = "i1",
+    campaign_id: str = PREDICTIVE,
+    *,
+    preview: bool = False,
+    placed: bool = False,
+    labels: Iterable[str] = LABELS,
+) -> dict[str, Any]:
+    call: dict[str, Any] = {
+        "__type": PREVIEW_POP if preview else DATA_POP,
+        "interactionId": interaction_id,
+        "campaignId": campaign_id,
+        "attributes": {"IS_ATTR_CallId": f"call-{interaction_id}"},
+        "autoDisconnectOnDisposition": True,
+        "allowAgentCallbacks": True,
+        "dispositions": [
+            {"label": label, "wrapUpCategory": "", "wrapUpCode": "", "abandon": False} for label in labels
+        ],
+        "dialingMode": 0 if preview else 2,
+    }
+    if preview:
+        call.update(callPlaced=placed, allowSkip=False)
+    return {"__type": DATA_POP_MESSAGE, "isDelta": False, "call": call}
+
+
+def logout_granted(*campaign_ids: str, bare: bool = False) -> dict[str, Any]:
+    entries: list[Any] = list(campaign_ids) if bare else [{"id": c} for c in campaign_ids]
+    return {"__type": LOGOUT_GRANTED_MESSAGE, "isDelta": False, "campaigns": entries}
+
+
+def async_completed(request_id: str, error: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "__type": "urn:inin.com:messaging:asyncOperationCompletedMessage",
+        "isDelta": False,
+        "requestId": request_id,
+        "error": error,
+    }
+
+
+# --- reaching every state -------------------------------------------------------------------------
+
+
+def _to_waiting(h: Harness) -> None:
+    h.log_in()
+
+
+def _to_talking(h: Harness) -> None:
+    h.log_in()
+    h.message(pop("i1"))
+
+
+def _to_previewing(h: Harness) -> None:
+    h.log_in()
+    h.message(pop("p1", PREVIEW, preview=True))
+
+
+def _to_placing(h: Harness) -> None:
+    _to_previewing(h)
+    h.fire(TimerKind.THINK)
+
+
+def _to_wrapping(h: Harness) -> None:
+    _to_talking(h)
+    h.fire(TimerKind.TALK)
+
+
+def _to_dispositioning(h: Harness) -> None:
+    _to_wrapping(h)
+    h.fire(TimerKind.WRAP_UP)
+
+
+def _to_requesting_break(h: Harness) -> None:
+    _to_dispositioning(h)
+    h.succeed()
+
+
+def _to_awaiting_break(h: Harness) -> None:
+    _to_requesting_break(h)
+    h.succeed()
+
+
+def _to_on_break(h: Harness) -> None:
+    _to_awaiting_break(h)
+    h.message(break_status(2))
+
+
+def _to_ending_break(h: Harness) -> None:
+    _to_on_break(h)
+    h.fire(TimerKind.BREAK)
+
+
+def _to_away(h: Harness) -> None:
+    _to_requesting_break(h)
+    h.succeed()
+
+
+def _to_logging_off_on_call(h: Harness) -> None:
+    _to_dispositioning(h)
+
+
+def _to_final_dispositioning(h: Harness) -> None:
+    _to_dispositioning(h)
+    h.succeed()
+
+
+def _to_logging_off(h: Harness) -> None:
+    h.log_in()
+    h.fire(TimerKind.PLAN_END)
+
+
+def _to_awaiting_grant(h: Harness) -> None:
+    _to_logging_off(h)
+    h.succeed()
+
+
+def _to_closing(h: Harness) -> None:
+    _to_awaiting_grant(h)
+    h.message(logout_granted(""))
+
+
+def _to_finished(h: Harness) -> None:
+    _to_closing(h)
+    h.succeed()
+
+
+def _to_cleanup_logoff(h: Harness) -> None:
+    h.log_in()
+    h.fire(TimerKind.POP)
+
+
+def _to_cleanup_disposition(h: Harness) -> None:
+    _to_logging_off_on_call(h)
+    h.fail()
+
+
+def _to_cleanup_closing(h: Harness) -> None:
+    _to_cleanup_logoff(h)
+    h.succeed()
+
+
+def _to_error(h: Harness) -> None:
+    _to_cleanup_closing(h)
+    h.succeed()
+
+
+def _dialer_login(h: Harness) -> None:
+    h.start()
+    h.succeed()
+
+
+def _awaiting_campaigns(h: Harness) -> None:
+    _dialer_login(h)
+    h.succeed()
+
+
+def _joining(h: Harness) -> None:
+    _dialer_login(h)
+    h.message(break_status(0))
+    h.message(campaigns(True, PREDICTIVE, POWER))
+    h.succeed()
+
+
+def _readying(h: Harness) -> None:
+    _dialer_login(h)
+    h.message(break_status(0))
+    h.message(campaigns(False))
+    h.succeed()
+
+
+def _setting_available(h: Harness) -> None:
+    _readying(h)
+    h.succeed()
+
+
+Recipe = tuple[dict[str, Any], Callable[[Harness], object]]
+
+RECIPES: dict[AgentState, Recipe] = {
+    S.IDLE: ({}, lambda h: None),
+    S.OPENING_SESSION: ({}, lambda h: h.start()),
+    S.DIALER_LOGIN: ({}, _dialer_login),
+    S.AWAITING_CAMPAIGNS: ({}, _awaiting_campaigns),
+    S.JOINING_CAMPAIGN: ({}, _joining),
+    S.READYING: ({}, _readying),
+    S.SETTING_AVAILABLE: ({}, _setting_available),
+    S.WAITING_FOR_POP: ({}, _to_waiting),
+    S.PREVIEWING: ({}, _to_previewing),
+    S.PLACING_PREVIEW: ({}, _to_placing),
+    S.TALKING: ({}, _to_talking),
+    S.WRAPPING_UP: ({}, _to_wrapping),
+    S.DISPOSITIONING: ({}, _to_dispositioning),
+    S.REQUESTING_BREAK: ({"break_every_calls": 1}, _to_requesting_break),
+    S.AWAITING_BREAK: ({"break_every_calls": 1}, _to_awaiting_break),
+    S.ON_BREAK: ({"break_every_calls": 1}, _to_on_break),
+    S.ENDING_BREAK: ({"break_every_calls": 1}, _to_ending_break),
+    S.CHANGING_STATUS: ({"status_change_probability": 1.0}, _to_requesting_break),
+    S.AWAY: ({"status_change_probability": 1.0}, _to_away),
+    S.LOGGING_OFF_ON_CALL: ({"logoff_after_calls": 1}, _to_logging_off_on_call),
+    S.FINAL_DISPOSITIONING: ({"logoff_after_calls": 1}, _to_final_dispositioning),
+    S.LOGGING_OFF: ({"logoff_after_seconds": 600.0}, _to_logging_off),
+    S.AWAITING_LOGOFF_GRANT: ({"logoff_after_seconds": 600.0}, _to_awaiting_grant),
+    S.CLOSING: ({"logoff_after_seconds": 600.0}, _to_closing),
+    S.FINISHED: ({"logoff_after_seconds": 600.0}, _to_finished),
+    S.CLEANUP_LOGGING_OFF: ({}, _to_cleanup_logoff),
+    S.CLEANUP_DISPOSITIONING: ({"logoff_after_calls": 1}, _to_cleanup_disposition),
+    S.CLEANUP_CLOSING: ({}, _to_cleanup_closing),
+    S.ERROR: ({}, _to_error),
+}
+"""How to bring a fresh agent to rest in each state it can rest in (decision states are passed through)."""
+
+
+def reach(state: AgentState, rng: Rng | None = None, **plan: Any) -> Harness:
+    """A fresh harness resting in ``state``."""
+    overrides, recipe = RECIPES[state]
+    h = Harness(rng=rng, **{**overrides, **plan})
+    recipe(h)
+    assert h.state is state, f"recipe for {state} ended in {h.state}"
+    return h

@@ -1,0 +1,280 @@
+"""The agent machine joined to the mock's Dialer engine, with no HTTP between them (an
+``AgentEnginePair``): whole shifts run on a virtual clock and the engine's ledger must agree."""
+
+from __future__ import annotations
+
+import heapq
+import random
+from typing import Any
+
+import pytest
+
+from botagent.agent import (
+    Action,
+    Agent,
+    AgentPlan,
+    AgentState,
+    CallFinished,
+    CancelTimer,
+    CloseSession,
+    DialerLogIn,
+    DialerLogOff,
+    Disposition,
+    EndBreak,
+    Event,
+    Finished,
+    Fixed,
+    MessageReceived,
+    OpenSession,
+    PlacePreviewCall,
+    ReadyForCalls,
+    ReportStepError,
+    ReportViolation,
+    Request,
+    RequestBreak,
+    RequestFailed,
+    RequestSucceeded,
+    Send,
+    SetStatus,
+    SetTimer,
+    Start,
+    Timer,
+    TimerFired,
+)
+from botagent.icws import (
+    AsyncRequest,
+    DispositionRequest,
+    LogInRequest,
+    LogOffRequest,
+    PlacePreviewCallRequest,
+    ReadyForCallsRequest,
+    UserStatusUpdate,
+    parse_message,
+)
+from botagent.mock import DialerEngine, EngineError, Session
+
+PASSWORD = "botagent"
+
+
+class AgentEnginePair:
+    """Runs one agent against a `DialerEngine` like a driver would, on a shared virtual clock.
+
+    ``messages_first`` delivers the messages a request caused before its answer, the order a real
+    message stream may produce.
+    """
+
+    def __init__(self, plan: AgentPlan, *, seed: int = 1, messages_first: bool = False) -> None:
+        self.engine = DialerEngine()
+        self.now = 1_700_000_000.0
+        self.agent = Agent(plan, random.Random(seed), lambda: self.now)
+        self.user = plan.user_id
+        self.messages_first = messages_first
+        self.session: Session | None = None
+        self.timers: list[tuple[float, int, Timer]] = []
+        self.live: set[Timer] = set()
+        self.actions: list[Action] = []
+        self.finished: Finished | None = None
+
+    def run(self, until: float = 4 * 3600.0) -> Finished:
+        self._handle(Start())
+        end = self.now + until
+        while self.finished is None and self.now < end:
+            self._next_moment()
+        assert self.finished is not None, f"still {self.agent.state} after {until} s"
+        return self.finished
+
+    def _handle(self, event: Event) -> None:
+        pending = list(self.agent.handle(event))
+        while pending and self.finished is None:
+            action = pending.pop(0)
+            self.actions.append(action)
+            pending[:0] = self._carry_out(action)
+
+    def _carry_out(self, action: Action) -> list[Action]:
+        match action:
+            case Send(request=request):
+                return self._send(request)
+            case SetTimer(timer=timer, delay=delay):
+                self.live.add(timer)
+                heapq.heappush(self.timers, (self.now + delay, timer.serial, timer))
+            case CancelTimer(timer=timer):
+                self.live.discard(timer)
+            case Finished():
+                self.finished = action
+        return []
+
+    def _send(self, request: Request) -> list[Action]:
+        try:
+            body = self._call(request)
+            outcome: Event = RequestSucceeded(request=request, status=200, body=body)
+        except EngineError as exc:
+            error = exc.body if hasattr(exc, "body") else None
+            outcome = RequestFailed(
+                request=request,
+                status=exc.status,
+                error_id=getattr(error, "error_id", None),
+                message=str(exc),
+            )
+        if self.messages_first:
+            self._deliver()
+        actions = self.agent.handle(outcome)
+        if not self.messages_first:
+            actions = actions + self._collect()
+        return actions
+
+    def _collect(self) -> list[Action]:
+        """Messages due now, as the actions the agent returns for them."""
+        actions: list[Action] = []
+        for wire in self._take():
+            actions.extend(self.agent.handle(MessageReceived(message=parse_message(wire))))
+        return actions
+
+    def _deliver(self) -> None:
+        for wire in self._take():
+            self._handle(MessageReceived(message=parse_message(wire)))
+
+    def _take(self) -> list[dict[str, Any]]:
+        if self.session is None or not self.session.open:
+            return []
+        return self.engine.take_messages(self.session, self.now)
+
+    def _call(self, request: Request) -> object | None:
+        engine, now = self.engine, self.now
+        if isinstance(request, OpenSession):
+            self.session = engine.create_session(self.user, PASSWORD, now)
+            return None
+        session = self.session
+        assert session is not None
+        match request:
+            case CloseSession():
+                engine.close_session(session, now)
+            case DialerLogIn(campaign_id=campaign_id):
+                engine.dialer_log_in(session, LogInRequest(campaign_id=campaign_id), now)
+            case ReadyForCalls(campaign_ids=ids):
+                engine.ready_for_calls(
+                    session, ReadyForCallsRequest(campaign_ids=list(ids) if ids else None), now
+                )
+            case SetStatus(status_id=status_id):
+                request_id = engine.set_user_status(
+                    session, self.user, UserStatusUpdate(status_id=status_id), now
+                )
+                return AsyncRequest(request_id=request_id) if request_id else None
+            case PlacePreviewCall():
+                engine.place_preview_call(session, PlacePreviewCallRequest(), now)
+            case Disposition(label=label, scheduled_time=when, scheduled_agent=who):
+                engine.disposition(
+                    session, DispositionRequest(label=label, scheduled_time=when, scheduled_agent=who), now
+                )
+            case RequestBreak():
+                engine.request_break(session, now)
+            case EndBreak():
+                engine.end_break(session, now)
+            case DialerLogOff(campaign_ids=ids):
+                engine.dialer_log_off(session, LogOffRequest(campaign_ids=list(ids)), now)
+        return None
+
+    def _next_moment(self) -> None:
+        while self.timers and self.timers[0][2] not in self.live:
+            heapq.heappop(self.timers)
+        candidates = [self.timers[0][0]] if self.timers else []
+        engine_due = self.engine.next_deadline()
+        if engine_due is not None:
+            candidates.append(engine_due)
+        assert candidates, f"nothing will ever happen in {self.agent.state}"
+        self.now = max(self.now, min(candidates))
+        self.engine.advance(self.now)
+        self._deliver()
+        if self.finished is None and self.timers and self.timers[0][0] <= self.now:
+            _, _, timer = heapq.heappop(self.timers)
+            if timer in self.live:
+                self.live.discard(timer)
+                self._handle(TimerFired(timer=timer))
+
+    def of_type(self, cls: type[Action]) -> list[Any]:
+        return [action for action in self.actions if isinstance(action, cls)]
+
+    def ledger_calls(self) -> list[dict[str, Any]]:
+        calls: list[dict[str, Any]] = self.engine.ledger()["calls"]
+        return [call for call in calls if call.get("agent") == self.user]
+
+
+def _plan(user: str, **fields: Any) -> AgentPlan:
+    base: dict[str, Any] = {
+        "user_id": user,
+        "talk_time": Fixed(40.0),
+        "wrap_up_time": Fixed(5.0),
+        "preview_think_time": Fixed(3.0),
+        "break_length": Fixed(30.0),
+        "status_change_length": Fixed(20.0),
+        "logoff_after_calls": 6,
+    }
+    return AgentPlan(**{**base, **fields})
+
+
+def _assert_clean_shift(pair: AgentEnginePair, calls: int) -> None:
+    assert pair.of_type(ReportViolation) == []
+    assert pair.of_type(ReportStepError) == []
+    assert pair.agent.state is AgentState.FINISHED
+    records = [a.record for a in pair.of_type(CallFinished)]
+    assert len(records) == calls == pair.agent.calls_handled
+    ledger = pair.ledger_calls()
+    popped = [c for c in ledger if c["state"] != "dialing" and c["kind"] in ("dataPop", "previewPop")]
+    assert {c["interactionId"] for c in popped if c["dispositionCount"]} == {
+        r.interaction_id for r in records
+    }
+    assert all(c["dispositionCount"] == 1 for c in popped)
+
+
+@pytest.mark.parametrize("messages_first", [False, True], ids=["answer-first", "messages-first"])
+def test_engine_pair_when_a_plain_agent_works_a_shift_follows_every_rule(messages_first: bool) -> None:
+    pair = AgentEnginePair(_plan("agent0001"), messages_first=messages_first)
+
+    finished = pair.run()
+
+    assert finished == Finished(reason="plan complete")
+    _assert_clean_shift(pair, 6)
+
+
+@pytest.mark.parametrize("messages_first", [False, True], ids=["answer-first", "messages-first"])
+def test_engine_pair_when_the_agent_has_the_campaign_right_joins_the_preview_campaign_and_places_calls(
+    messages_first: bool,
+) -> None:
+    pair = AgentEnginePair(
+        _plan("campaignagent0001", campaigns=("Preview Callbacks",)), messages_first=messages_first
+    )
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    assert pair.agent.counters.previews_placed == 6
+
+
+def test_engine_pair_when_breaks_status_changes_and_reschedules_are_drawn_stays_within_the_rules() -> None:
+    plan = _plan(
+        "agent0002",
+        break_every_calls=2,
+        status_change_probability=0.5,
+        reschedule_probability=0.5,
+        reschedule_agent="self",
+    )
+    pair = AgentEnginePair(plan, seed=5, messages_first=True)
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    assert pair.agent.breaks_taken == 2, "after calls 2 and 4; call 6 ends the plan"
+    assert pair.agent.counters.status_changes >= 1, "and no R22 violation: the engine put it on break"
+    rescheduled = [c for c in pair.ledger_calls() if c.get("scheduledTime")]
+    assert len(rescheduled) == pair.agent.counters.reschedules >= 1
+    assert all(c["scheduledAgent"] == "agent0002" for c in rescheduled)
+
+
+def test_engine_pair_when_the_logoff_scope_is_campaigns_logs_off_only_what_it_joined() -> None:
+    plan = _plan("campaignagent0002", campaigns=("Predictive Sales",), logoff_scope="campaigns")
+    pair = AgentEnginePair(plan)
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    logoffs = [a.request for a in pair.of_type(Send) if isinstance(a.request, DialerLogOff)]
+    assert len(logoffs) == 1 and len(logoffs[0].campaign_ids) == 1
