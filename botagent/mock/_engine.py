@@ -1,0 +1,477 @@
+"""The simulated Interaction Dialer: sessions, statuses and Dialer calls, with no I/O at all.
+
+Theory of operation
+-------------------
+``DialerEngine`` is a state machine in the manner of h11: requests come in as method calls with the
+current time (``now``, epoch seconds), answers go out as return values or as messages queued on the
+sessions, and nothing happens between calls. The engine never reads a clock, never sleeps and never
+touches a socket; whoever drives it (the ASGI app, or a test with a virtual clock) owns time.
+
+Time-driven work (a dial being answered, a preview call connecting, a callback falling due, a
+session expiring) sits in one timer heap. The driver asks ``next_deadline()`` and calls
+``advance(now)`` once that moment has passed; every request method also advances to its ``now``
+first, so the order of events never depends on how promptly the driver woke up.
+
+Each request method checks everything before it changes anything: a refused request raises
+``EngineError`` (HTTP status, ICWS ``errorId``, message) and leaves the state exactly as it was. After
+a successful change the engine paces the campaigns it touched (see ``_pacing.py``), which may reserve
+agents, start dials or pop calls.
+
+Messages for a session are JSON-ready dicts appended to ``session.queue``; ``take_messages`` hands
+them over and empties the queue. ``take_woken()`` names the sessions that got messages (or closed)
+since the last call, so a driver can wake exactly the streams that have something to send.
+
+The call ledger (``ledger()``) records every call that reached an agent or was abandoned, and is
+never trimmed; ``sessions_snapshot()`` shows who is logged in where.
+
+Rules R1..R34 of the ICWS reference are implemented in ``_dialer.py`` (agent requests) and
+``_pacing.py`` (who gets which call, when); this module holds sessions (R1), statuses (R4, R22, R27)
+and the clock.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import random
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from botagent.icws import (
+    AsyncOperationCompletedMessage,
+    DispositionRequest,
+    FormDefinition,
+    LogInRequest,
+    LogOffRequest,
+    PlacePreviewCallRequest,
+    ReadyForCallsRequest,
+    RequestFormDefinitionRequest,
+    StatusMessageDefinition,
+    StatusMessageList,
+    UpdateCallDataRequest,
+    UserStatus,
+    UserStatusMessage,
+    UserStatusUpdate,
+)
+from botagent.mock._dialer import Dialer
+from botagent.mock._errors import EngineError, ErrorIds
+from botagent.mock._pacing import Pacer
+from botagent.mock._scenario import Scenario, StatusSpec
+from botagent.mock._state import Session, UserState, World
+
+__all__ = ["DialerEngine"]
+
+_FIRST_SESSION_ID = 54613001
+
+
+class DialerEngine:
+    """A pure, clock-driven simulation of an ICWS server running Interaction Dialer.
+
+    Args:
+        scenario: what to simulate; the default scenario when None.
+        secrets: where CSRF tokens and cookie values come from; a system-seeded ``random.Random``
+            by default, so a restarted mock never accepts an old session's credentials. The
+            simulation itself draws from ``scenario.seed`` only.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, *, secrets: random.Random | None = None) -> None:
+        self._secrets = secrets or random.Random()
+        self._session_ids = itertools.count(_FIRST_SESSION_ID)
+        self._request_ids = itertools.count(1)
+        self._gone: set[str] = set()
+        self._build(scenario or Scenario())
+
+    def _build(self, scenario: Scenario) -> None:
+        self._world = World(scenario)
+        self._pacer = Pacer(self._world)
+        self._dialer = Dialer(self._world, self._pacer)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario being simulated."""
+        return self._world.scenario
+
+    def reset(self, scenario: Scenario | None = None) -> None:
+        """Drop every session, call and timer and start over (with a new scenario when given).
+
+        Session ids keep counting, and ids handed out before the reset answer 410 afterwards.
+        """
+        self._gone.update(self._world.sessions)
+        for session in self._world.sessions.values():
+            session.open = False
+        self._world.woken.update(self._world.sessions)
+        woken = self._world.woken
+        self._build(scenario or self._world.scenario)
+        self._world.woken = woken
+
+    # --- time ---------------------------------------------------------------------------------------
+
+    def next_deadline(self) -> float | None:
+        """Return when the earliest timer is due (epoch seconds), or None when nothing is scheduled."""
+        return self._world.timers.next_deadline()
+
+    def advance(self, now: float) -> None:
+        """Run every timer due at or before ``now``, each at its own deadline, in deadline order."""
+        timers = self._world.timers
+        while (timer := timers.pop_due(now)) is not None:
+            timer.callback(timer.when)
+            self._pacer.pace_dirty(timer.when)
+
+    def take_woken(self) -> set[str]:
+        """Return and forget the ids of sessions that got messages or closed since the last call."""
+        woken, self._world.woken = self._world.woken, set()
+        return woken
+
+    def _settle(self, now: float) -> None:
+        self._pacer.pace_dirty(now)
+
+    # --- sessions (R1) -----------------------------------------------------------------------------
+
+    def create_session(self, user_id: str, password: str, now: float) -> Session:
+        """Open a session for a user.
+
+        Raises:
+            EngineError: 401 when the user is unknown or the password is wrong.
+        """
+        self.advance(now)
+        spec = self.scenario.user_table.get(user_id)
+        if spec is None or spec.password != password:
+            raise EngineError(401, ErrorIds.AUTHENTICATION_FAILURE, "The user name or password is not valid.")
+        user = self._world.user(user_id, now)
+        assert user is not None
+        rng = self._secrets
+        session_id = str(next(self._session_ids))
+        csrf = base64.b64encode(rng.randbytes(24)).decode("ascii")
+        cookie = f"{uuid.UUID(int=rng.getrandbits(128), version=4)}|languageId=en-us"
+        session = Session(session_id, user, csrf, cookie, created_at=now, last_seen=now)
+        self._world.sessions[session_id] = session
+        self._arm_expiry(session, now + self.scenario.session_idle_expiry)
+        return session
+
+    def authenticate(
+        self,
+        session_id: str,
+        *,
+        csrf_token: str | None,
+        cookie: str | None,
+        now: float,
+        require_csrf: bool = True,
+    ) -> Session:
+        """Return the session a request names, after checking its CSRF token and cookie.
+
+        Raises:
+            EngineError: 410 for a session that was closed or expired; 401 for an id never issued,
+                a missing or wrong CSRF token (when required) or a missing or wrong session cookie.
+        """
+        self.advance(now)
+        session = self._world.sessions.get(session_id)
+        if session is None:
+            if session_id in self._gone:
+                raise EngineError(
+                    410, ErrorIds.SESSION_GONE, f"Session {session_id} is gone; create a new one."
+                )
+            raise EngineError(401, ErrorIds.INVALID_SESSION, f"Session '{session_id}' does not exist.")
+        if require_csrf and csrf_token != session.csrf_token:
+            what = "missing" if csrf_token is None else "not valid for this session"
+            raise EngineError(401, ErrorIds.INVALID_CSRF_TOKEN, f"The ININ-ICWS-CSRF-Token header is {what}.")
+        if cookie != session.cookie_value:
+            what = "missing" if cookie is None else "not valid"
+            raise EngineError(
+                401, ErrorIds.INVALID_SESSION_COOKIE, f"The session cookie icws_{session_id} is {what}."
+            )
+        session.last_seen = now
+        return session
+
+    def _live(self, session: Session, now: float) -> Session:
+        self.advance(now)
+        if not session.open:
+            raise EngineError(
+                410, ErrorIds.SESSION_GONE, f"Session {session.session_id} is gone; create a new one."
+            )
+        session.last_seen = now
+        return session
+
+    def _arm_expiry(self, session: Session, when: float) -> None:
+        session.expiry = self._world.timers.schedule(when, lambda at: self._check_expiry(session, at))
+
+    def _check_expiry(self, session: Session, now: float) -> None:
+        if not session.open:
+            return
+        idle = self.scenario.session_idle_expiry
+        if session.open_streams:
+            self._arm_expiry(session, now + idle)
+        elif session.last_seen + idle > now:
+            self._arm_expiry(session, session.last_seen + idle)
+        else:
+            self._close(session)
+
+    def close_session(self, session: Session, now: float) -> None:
+        """Close the session: log its agent out of Dialer, drop its subscriptions, end its streams."""
+        self._live(session, now)
+        self._close(session)
+        self._settle(now)
+
+    def _close(self, session: Session) -> None:
+        self._dialer.leave(session.agent, notify=False)
+        self._unwatch(session)
+        session.open = False
+        if session.expiry is not None:
+            session.expiry.cancel()
+        del self._world.sessions[session.session_id]
+        self._gone.add(session.session_id)
+        self._world.woken.add(session.session_id)
+
+    def touch(self, session: Session, now: float) -> None:
+        """Keep the session alive (heartbeat)."""
+        self._live(session, now)
+
+    def take_messages(self, session: Session, now: float) -> list[dict[str, Any]]:
+        """Return the session's queued messages and empty the queue."""
+        self._live(session, now)
+        messages, session.queue = session.queue, []
+        return messages
+
+    def stream_opened(self, session: Session) -> None:
+        """Count an open event stream: a session with one never expires for idleness."""
+        session.open_streams += 1
+
+    def stream_closed(self, session: Session, now: float) -> None:
+        """Count a closed event stream; idleness is measured from now on."""
+        session.open_streams = max(0, session.open_streams - 1)
+        session.last_seen = max(session.last_seen, now)
+
+    def set_station(self, session: Session, settings: dict[str, Any], now: float) -> None:
+        """Remember the station the session logged in to."""
+        self._live(session, now).station = settings
+
+    def station(self, session: Session, now: float) -> dict[str, Any]:
+        """Return the session's station settings.
+
+        Raises:
+            EngineError: 404 when no station was set.
+        """
+        station = self._live(session, now).station
+        if station is None:
+            raise EngineError(404, ErrorIds.NO_STATION, "The session is not logged in to a station.")
+        return station
+
+    def clear_station(self, session: Session, now: float) -> None:
+        """Log the session out of its station (a no-op when there is none)."""
+        self._live(session, now).station = None
+
+    # --- statuses (R4, R22, R27) ----------------------------------------------------------------------
+
+    def status_messages(self) -> StatusMessageList:
+        """Return the statuses users can take, as the status-messages GET lists them."""
+        return StatusMessageList(status_message_list=[_status_definition(s) for s in self.scenario.statuses])
+
+    def set_user_status(
+        self, session: Session, user_id: str, update: UserStatusUpdate, now: float
+    ) -> str | None:
+        """Set the session user's status; return the request id when the answer is 202.
+
+        Raises:
+            EngineError: 403 for another user's status; 400 for an unknown status id.
+        """
+        self._live(session, now)
+        if user_id != session.user.user_id:
+            raise EngineError(
+                403, ErrorIds.ACCESS_DENIED, f"The session may not set the status of '{user_id}'."
+            )
+        status = self.scenario.status(update.status_id)
+        if status is None:
+            known = [s.id for s in self.scenario.statuses]
+            raise EngineError.invalid_property(
+                "statusId", f"'{update.status_id}' is not a status; use one of {known}."
+            )
+        self._apply_status(session.user, status, now)
+        request_id = None
+        if self._world.behaviour.status_put_code == 202:
+            request_id = str(next(self._request_ids))
+            self._world.send(session, AsyncOperationCompletedMessage(request_id=request_id))
+        self._settle(now)
+        return request_id
+
+    def _apply_status(self, user: UserState, status: StatusSpec, now: float) -> None:
+        old, user.status, user.status_changed = user.status, status, now
+        message = UserStatusMessage(is_delta=True, user_status_list=[self._user_status(user)])
+        for watcher in user.watchers:
+            self._world.send(watcher, message)
+        if user.dialer_agent is not None:
+            self._dialer.status_changed(user.dialer_agent, old, status)
+
+    def _user_status(self, user: UserState) -> UserStatus:
+        agent = user.dialer_agent
+        return UserStatus(
+            user_id=user.user_id,
+            status_id=user.status.id,
+            status_changed=datetime.fromtimestamp(user.status_changed, UTC),
+            logged_in=True,
+            on_phone=agent is not None and agent.call is not None,
+        )
+
+    def user_status(self, session: Session, user_id: str, now: float) -> UserStatus:
+        """Return a user's current status.
+
+        Raises:
+            EngineError: 404 for an unknown user.
+        """
+        self._live(session, now)
+        return self._user_status(self._known_user(user_id, now))
+
+    def _known_user(self, user_id: str, now: float) -> UserState:
+        user = self._world.user(user_id, now)
+        if user is None:
+            raise EngineError(404, ErrorIds.UNKNOWN_USER, f"There is no user '{user_id}'.")
+        return user
+
+    def watch_user_statuses(self, session: Session, user_ids: Iterable[str], now: float) -> None:
+        """Subscribe the session to users' status changes and queue their current statuses.
+
+        Raises:
+            EngineError: 404 when any user is unknown (then nobody is subscribed).
+        """
+        self._live(session, now)
+        users = [self._known_user(user_id, now) for user_id in user_ids]
+        for user in users:
+            user.watchers[session] = None
+            session.watching[user.user_id] = None
+        statuses = [self._user_status(user) for user in users]
+        self._world.send(session, UserStatusMessage(is_delta=False, user_status_list=statuses))
+
+    def unwatch_user_statuses(self, session: Session, now: float) -> None:
+        """End the session's user-status subscription."""
+        self._live(session, now)
+        self._unwatch(session)
+
+    def _unwatch(self, session: Session) -> None:
+        for user_id in session.watching:
+            user = self._world.users.get(user_id)
+            if user is not None:
+                user.watchers.pop(session, None)
+        session.watching.clear()
+
+    # --- Dialer (R2..R34) ---------------------------------------------------------------------------
+
+    def dialer_log_in(self, session: Session, request: LogInRequest, now: float) -> None:
+        """Log in to Dialer, or to one campaign (R2, R12..R16). Raises EngineError 403 when refused."""
+        self._dialer.log_in(self._live(session, now).agent, request.campaign_id)
+        self._settle(now)
+
+    def ready_for_calls(self, session: Session, request: ReadyForCallsRequest, now: float) -> None:
+        """Make the agent ready for calls of some or all of its campaigns (R3)."""
+        self._dialer.ready_for_calls(self._live(session, now).agent, request.campaign_ids)
+        self._settle(now)
+
+    def request_break(self, session: Session, now: float) -> None:
+        """Ask for a break (R17..R19)."""
+        self._dialer.request_break(self._live(session, now).agent)
+        self._settle(now)
+
+    def end_break(self, session: Session, now: float) -> None:
+        """End the break at once (R20, R21)."""
+        self._dialer.end_break(self._live(session, now).agent)
+        self._settle(now)
+
+    def place_preview_call(self, session: Session, request: PlacePreviewCallRequest, now: float) -> None:
+        """Dial the agent's preview call (R6); 404 when it holds no call."""
+        self._dialer.place_preview_call(self._live(session, now).agent, request.call_attributes, now)
+        self._settle(now)
+
+    def disposition(self, session: Session, request: DispositionRequest, now: float) -> None:
+        """Disposition the agent's current call (R9, R23..R27, R31); 404 when it holds none."""
+        agent = self._live(session, now).agent
+        status = self._dialer.disposition(agent, request, now)
+        if status is not None:
+            self._apply_status(session.user, status, now)
+        self._settle(now)
+
+    def dialer_log_off(self, session: Session, request: LogOffRequest, now: float) -> None:
+        """Log off campaigns or all of Dialer (R8, R10, R28..R32)."""
+        self._dialer.log_off(self._live(session, now).agent, request.campaign_ids)
+        self._settle(now)
+
+    def form_definition(
+        self, session: Session, request: RequestFormDefinitionRequest, now: float
+    ) -> FormDefinition:
+        """Return a campaign's form definition."""
+        return self._dialer.form_definition(self._live(session, now).agent, request.campaign_id)
+
+    def update_call_data(self, session: Session, request: UpdateCallDataRequest, now: float) -> None:
+        """Write call attributes back to a call this session's user handled.
+
+        Raises:
+            EngineError: 400 when the call id is unknown, belongs to another user or campaign.
+        """
+        self._live(session, now)
+        record = self._world.ledger.by_call_id.get(request.call_id)
+        if (
+            record is None
+            or record.agent != session.user.user_id
+            or record.campaign_id != request.campaign_id
+        ):
+            raise EngineError(
+                400,
+                ErrorIds.UNKNOWN_CALL,
+                f"Call '{request.call_id}' is not a call of this agent and campaign.",
+            )
+        record.attributes.update(request.call_attributes)
+
+    # --- observation ------------------------------------------------------------------------------------
+
+    def ledger(self) -> dict[str, Any]:
+        """Return the ``/mock/ledger`` body: every call record and per-campaign counters."""
+        return self._world.ledger.to_wire()
+
+    def sessions_snapshot(self) -> list[dict[str, Any]]:
+        """Return one summary per open session, for ``/mock/sessions``."""
+        return [_session_summary(session) for session in self._world.sessions.values()]
+
+    def session(self, session_id: str) -> Session | None:
+        """Return an open session by id, or None."""
+        return self._world.sessions.get(session_id)
+
+    def health(self) -> dict[str, Any]:
+        """Return counts that show the engine is alive and how busy it is."""
+        world = self._world
+        return {
+            "status": "ok",
+            "sessions": len(world.sessions),
+            "dialerAgents": sum(1 for s in world.sessions.values() if s.agent.logged_in),
+            "calls": len(world.ledger.records),
+            "timers": len(world.timers),
+        }
+
+
+def _status_definition(status: StatusSpec) -> StatusMessageDefinition:
+    return StatusMessageDefinition(
+        status_id=status.id,
+        message_text=status.message_text or status.id,
+        group_tag=status.group_tag,
+        system_id=status.id,
+        is_do_not_disturb_status=status.do_not_disturb,
+        is_selectable_status=status.selectable,
+        is_persistent_status=False,
+        is_after_call_work_status=status.after_call_work,
+        is_acd_status=status.acd,
+        is_allow_follow_up_status=status.available,
+    )
+
+
+def _session_summary(session: Session) -> dict[str, Any]:
+    agent = session.agent
+    return {
+        "sessionId": session.session_id,
+        "userId": session.user.user_id,
+        "dialerLoggedIn": agent.logged_in,
+        "campaigns": list(agent.campaigns),
+        "status": session.user.status.id,
+        "breakStatus": int(agent.break_status),
+        "readyAll": agent.ready_all,
+        "readyCampaigns": sorted(agent.ready),
+        "currentCall": agent.call.record.call_id if agent.call else None,
+        "queuedMessages": len(session.queue),
+        "openStreams": session.open_streams,
+    }

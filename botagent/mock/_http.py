@@ -1,0 +1,128 @@
+"""HTTP details of the mock: reading ICWS request bodies, writing ICWS responses and error bodies.
+
+Every problem with a request body becomes an ``EngineError`` with a 4xx status and an ICWS error body
+naming the property (``missingPropertyError`` / ``invalidPropertyError``), never a 5xx.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from botagent.icws import ICWS_MEDIA_TYPE, WireModel
+from botagent.mock._errors import EngineError, ErrorIds
+
+__all__ = [
+    "CSRF_HEADER",
+    "SESSION_HEADER",
+    "empty",
+    "error_response",
+    "icws_json",
+    "parse_body",
+    "parse_with",
+    "plain_json",
+    "read_json",
+]
+
+CSRF_HEADER = "ININ-ICWS-CSRF-Token"
+SESSION_HEADER = "ININ-ICWS-Session-ID"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_JSON_TYPES = ("application/json", ICWS_MEDIA_TYPE)
+
+
+def _dumps(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def icws_json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response with the ICWS media type; models are sent in their wire form."""
+    if isinstance(body, WireModel):
+        body = body.to_wire()
+    return Response(_dumps(body), status_code=status, headers=headers, media_type=ICWS_MEDIA_TYPE)
+
+
+def plain_json(body: Any, status: int = 200) -> Response:
+    """A JSON response with ``application/json``, for the mock's own control routes."""
+    return Response(_dumps(body), status_code=status, media_type="application/json")
+
+
+def empty(status: int = 200) -> Response:
+    """A success response without a body."""
+    return Response(status_code=status)
+
+
+def error_response(error: EngineError) -> Response:
+    """The ICWS error response for a refused request."""
+    return icws_json(error.body(), status=error.status)
+
+
+async def read_json(request: Request) -> Any:
+    """Return the decoded JSON body, or None when the body is empty.
+
+    Raises:
+        EngineError: 415 for a non-JSON content type; 400 when the body is not valid JSON.
+    """
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type and content_type not in _JSON_TYPES:
+        raise EngineError(
+            415,
+            ErrorIds.UNSUPPORTED_MEDIA_TYPE,
+            f"Content-Type must be {ICWS_MEDIA_TYPE} or application/json (got {content_type}).",
+        )
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise EngineError(
+            400, ErrorIds.INVALID_REPRESENTATION, f"The request body is not valid JSON: {exc}"
+        ) from None
+
+
+def parse_body(model: type[ModelT], data: Any) -> ModelT:
+    """Validate a decoded body against a wire model; an empty body counts as ``{}``.
+
+    Raises:
+        EngineError: 400 naming the first missing or invalid property.
+    """
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise EngineError(
+            400,
+            ErrorIds.INVALID_REPRESENTATION,
+            f"The request body must be a JSON object (got {type(data).__name__}).",
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise _property_error(exc) from None
+
+
+def parse_with(adapter: TypeAdapter[Any], data: Any) -> Any:
+    """Like ``parse_body`` for a type adapter (a discriminated union such as station settings)."""
+    if not isinstance(data, dict):
+        raise EngineError(400, ErrorIds.INVALID_REPRESENTATION, "The request body must be a JSON object.")
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        raise _property_error(exc) from None
+
+
+def _property_error(exc: ValidationError) -> EngineError:
+    error = exc.errors(include_url=False)[0]
+    names = [part for part in error["loc"] if isinstance(part, str) and not part.startswith("urn:")]
+    name = names[0] if names else "__type"
+    if error["type"] in ("missing", "union_tag_not_found"):
+        return EngineError.missing_property(name)
+    got = json.dumps(error.get("input"), default=str)[:80]
+    return EngineError.invalid_property(
+        name, f"The property '{name}' is not valid: {error['msg']} (got {got})."
+    )

@@ -1,0 +1,438 @@
+"""Scenario: what the mock ICWS server simulates.
+
+A scenario names the campaigns (pacing mode, contacts, delays, dispositions), the users who may log in,
+the statuses they can take, and the behaviour knobs for choices the ICWS reference leaves open
+("[inferred]"). ``Scenario()`` with no arguments is the default scenario; ``load_scenario(path)`` reads
+one from YAML and reports every problem as ``<file>: <dotted.key>: <what is wrong> (got <value>)``.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from botagent.mock._errors import ScenarioError
+
+__all__ = [
+    "Behaviour",
+    "CampaignSpec",
+    "ContactSpec",
+    "DispositionSpec",
+    "ResolvedUser",
+    "Scenario",
+    "StatusSpec",
+    "UserGroup",
+    "campaign_id_for",
+    "default_scenario",
+    "format_validation_error",
+    "load_scenario",
+    "scenario_from_dict",
+]
+
+_CAMPAIGN_NAMESPACE = uuid.UUID("6f1d7c1e-3b52-5c8e-9a57-0b0a9e1d2c41")
+
+
+def campaign_id_for(name: str) -> str:
+    """Return the stable GUID-like campaign id the mock derives from a campaign name."""
+    return str(uuid.uuid5(_CAMPAIGN_NAMESPACE, name)).upper()
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DispositionSpec(_Spec):
+    """One disposition a campaign's calls may be finished with."""
+
+    label: str = Field(min_length=1)
+    wrap_up_category: str = "Success"
+    wrap_up_code: str = ""
+    abandon: bool = False
+
+
+def _default_dispositions() -> list[DispositionSpec]:
+    return [
+        DispositionSpec(label="Sale", wrap_up_category="Success", wrap_up_code="Success - Sale"),
+        DispositionSpec(label="No Sale", wrap_up_category="Failure", wrap_up_code="Failure - No Sale"),
+        DispositionSpec(label="Callback", wrap_up_category="Scheduled", wrap_up_code="Scheduled - Callback"),
+        DispositionSpec(label="Wrong Number", wrap_up_category="Wrong Number", wrap_up_code="Wrong Number"),
+        DispositionSpec(label="Machine", wrap_up_category="Machine", wrap_up_code="Machine - Left Message"),
+    ]
+
+
+class ContactSpec(_Spec):
+    """Where a campaign's contacts come from: generated (``count`` + ``phone_pattern``) or a CSV ``file``.
+
+    A CSV path is relative to the scenario file. Its header row names the columns; every column becomes
+    a call attribute. ``recycle`` starts the list again when it runs out, so long runs never starve.
+    """
+
+    count: int = Field(100_000, ge=1)
+    phone_pattern: str = "+1555{n:07d}"
+    file: Path | None = None
+    phone_column: str = "phone"
+    id_column: str | None = None
+    recycle: bool = True
+    _rows: tuple[dict[str, str], ...] = PrivateAttr(default=())
+
+    @field_validator("phone_pattern")
+    @classmethod
+    def _pattern_formats(cls, value: str) -> str:
+        try:
+            value.format(n=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                f"must be a format string using only {{n}}, e.g. '+1555{{n:07d}}' ({exc})"
+            ) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _read_file(self, info: ValidationInfo) -> ContactSpec:
+        if self.file is not None:
+            base = (info.context or {}).get("base_dir", Path.cwd())
+            self._rows = _read_csv(Path(base) / self.file, self.phone_column, self.id_column)
+        return self
+
+    @property
+    def size(self) -> int:
+        """How many distinct contacts one pass over the list holds."""
+        return len(self._rows) if self.file is not None else self.count
+
+    def contact(self, index: int) -> tuple[str, str, dict[str, str]]:
+        """Return (contact id, phone number, attributes) of the contact at ``index`` (0-based)."""
+        if self.file is not None:
+            row = self._rows[index]
+            contact_id = row[self.id_column] if self.id_column else str(index + 1)
+            return contact_id, row[self.phone_column], dict(row)
+        n = index + 1
+        phone = self.phone_pattern.format(n=n)
+        return str(n), phone, {"contactid": str(n), "phonenumber": phone}
+
+
+def _read_csv(path: Path, phone_column: str, id_column: str | None) -> tuple[dict[str, str], ...]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = tuple(dict(row) for row in csv.DictReader(handle))
+    except OSError as exc:
+        raise ValueError(f"cannot read contact file {str(path)!r}: {exc.strerror}") from exc
+    if not rows:
+        raise ValueError(f"contact file {str(path)!r} has no data rows")
+    for column in filter(None, (phone_column, id_column)):
+        if column not in rows[0]:
+            raise ValueError(
+                f"contact file {str(path)!r} has no column {column!r} (columns: {list(rows[0])})"
+            )
+    return rows
+
+
+class CampaignSpec(_Spec):
+    """A Dialer campaign: pacing mode, contacts, delays (seconds) and allowed dispositions."""
+
+    name: str = Field(min_length=1)
+    id: str = ""
+    mode: Literal["predictive", "power", "preview"]
+    workgroup: str = "Dialer Agents"
+    contacts: ContactSpec = Field(default_factory=ContactSpec)
+    answer_rate: float = Field(1.0, ge=0.0, le=1.0)
+    dial_delay: float = Field(0.5, ge=0.0, le=3600.0)
+    ring_delay: float = Field(1.0, ge=0.0, le=3600.0)
+    lines_per_agent: float = Field(1.0, gt=0.0, le=10.0)
+    dispositions: list[DispositionSpec] = Field(default_factory=_default_dispositions, min_length=1)
+    preview_timeout: float | None = Field(60.0, gt=0.0, le=86400.0)
+    allow_skip: bool = False
+    allow_agent_callbacks: bool = True
+    auto_disconnect_on_disposition: bool = True
+    status: Literal["on", "off"] = "on"
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _yaml_on_off(cls, value: object) -> object:
+        # YAML 1.1 reads a bare on/off as a boolean.
+        return {True: "on", False: "off"}.get(value, value) if isinstance(value, bool) else value
+
+    @field_validator("dispositions")
+    @classmethod
+    def _unique_labels(cls, value: list[DispositionSpec]) -> list[DispositionSpec]:
+        labels = [d.label for d in value]
+        duplicates = sorted({label for label in labels if labels.count(label) > 1})
+        if duplicates:
+            raise ValueError(f"disposition labels must be unique, repeated: {duplicates}")
+        return value
+
+    @model_validator(mode="after")
+    def _default_id(self) -> CampaignSpec:
+        if not self.id:
+            object.__setattr__(self, "id", campaign_id_for(self.name))
+        return self
+
+    @property
+    def running(self) -> bool:
+        """True when the campaign status is on."""
+        return self.status == "on"
+
+
+def _default_campaigns() -> list[CampaignSpec]:
+    return [
+        CampaignSpec(name="Predictive Sales", mode="predictive"),
+        CampaignSpec(name="Power Collections", mode="power"),
+        CampaignSpec(name="Preview Callbacks", mode="preview"),
+    ]
+
+
+class ResolvedUser(_Spec):
+    """One user the mock knows, after expanding the scenario's user groups."""
+
+    user_id: str
+    password: str
+    has_logon_campaign_right: bool
+    campaign_ids: tuple[str, ...]
+
+
+class UserGroup(_Spec):
+    """Users sharing a password and rights: ``pattern`` + inclusive ``range``, or explicit ``names``.
+
+    ``campaigns`` is ``all`` or a list of campaign names or ids the users are eligible for.
+    """
+
+    pattern: str | None = None
+    range: tuple[int, int] | None = None
+    names: list[str] | None = None
+    password: str = "botagent"
+    has_logon_campaign_right: bool = False
+    campaigns: Literal["all"] | list[str] = "all"
+
+    @model_validator(mode="after")
+    def _one_way_to_name(self) -> UserGroup:
+        if (self.names is None) == (self.pattern is None):
+            raise ValueError("give either 'names' or 'pattern' with 'range'")
+        if self.pattern is not None:
+            if self.range is None:
+                raise ValueError("'pattern' needs 'range': [first, last]")
+            if self.range[0] > self.range[1]:
+                raise ValueError(f"range must be [first, last] with first <= last (got {list(self.range)})")
+            try:
+                self.pattern.format(n=self.range[0])
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError(f"pattern must be a format string using only {{n}} ({exc})") from exc
+        return self
+
+    def user_ids(self) -> Iterator[str]:
+        """Yield the user ids of this group."""
+        if self.names is not None:
+            yield from self.names
+            return
+        assert self.pattern is not None and self.range is not None
+        for n in range(self.range[0], self.range[1] + 1):
+            yield self.pattern.format(n=n)
+
+
+def _default_users() -> list[UserGroup]:
+    return [
+        UserGroup(pattern="agent{n:04d}", range=(1, 5000)),
+        UserGroup(pattern="campaignagent{n:04d}", range=(1, 100), has_logon_campaign_right=True),
+    ]
+
+
+class StatusSpec(_Spec):
+    """A user status. ``available`` (which implies ``acd``) is what Dialer needs to pop calls (R4)."""
+
+    id: str = Field(min_length=1)
+    message_text: str = ""
+    acd: bool = False
+    available: bool = False
+    after_call_work: bool = False
+    do_not_disturb: bool = False
+    selectable: bool = True
+    group_tag: str = ""
+
+    @model_validator(mode="after")
+    def _available_is_acd(self) -> StatusSpec:
+        if self.available and not self.acd:
+            raise ValueError("an 'available' status must also be 'acd'")
+        return self
+
+
+def _default_statuses() -> list[StatusSpec]:
+    return [
+        StatusSpec(id="Available", acd=True, available=True, group_tag="Available"),
+        StatusSpec(id="Do Not Disturb", do_not_disturb=True, group_tag="DoNotDisturb"),
+        StatusSpec(id="At Lunch", group_tag="Away"),
+        StatusSpec(id="Away from desk", group_tag="Away"),
+        StatusSpec(id="Follow Up", acd=True, after_call_work=True, group_tag="Available"),
+    ]
+
+
+class Behaviour(_Spec):
+    """Knobs for the choices the ICWS reference marks [inferred]."""
+
+    status_put_code: Literal[200, 202] = 202
+    """PUT user-statuses answers 202 ``{requestId}`` plus asyncOperationCompletedMessage, or 200 empty."""
+    after_disposition_status: str | None = "Follow Up"
+    """Status the user is put in after a disposition (None: unchanged)."""
+    require_available_after_disposition: bool = True
+    """No pop after a disposition until the user sets an available status again (R27)."""
+    preview_connect_message: bool = True
+    """Send a second dataPopMessage with ``callPlaced: true`` when a placed preview call connects."""
+    preview_timeout_action: Literal["place", "none"] = "place"
+    """What happens when a preview pop's ``previewTimeout`` passes unplaced."""
+    refuse_duplicate_dialer_login: bool = True
+    """A Dialer log-in for a user already logged in to Dialer in another session gets 403; when false,
+    the new session takes over and the old one is logged out of Dialer (logoutGrantedMessage)."""
+    sse_keepalive: float = Field(15.0, gt=0.0, le=3600.0)
+    """Seconds between comment lines on an idle server-sent-events stream."""
+
+
+class Scenario(_Spec):
+    """Everything the mock simulates; ``Scenario()`` is the default scenario."""
+
+    ic_server: str = "botagent-mock"
+    session_idle_expiry: float = Field(300.0, gt=0.0, le=604800.0)
+    initial_status: str = "Away from desk"
+    seed: int = 0
+    statuses: list[StatusSpec] = Field(default_factory=_default_statuses, min_length=1)
+    campaigns: list[CampaignSpec] = Field(default_factory=_default_campaigns)
+    users: list[UserGroup] = Field(default_factory=_default_users)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        problems = [*self._status_problems(), *self._campaign_problems(), *self._user_problems()]
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _status_problems(self) -> Iterator[str]:
+        ids = [s.id for s in self.statuses]
+        yield from (f"statuses: status id {i!r} is repeated" for i in sorted(set(ids)) if ids.count(i) > 1)
+        if not any(s.available for s in self.statuses):
+            yield "statuses: at least one status must be 'available' (acd and ready for Dialer calls)"
+        if self.initial_status not in ids:
+            yield f"initial_status: {self.initial_status!r} is not in statuses {ids}"
+        after = self.behaviour.after_disposition_status
+        if after is not None and after not in ids:
+            yield f"behaviour.after_disposition_status: {after!r} is not in statuses {ids}"
+
+    def _campaign_problems(self) -> Iterator[str]:
+        for key in ("name", "id"):
+            values = [getattr(c, key) for c in self.campaigns]
+            for value in sorted({v for v in values if values.count(v) > 1}):
+                yield f"campaigns: campaign {key} {value!r} is repeated"
+
+    def _user_problems(self) -> Iterator[str]:
+        known = {c.name for c in self.campaigns} | {c.id for c in self.campaigns}
+        for index, group in enumerate(self.users):
+            if group.campaigns != "all":
+                for ref in group.campaigns:
+                    if ref not in known:
+                        yield f"users.{index}.campaigns: unknown campaign {ref!r}"
+        seen: set[str] = set()
+        for index, group in enumerate(self.users):
+            for user_id in group.user_ids():
+                if user_id in seen:
+                    yield f"users.{index}: user {user_id!r} is defined twice"
+                    break
+                seen.add(user_id)
+
+    @cached_property
+    def user_table(self) -> dict[str, ResolvedUser]:
+        """Every user by id, with the campaign ids each is eligible for."""
+        table: dict[str, ResolvedUser] = {}
+        for group in self.users:
+            ids = self._campaign_ids(group.campaigns)
+            for user_id in group.user_ids():
+                table[user_id] = ResolvedUser(
+                    user_id=user_id,
+                    password=group.password,
+                    has_logon_campaign_right=group.has_logon_campaign_right,
+                    campaign_ids=ids,
+                )
+        return table
+
+    def _campaign_ids(self, refs: Literal["all"] | list[str]) -> tuple[str, ...]:
+        if refs == "all":
+            return tuple(c.id for c in self.campaigns)
+        wanted = set(refs)
+        return tuple(c.id for c in self.campaigns if c.name in wanted or c.id in wanted)
+
+    def status(self, status_id: str) -> StatusSpec | None:
+        """Return the status with this id, or None."""
+        return next((s for s in self.statuses if s.id == status_id), None)
+
+
+def default_scenario() -> Scenario:
+    """Return the default scenario: three campaigns (predictive, power, preview), 5100 users.
+
+    Users ``agent0001``..``agent5000`` lack the Logon Campaign right, ``campaignagent0001``..
+    ``campaignagent0100`` hold it; every password is ``botagent``; everyone is eligible for all three.
+    """
+    return Scenario()
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a YAML scenario file.
+
+    Raises:
+        ScenarioError: the file cannot be read, is not YAML, or does not fit the schema; one line per
+            problem, ``<file>: <dotted.key>: <what is wrong> (got <value>)``.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read scenario file: {exc.strerror}") from exc
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: the top level must be a mapping (got {type(data).__name__})")
+    return scenario_from_dict(data, source=str(path), base_dir=path.parent)
+
+
+def scenario_from_dict(
+    data: dict[str, Any], *, source: str = "<scenario>", base_dir: Path | None = None
+) -> Scenario:
+    """Validate a scenario given as plain data (as decoded from YAML or JSON).
+
+    Raises:
+        ScenarioError: one line per problem, prefixed with ``source``.
+    """
+    try:
+        return Scenario.model_validate(data, context={"base_dir": base_dir or Path.cwd()})
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(source, exc)) from None
+
+
+def format_validation_error(source: str, exc: ValidationError) -> str:
+    """Render a pydantic error as ``<source>: <dotted.key>: <what is wrong> (got <value>)`` lines."""
+    lines: list[str] = []
+    for error in exc.errors(include_url=False):
+        message = str(error["msg"]).removeprefix("Value error, ")
+        key = ".".join(str(part) for part in error["loc"])
+        if not key:
+            lines.extend(f"{source}: {line}" for line in message.splitlines())
+            continue
+        got = "" if error["type"] == "missing" else f" (got {_short(error['input'])})"
+        lines.append(f"{source}: {key}: {message}{got}")
+    return "\n".join(lines)
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

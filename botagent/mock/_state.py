@@ -1,0 +1,242 @@
+"""The engine's mutable state: users, sessions, Dialer agents, campaigns, dials and live calls.
+
+Plain slotted dataclasses compared by identity; the rules that change them live in ``_pacing.py``,
+``_dialer.py`` and ``_engine.py``. ``World`` bundles everything one engine owns, so a reset is a new
+``World``.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from botagent.icws import BreakStatus, DataPopCall, Disposition, PreviewPopCall, WireModel
+from botagent.mock._ledger import CallRecord, Ledger
+from botagent.mock._scenario import CampaignSpec, ResolvedUser, Scenario, StatusSpec
+from botagent.mock._timers import Timer, TimerHeap
+
+__all__ = [
+    "AgentState",
+    "Callback",
+    "CampaignState",
+    "Contact",
+    "Dial",
+    "LiveCall",
+    "Session",
+    "UserState",
+    "World",
+]
+
+
+@dataclass(slots=True, eq=False)
+class Contact:
+    """A person a campaign calls."""
+
+    contact_id: str
+    phone: str
+    attributes: dict[str, str]
+
+
+@dataclass(slots=True, eq=False)
+class Callback:
+    """A rescheduled contact: due at ``due`` (epoch seconds), for ``agent`` only when set."""
+
+    contact: Contact
+    callback_of: str
+    agent: str | None
+    due: float
+
+
+@dataclass(slots=True, eq=False)
+class CampaignState:
+    """A running campaign: its contact cursor, due callbacks, and the agents idle in it (FIFO)."""
+
+    spec: CampaignSpec
+    dispositions: list[Disposition]
+    labels: frozenset[str]
+    next_index: int = 0
+    returned: deque[Contact] = field(default_factory=deque)
+    due_any: deque[Callback] = field(default_factory=deque)
+    due_for: dict[str, deque[Callback]] = field(default_factory=dict)
+    idle: dict[AgentState, None] = field(default_factory=dict)
+    unreserved_dials: int = 0
+
+    @classmethod
+    def from_spec(cls, spec: CampaignSpec) -> CampaignState:
+        """Build the runtime state of a campaign."""
+        dispositions = [
+            Disposition(
+                label=d.label,
+                wrap_up_category=d.wrap_up_category,
+                wrap_up_code=d.wrap_up_code,
+                abandon=d.abandon,
+            )
+            for d in spec.dispositions
+        ]
+        return cls(spec=spec, dispositions=dispositions, labels=frozenset(d.label for d in spec.dispositions))
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def next_contact(self) -> Contact | None:
+        """Return the next fresh contact (returned ones first), or None when the list is used up."""
+        if self.returned:
+            return self.returned.popleft()
+        contacts = self.spec.contacts
+        if self.next_index >= contacts.size:
+            if not contacts.recycle:
+                return None
+            self.next_index = 0
+        contact_id, phone, attributes = contacts.contact(self.next_index)
+        self.next_index += 1
+        return Contact(contact_id, phone, attributes)
+
+
+@dataclass(slots=True, eq=False)
+class UserState:
+    """A user with a status; ``dialer_agent`` is the agent logged in to Dialer for it, if any."""
+
+    spec: ResolvedUser
+    status: StatusSpec
+    status_changed: float
+    dialer_agent: AgentState | None = None
+    watchers: dict[Session, None] = field(default_factory=dict)
+
+    @property
+    def user_id(self) -> str:
+        return self.spec.user_id
+
+
+@dataclass(slots=True, eq=False)
+class LiveCall:
+    """A Dialer call an agent holds until it is dispositioned."""
+
+    record: CallRecord
+    campaign: CampaignState
+    contact: Contact
+    callback: Callback | None
+    wire: DataPopCall | PreviewPopCall
+    timers: list[Timer] = field(default_factory=list)
+
+    def cancel_timers(self) -> None:
+        """Stop the call's pending connect and preview-timeout timers."""
+        for timer in self.timers:
+            timer.cancel()
+        self.timers.clear()
+
+
+@dataclass(slots=True, eq=False)
+class Dial:
+    """A contact being dialed (predictive/power) or about to be previewed, maybe reserved for an agent."""
+
+    campaign: CampaignState
+    contact: Contact
+    callback: Callback | None
+    reserved: AgentState | None
+    placed_at: float
+    timer: Timer | None = None
+
+
+@dataclass(slots=True, eq=False)
+class AgentState:
+    """The Dialer side of one session (R2..R31)."""
+
+    session: Session
+    user: UserState
+    logged_in: bool = False
+    campaigns: dict[str, CampaignState] = field(default_factory=dict)
+    ready_all: bool = False
+    ready: set[str] = field(default_factory=set)
+    break_status: BreakStatus = BreakStatus.NOT_ON_BREAK
+    awaiting_available: bool = False
+    call: LiveCall | None = None
+    reservation: Dial | None = None
+    logoff_pending: dict[str, None] = field(default_factory=dict)
+    logoff_all_pending: bool = False
+    idle_in: set[CampaignState] = field(default_factory=set)
+
+    def reset(self) -> None:
+        """Forget everything Dialer-related, as after a full log-off."""
+        self.logged_in = False
+        self.campaigns = {}
+        self.ready_all = False
+        self.ready = set()
+        self.break_status = BreakStatus.NOT_ON_BREAK
+        self.awaiting_available = False
+        self.call = None
+        self.reservation = None
+        self.logoff_pending = {}
+        self.logoff_all_pending = False
+
+
+@dataclass(slots=True, eq=False)
+class Session:
+    """An ICWS session: credentials, the message queue, subscriptions and its Dialer agent."""
+
+    session_id: str
+    user: UserState
+    csrf_token: str
+    cookie_value: str
+    created_at: float
+    last_seen: float
+    agent: AgentState = field(init=False)
+    queue: list[dict[str, Any]] = field(default_factory=list)
+    open: bool = True
+    open_streams: int = 0
+    station: dict[str, Any] | None = None
+    watching: dict[str, None] = field(default_factory=dict)
+    expiry: Timer | None = None
+
+    def __post_init__(self) -> None:
+        self.agent = AgentState(session=self, user=self.user)
+
+
+class World:
+    """Everything one engine owns; ``send`` queues a message and remembers which session to wake."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.behaviour = scenario.behaviour
+        self.rng = random.Random(scenario.seed)
+        self.timers = TimerHeap()
+        self.ledger = Ledger()
+        self.users: dict[str, UserState] = {}
+        self.sessions: dict[str, Session] = {}
+        self.campaigns = {spec.id: CampaignState.from_spec(spec) for spec in scenario.campaigns}
+        self.woken: set[str] = set()
+        self.dirty: dict[CampaignState, None] = {}
+        self._interaction = 1_000_000_000
+
+    def send(self, session: Session, message: WireModel) -> None:
+        """Queue a message for a session (JSON-ready dict) and mark the session to be woken."""
+        session.queue.append(message.to_wire())
+        self.woken.add(session.session_id)
+
+    def user(self, user_id: str, now: float) -> UserState | None:
+        """Return the user's state, creating it with the initial status on first use; None if unknown."""
+        state = self.users.get(user_id)
+        if state is None:
+            spec = self.scenario.user_table.get(user_id)
+            if spec is None:
+                return None
+            status = self.scenario.status(self.scenario.initial_status)
+            assert status is not None
+            state = self.users[user_id] = UserState(spec=spec, status=status, status_changed=now)
+        return state
+
+    def new_interaction_id(self) -> str:
+        """Return a fresh CIC-style interaction id (a digit string)."""
+        self._interaction += 1
+        return str(self._interaction)
+
+    def new_guid(self) -> str:
+        """Return a fresh upper-case GUID drawn from the seeded RNG."""
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4)).upper()

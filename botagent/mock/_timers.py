@@ -1,0 +1,63 @@
+"""A heap of timers for the Dialer engine: what must happen, and when, on the engine's own clock."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable
+
+__all__ = ["Timer", "TimerHeap"]
+
+
+class Timer:
+    """One scheduled callback; ``cancel()`` makes it a no-op without touching the heap."""
+
+    __slots__ = ("when", "seq", "callback", "cancelled")
+
+    def __init__(self, when: float, seq: int, callback: Callable[[float], None]) -> None:
+        self.when = when
+        self.seq = seq
+        self.callback = callback
+        self.cancelled = False
+
+    def __lt__(self, other: Timer) -> bool:
+        return (self.when, self.seq) < (other.when, other.seq)
+
+    def cancel(self) -> None:
+        """Stop the timer from firing."""
+        self.cancelled = True
+
+
+class TimerHeap:
+    """Timers ordered by deadline, then by scheduling order; cancelled ones are skipped lazily."""
+
+    def __init__(self) -> None:
+        self._heap: list[Timer] = []
+        self._seq = itertools.count()
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def schedule(self, when: float, callback: Callable[[float], None]) -> Timer:
+        """Arrange for ``callback(when)`` to run once the clock reaches ``when``."""
+        timer = Timer(when, next(self._seq), callback)
+        heapq.heappush(self._heap, timer)
+        return timer
+
+    def next_deadline(self) -> float | None:
+        """Return the earliest live deadline, or None when nothing is scheduled."""
+        heap = self._heap
+        while heap and heap[0].cancelled:
+            heapq.heappop(heap)
+        return heap[0].when if heap else None
+
+    def pop_due(self, now: float) -> Timer | None:
+        """Remove and return the earliest live timer due at or before ``now``, or None."""
+        deadline = self.next_deadline()
+        if deadline is None or deadline > now:
+            return None
+        return heapq.heappop(self._heap)
+
+    def clear(self) -> None:
+        """Drop every timer."""
+        self._heap.clear()

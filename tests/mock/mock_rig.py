@@ -1,0 +1,219 @@
+"""Test rigs for the mock: the pure engine on a virtual clock, and a small ICWS client over loopback."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from typing import Any
+
+import httpx
+
+from botagent.icws import (
+    DispositionRequest,
+    LogInRequest,
+    LogOffRequest,
+    ReadyForCallsRequest,
+    UserStatusUpdate,
+)
+from botagent.mock import DialerEngine, EngineError, Scenario, Session, scenario_from_dict
+
+PASSWORD = "botagent"
+ICWS_JSON = "application/vnd.inin.icws+json"
+
+
+def campaign(name: str, mode: str = "power", **extra: Any) -> dict[str, Any]:
+    """A campaign entry with one-second dial and ring delays unless told otherwise."""
+    return {"name": name, "mode": mode, "dial_delay": 1.0, "ring_delay": 1.0, **extra}
+
+
+def scenario(*campaigns: dict[str, Any], **top: Any) -> Scenario:
+    """A small scenario: the given campaigns, users a, b, c (no right) and boss (Logon Campaign right)."""
+    data: dict[str, Any] = {
+        "campaigns": list(campaigns) or [campaign("P")],
+        "users": [
+            {"names": ["a", "b", "c"], "password": PASSWORD},
+            {"names": ["boss"], "password": PASSWORD, "has_logon_campaign_right": True},
+        ],
+    }
+    data.update(top)
+    return scenario_from_dict(data)
+
+
+def short_type(message: dict[str, Any]) -> str:
+    """``urn:inin.com:dialer:dataPopMessage`` -> ``dataPopMessage``."""
+    return str(message["__type"]).rsplit(":", 1)[-1]
+
+
+class EngineRig:
+    """The Dialer engine on a virtual clock, with shortcuts for the usual agent steps."""
+
+    def __init__(self, scenario_: Scenario, start: float = 1_000_000.0) -> None:
+        self.engine = DialerEngine(scenario_, secrets=random.Random(7))
+        self.now = start
+        self.inbox: dict[str, list[dict[str, Any]]] = {}
+
+    def tick(self, seconds: float) -> None:
+        """Move the clock on and run whatever fell due."""
+        self.now += seconds
+        self.engine.advance(self.now)
+
+    def open(self, user: str) -> Session:
+        """Open a session for a user."""
+        return self.engine.create_session(user, PASSWORD, self.now)
+
+    def messages(self, session: Session) -> list[dict[str, Any]]:
+        """Everything queued for the session since the last call."""
+        return self.engine.take_messages(session, self.now)
+
+    def types(self, session: Session) -> list[str]:
+        """Short ``__type`` names of the messages queued since the last call."""
+        return [short_type(m) for m in self.messages(session)]
+
+    def log_in(self, session: Session, campaign_id: str | None = None) -> None:
+        self.engine.dialer_log_in(session, LogInRequest(campaign_id=campaign_id), self.now)
+
+    def ready(self, session: Session, campaign_ids: list[str] | None = None) -> None:
+        self.engine.ready_for_calls(session, ReadyForCallsRequest(campaign_ids=campaign_ids), self.now)
+
+    def status(self, session: Session, status_id: str = "Available") -> None:
+        self.engine.set_user_status(
+            session, session.user.user_id, UserStatusUpdate(status_id=status_id), self.now
+        )
+
+    def disposition(self, session: Session, label: str = "Sale", **extra: Any) -> None:
+        self.engine.disposition(session, DispositionRequest(label=label, **extra), self.now)
+
+    def log_off(self, session: Session, *campaign_ids: str) -> None:
+        self.engine.dialer_log_off(session, LogOffRequest(campaign_ids=list(campaign_ids)), self.now)
+
+    def agent(self, user: str) -> Session:
+        """Open, log in, ready, Available; messages so far are dropped."""
+        session = self.open(user)
+        self.log_in(session)
+        self.ready(session)
+        self.status(session)
+        self.messages(session)
+        return session
+
+    def wait_for(
+        self, session: Session, kind: str, limit: float = 30.0, step: float = 0.25
+    ) -> dict[str, Any]:
+        """Tick until a message of this short type arrives; fail after ``limit`` virtual seconds."""
+        waited = 0.0
+        while True:
+            for message in self.messages(session):
+                if short_type(message) == kind:
+                    return message
+            if waited >= limit:
+                raise AssertionError(f"no {kind} within {limit} virtual seconds")
+            self.tick(step)
+            waited += step
+
+    def pop(self, session: Session, limit: float = 30.0) -> dict[str, Any]:
+        """Wait for the next dataPopMessage and return its call."""
+        call: dict[str, Any] = self.wait_for(session, "dataPopMessage", limit)["call"]
+        return call
+
+    def calls(self) -> list[dict[str, Any]]:
+        calls: list[dict[str, Any]] = self.engine.ledger()["calls"]
+        return calls
+
+    def campaign_id(self, name: str) -> str:
+        return next(c.id for c in self.engine.scenario.campaigns if c.name == name)
+
+    def refused(self, fn: Any, *args: Any, **kwargs: Any) -> EngineError:
+        """Call ``fn`` expecting an EngineError; check it changed neither ledger nor sessions."""
+        before = (self.engine.ledger(), self.engine.sessions_snapshot())
+        try:
+            fn(*args, **kwargs)
+        except EngineError as exc:
+            assert (self.engine.ledger(), self.engine.sessions_snapshot()) == before
+            return exc
+        raise AssertionError("the request was not refused")
+
+
+class IcwsClient:
+    """A minimal ICWS client for tests: session headers, cookie, and message polling with a deadline."""
+
+    def __init__(self, base_url: str, user: str = "agent0001", password: str = PASSWORD) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=5.0)
+        self.user = user
+        self.password = password
+        self.session_id = ""
+        self.csrf = ""
+        self.buffer: list[dict[str, Any]] = []
+
+    def __enter__(self) -> IcwsClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.close()
+
+    def connect(self, include: str = "features,effective-station") -> httpx.Response:
+        """Create the session; keeps id, token and cookie when the answer is 201."""
+        body = {
+            "__type": "urn:inin.com:connection:icAuthConnectionRequestSettings",
+            "applicationName": "botagent tests",
+            "userID": self.user,
+            "password": self.password,
+        }
+        response = self.http.post(
+            "/icws/connection", params={"include": include}, json=body, headers={"Accept-Language": "en-us"}
+        )
+        if response.status_code == 201:
+            self.session_id = response.headers["ININ-ICWS-Session-ID"]
+            self.csrf = response.headers["ININ-ICWS-CSRF-Token"]
+        return response
+
+    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
+        """Call ``/icws/{sessionId}{path}`` with the CSRF header and the vendor media type."""
+        headers = {"ININ-ICWS-CSRF-Token": self.csrf, "Accept-Language": "en-us", **kwargs.pop("headers", {})}
+        content = kwargs.pop("content", None) if body is None else json.dumps(body).encode()
+        if content is not None:
+            headers.setdefault("Content-Type", f"{ICWS_JSON};charset=utf-8")
+        return self.http.request(
+            method, f"/icws/{self.session_id}{path}", content=content, headers=headers, **kwargs
+        )
+
+    def ok(self, method: str, path: str, body: Any = None) -> httpx.Response:
+        """Like ``call``, asserting a 2xx answer."""
+        response = self.call(method, path, body)
+        assert response.is_success, (method, path, response.status_code, response.text)
+        return response
+
+    def dialer(self, name: str, body: Any = None) -> httpx.Response:
+        return self.call("POST", f"/dialer/{name}", {} if body is None else body)
+
+    def set_status(self, status_id: str = "Available") -> httpx.Response:
+        return self.ok("PUT", f"/status/user-statuses/{self.user}", {"statusId": status_id})
+
+    def poll(self) -> list[dict[str, Any]]:
+        """One messaging GET (no CSRF header, as real clients send it)."""
+        response = self.http.get(f"/icws/{self.session_id}/messaging/messages")
+        assert response.status_code == 200, response.text
+        messages: list[dict[str, Any]] = response.json()
+        self.buffer.extend(messages)
+        return messages
+
+    def wait_for(self, kind: str, timeout: float = 5.0) -> dict[str, Any]:
+        """Poll until a message of this short type arrives (taking it out of the buffer)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for index, message in enumerate(self.buffer):
+                if short_type(message) == kind:
+                    return self.buffer.pop(index)
+            if time.monotonic() > deadline:
+                seen = [short_type(m) for m in self.buffer]
+                raise AssertionError(f"no {kind} within {timeout}s (saw {seen})")
+            if not self.poll():
+                time.sleep(0.01)
+
+    def start_agent(self) -> None:
+        """Connect, log in to Dialer, ready for calls, Available; drop the messages so far."""
+        assert self.connect().status_code == 201
+        self.ok("POST", "/dialer/log-in", {})
+        self.ok("POST", "/dialer/ready-for-calls", {})
+        self.set_status()
+        self.wait_for("breakStatusMessage")
+        self.wait_for("availableCampaignsMessage")

@@ -1,0 +1,151 @@
+"""Scenario schema: the default scenario, YAML files, and the errors a bad file gives."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from botagent.icws import BotagentError
+from botagent.mock import ScenarioError, campaign_id_for, default_scenario, load_scenario
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_default_scenario_when_built_has_three_modes_and_5100_users() -> None:
+    scenario = default_scenario()
+    assert [(c.name, c.mode) for c in scenario.campaigns] == [
+        ("Predictive Sales", "predictive"),
+        ("Power Collections", "power"),
+        ("Preview Callbacks", "preview"),
+    ]
+    for campaign in scenario.campaigns:
+        assert len(campaign.dispositions) >= 4
+        assert "Callback" in [d.label for d in campaign.dispositions]
+        assert campaign.id == campaign_id_for(campaign.name)
+    users = scenario.user_table
+    assert len(users) == 5100
+    assert users["agent0001"].has_logon_campaign_right is False
+    assert users["agent5000"].password == "botagent"
+    assert users["campaignagent0100"].has_logon_campaign_right is True
+    assert set(users["agent2500"].campaign_ids) == {c.id for c in scenario.campaigns}
+
+
+def test_campaign_id_when_derived_is_stable_guid_like() -> None:
+    assert campaign_id_for("Power Collections") == campaign_id_for("Power Collections")
+    assert len(campaign_id_for("x").split("-")) == 5
+
+
+def test_load_scenario_when_file_valid_reads_every_section(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+        ic_server: test-ic
+        session_idle_expiry: 60
+        initial_status: Available
+        campaigns:
+          - name: Sales
+            mode: predictive
+            answer_rate: 0.8
+            status: off
+            dispositions:
+              - {label: Sold, wrap_up_category: Success}
+              - {label: Later, wrap_up_category: Scheduled}
+        users:
+          - pattern: "bot{n:03d}"
+            range: [1, 20]
+            campaigns: [Sales]
+          - names: [lead]
+            password: pw
+            has_logon_campaign_right: true
+        behaviour:
+          status_put_code: 200
+          after_disposition_status: null
+        """,
+    )
+    scenario = load_scenario(path)
+    assert (scenario.ic_server, scenario.session_idle_expiry, scenario.initial_status) == (
+        "test-ic",
+        60,
+        "Available",
+    )
+    assert scenario.campaigns[0].status == "off"
+    assert sorted(scenario.user_table)[:2] == ["bot001", "bot002"]
+    assert scenario.user_table["lead"].password == "pw"
+    assert scenario.behaviour.after_disposition_status is None
+
+
+def test_load_scenario_when_file_bad_names_file_key_and_value(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+        campaigns:
+          - name: X
+            mode: turbo
+            answer_rate: 1.5
+        users:
+          - names: [a]
+            campaigns: [Nowhere]
+        surprise: 1
+        """,
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    lines = str(caught.value).splitlines()
+    assert (
+        f"{path}: campaigns.0.mode: Input should be 'predictive', 'power' or 'preview' (got 'turbo')" in lines
+    )
+    assert any(line.startswith(f"{path}: campaigns.0.answer_rate:") and "(got 1.5)" in line for line in lines)
+    assert any(line.startswith(f"{path}: surprise: Extra inputs") for line in lines)
+
+
+def test_load_scenario_when_reference_unknown_names_the_user_group(tmp_path: Path) -> None:
+    path = _write(tmp_path, "users:\n  - names: [a]\n    campaigns: [Nowhere]\n")
+    with pytest.raises(ScenarioError, match=r"users\.0\.campaigns: unknown campaign 'Nowhere'"):
+        load_scenario(path)
+
+
+def test_load_scenario_when_file_missing_names_it(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="nope.yaml: cannot read scenario file"):
+        load_scenario(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"), [("a: [", "not valid YAML"), ("- 1\n- 2\n", "must be a mapping")]
+)
+def test_load_scenario_when_not_a_yaml_mapping_says_so(tmp_path: Path, text: str, fragment: str) -> None:
+    with pytest.raises(ScenarioError, match=fragment):
+        load_scenario(_write(tmp_path, text))
+
+
+def test_load_scenario_when_contact_file_missing_names_key(tmp_path: Path) -> None:
+    path = _write(tmp_path, "campaigns:\n  - {name: X, mode: power, contacts: {file: gone.csv}}\n")
+    with pytest.raises(ScenarioError, match=r"campaigns\.0\.contacts: cannot read contact file"):
+        load_scenario(path)
+
+
+def test_load_scenario_when_contact_file_lacks_phone_column_says_which(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("name\nAnn\n")
+    path = _write(tmp_path, "campaigns:\n  - {name: X, mode: power, contacts: {file: c.csv}}\n")
+    with pytest.raises(ScenarioError, match="has no column 'phone'"):
+        load_scenario(path)
+
+
+def test_scenario_error_when_raised_is_a_botagent_value_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(tmp_path / "missing.yaml")
+    assert isinstance(caught.value, BotagentError) and isinstance(caught.value, ValueError)
+
+
+def test_scenario_when_statuses_lack_available_is_refused(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "initial_status: Busy\nstatuses:\n  - {id: Busy}\nbehaviour: {after_disposition_status: null}\n",
+    )
+    with pytest.raises(ScenarioError, match="at least one status must be 'available'"):
+        load_scenario(path)
