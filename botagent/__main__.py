@@ -14,7 +14,7 @@ from pathlib import Path
 
 __all__ = ["build_parser", "main"]
 
-EXIT_BAD_INPUT = 2
+from botagent.report._exit import EXIT_BAD_INPUT
 
 _LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
@@ -53,7 +53,105 @@ def _add_mock(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -
     parser.set_defaults(handler=_run_mock)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [_add_mock]
+def _run_run(args: argparse.Namespace) -> int:
+    from botagent._run_command import RunOptions, run_profile
+
+    return run_profile(
+        RunOptions(
+            profile=args.profile,
+            users=args.users,
+            spawn_rate=args.spawn_rate,
+            run_time=args.run_time,
+            processes=args.processes,
+            target=args.target,
+            reports=args.reports,
+        )
+    )
+
+
+def _add_run(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run a profile headless: agents, live progress, summary, reports, exit code",
+        description="Run the profile's agents headless with Locust. A profile targeting 'mock' gets the "
+        "embedded mock ICWS on a free loopback port. Exit codes: 0 every threshold passed, 1 a threshold "
+        "failed, 2 bad profile or option, 3 the run could not complete.",
+    )
+    parser.add_argument(
+        "profile", nargs="?", type=Path, default=Path("profiles/smoke.yaml"),
+        help="profile YAML (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument("-u", "--users", type=_positive_int, help="number of agents (overrides load.users)")
+    parser.add_argument("-r", "--spawn-rate", type=float, help="agents started per second")
+    parser.add_argument("-t", "--run-time", help='run time, e.g. "90s", "10m", "1h30m"')
+    parser.add_argument("--processes", type=int, help="Locust worker processes; -1 = one per core")
+    parser.add_argument("--target", help="ICWS base URL (overrides the profile's target)")
+    parser.add_argument("--reports", type=Path, help="report folder (default: reports/<time>-<profile>)")
+    parser.set_defaults(handler=_run_run)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {text})")
+    return value
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from botagent.profile import ProfileError, load_profile
+
+    try:
+        profile = load_profile(args.profile)
+    except ProfileError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    load = profile.load
+    print(
+        f"{args.profile}: valid: {load.users} agents against {profile.target} "
+        f"for {load.run_time:g} s, {len(profile.identities.expand())} identities"
+    )
+    return 0
+
+
+def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check a profile; exit 0, or 2 with one line per problem",
+        description="Check a profile without running it. Prints one line per problem "
+        "(<file>: <key>: <what is wrong>) and exits 2, or a one-line summary and exits 0.",
+    )
+    parser.add_argument("profile", type=Path, help="profile YAML")
+    parser.set_defaults(handler=_run_validate)
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    from botagent.profile import render_schema
+
+    text = render_schema()
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+def _add_schema(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "schema",
+        help="print the profile JSON schema (for editor completion)",
+        description="Print the JSON schema of profiles, generated from the profile models. "
+        "profiles/profile.schema.json is a copy.",
+    )
+    parser.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    parser.set_defaults(handler=_run_schema)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    _add_run,
+    _add_validate,
+    _add_schema,
+    _add_mock,
+]
 """Functions adding one subcommand each; add new ones here."""
 
 

@@ -5,8 +5,6 @@
 
 import locust  # noqa: F401  (Locust first, so gevent patches everything before botagent loads)
 
-from botagent.locust import IcwsAgentUser
+from botagent.locust.locustfile import DialerAgent
 
-
-class DialerAgent(IcwsAgentUser):
-    """An agent of the profile's campaigns."""
+__all__ = ["DialerAgent"]

@@ -6,7 +6,6 @@ needs a concrete subclass of `IcwsAgentUser`.
 
 from botagent.locust import _options as _options
 from botagent.locust._driver import AgentDriver
-from botagent.locust._embedded_mock import EmbeddedMock, MockStartError
 from botagent.locust._hooks import DEFAULT_PROFILE, setup_dialer_run
 from botagent.locust._identities import IdentitiesExhausted, IdentityLeaser, IdentityPool
 from botagent.locust._run import DialerRun, dialer_run_of
@@ -16,12 +15,10 @@ __all__ = [
     "AgentDriver",
     "DEFAULT_PROFILE",
     "DialerRun",
-    "EmbeddedMock",
     "IcwsAgentUser",
     "IdentitiesExhausted",
     "IdentityLeaser",
     "IdentityPool",
-    "MockStartError",
     "dialer_run_of",
     "setup_dialer_run",
 ]

@@ -26,9 +26,9 @@ from locust.env import Environment
 from locust.runners import WorkerRunner
 
 from botagent.icws import BotagentError, ProfileError
-from botagent.locust._embedded_mock import EmbeddedMock
 from botagent.locust._results import build_result
 from botagent.locust._run import DialerRun
+from botagent.mock import MockProcess
 from botagent.profile import Profile, load_profile
 from botagent.report import (
     EXIT_BAD_INPUT,
@@ -78,8 +78,7 @@ def _on_init(environment: Environment, **_: Any) -> None:
 
 
 def _exit(code: int, message: str) -> None:
-    sys.stderr.write(f"botagent: {message}\n")
-    sys.stderr.flush()
+    print(f"botagent: {message}", file=sys.stderr, flush=True)
     sys.exit(code)
 
 
@@ -119,7 +118,7 @@ class _RunControl:
         self.run = run
         self.environment = run.environment
         self.reports = reports or _default_reports_folder(run.profile.name)
-        self.mock: EmbeddedMock | None = None
+        self.mock: MockProcess | None = None
         self.aborted: str | None = None
         self._greenlets: list[gevent.Greenlet] = []
         if not self.environment.host:
@@ -136,7 +135,7 @@ class _RunControl:
         profile = self.run.profile
         if profile.target != "mock":
             return profile.target
-        self.mock = EmbeddedMock(profile.mock_scenario)
+        self.mock = MockProcess(profile.mock_scenario)
         logger.info("embedded mock ICWS at %s", self.mock.base_url)
         return self.mock.base_url
 
@@ -166,8 +165,7 @@ class _RunControl:
         run_time = getattr(self.environment.parsed_options, "run_time", None)
         while True:
             gevent.sleep(PROGRESS_INTERVAL)
-            sys.stderr.write(_progress_line(self.run, time.monotonic() - started, run_time) + "\n")
-            sys.stderr.flush()
+            print(_progress_line(self.run, time.monotonic() - started, run_time), flush=True)
 
     def _watch_thresholds(self) -> None:
         while True:
@@ -195,9 +193,7 @@ class _RunControl:
         result.thresholds = evaluate_thresholds(self.run.profile.thresholds, result)
         result.aborted = self.aborted
         write_reports(result, self.reports, _stats_history_csv(environment), _locust_html(environment))
-        sys.stderr.write("\n" + format_summary(result) + "\n")
-        sys.stderr.write(f"reports: {self.reports}\n")
-        sys.stderr.flush()
+        print("\n" + format_summary(result) + f"\nreports: {self.reports}", flush=True)
         if environment.process_exit_code is None:
             environment.process_exit_code = exit_code_for(result)
         if self.mock is not None:

@@ -9,6 +9,7 @@ from botagent.mock._app import create_app
 from botagent.mock._engine import DialerEngine
 from botagent.mock._errors import EngineError, ErrorIds, ScenarioError
 from botagent.mock._ledger import CallRecord
+from botagent.mock._process import MockProcess, MockStartError
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._scenario import (
     Behaviour,
@@ -35,8 +36,10 @@ __all__ = [
     "DispositionSpec",
     "EngineError",
     "ErrorIds",
+    "MockProcess",
     "MockRuntime",
     "MockServer",
+    "MockStartError",
     "Scenario",
     "ScenarioError",
     "Session",

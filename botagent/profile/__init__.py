@@ -16,7 +16,7 @@ from botagent.icws._errors import ProfileError
 from ._distributions import Constant, Distribution, Lognormal, Normal, Rng, Uniform
 from ._durations import Duration, parse_duration
 from ._identities import CsvIdentities, Identities, Identity, PatternIdentities
-from ._load import deep_merge, load_profile, profile_json_schema
+from ._load import deep_merge, load_profile, profile_json_schema, render_schema
 from ._models import (
     Behaviour,
     Breaks,
@@ -75,4 +75,5 @@ __all__ = [
     "load_profile",
     "parse_duration",
     "profile_json_schema",
+    "render_schema",
 ]

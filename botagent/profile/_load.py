@@ -99,3 +99,8 @@ def _other_variant(previous: Mapping[str, Any], value: Mapping[str, Any]) -> boo
 def profile_json_schema() -> dict[str, Any]:
     """The JSON schema of a profile file, generated from the models, for editors and validators."""
     return {"$schema": _JSON_SCHEMA_DIALECT, **Profile.model_json_schema()}
+
+
+def render_schema() -> str:
+    """The profile JSON schema as the text checked in at ``profiles/profile.schema.json``."""
+    return json.dumps(profile_json_schema(), indent=2, ensure_ascii=False) + "\n"

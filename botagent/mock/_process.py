@@ -1,4 +1,4 @@
-"""The embedded mock ICWS: a `botagent mock` child process on a free loopback port."""
+"""The mock ICWS in a child process (`botagent mock --port 0`), as `botagent run` embeds it."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from pathlib import Path
 
 from botagent.icws import BotagentError
 
-__all__ = ["EmbeddedMock", "MockStartError"]
+__all__ = ["MockProcess", "MockStartError"]
 
 READY_PREFIX = "botagent mock listening on "
 
 
 class MockStartError(BotagentError):
-    """The embedded mock did not start; the message has what it printed."""
+    """The mock process did not start; the message has what it printed."""
 
 
-class EmbeddedMock:
+class MockProcess:
     """Starts `python -m botagent mock --port 0` and reads its URL from the ready line.
 
     Args:
@@ -53,7 +53,7 @@ class EmbeddedMock:
             self.stop()
             stderr = self._process.stderr.read() if self._process.stderr else ""
             raise MockStartError(
-                f"the embedded mock ICWS did not start within {timeout:g} s: {stderr.strip()}"
+                f"the mock ICWS did not start within {timeout:g} s: {stderr.strip()}"
             )
         return found[0]
 
@@ -67,7 +67,7 @@ class EmbeddedMock:
                 self._process.kill()
                 self._process.wait()
 
-    def __enter__(self) -> EmbeddedMock:
+    def __enter__(self) -> MockProcess:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
