@@ -33,8 +33,16 @@ MAX_FAILURES = 5
 FIRST_PAUSE = 0.2
 
 
-def message_reader(messaging: Messaging, agent: str) -> MessageReader:
-    """The message loop for one agent, by the profile's messaging mode (SSE when offered, or polls)."""
+def message_reader(
+    messaging: Messaging, agent: str, on_failure: Callable[[IcwsError], None]
+) -> MessageReader:
+    """The message loop for one agent, by the profile's messaging mode (SSE when offered, or polls).
+
+    Args:
+        messaging: the profile's messaging settings.
+        agent: the agent's name, for logs.
+        on_failure: told of the error that made the reader give up, before it asks the agent to stop.
+    """
 
     def read_messages(session: IcwsSession, deliver: Callable[[Event], None]) -> None:
         source: SseSource | PollingSource
@@ -43,24 +51,31 @@ def message_reader(messaging: Messaging, agent: str) -> MessageReader:
         else:
             source = open_message_source(session, poll_interval=messaging.poll_interval)
         try:
-            _pump(source, deliver, agent)
+            _pump(source, deliver, agent, on_failure)
         finally:
             source.close()
 
     return read_messages
 
 
-def _pump(source: SseSource | PollingSource, deliver: Callable[[Event], None], agent: str) -> None:
+def _pump(
+    source: SseSource | PollingSource,
+    deliver: Callable[[Event], None],
+    agent: str,
+    on_failure: Callable[[IcwsError], None],
+) -> None:
     failures = 0
     while not source.closed:
         try:
             batch = source.next_batch()
         except (SessionExpired, SessionGone) as exc:
+            on_failure(exc)
             deliver(StopRequested(reason=f"session lost while reading messages: {exc}"))
             return
         except IcwsError as exc:
             failures += 1
             if failures >= MAX_FAILURES:
+                on_failure(exc)
                 deliver(StopRequested(reason=f"message stream failed {failures} times: {exc}"))
                 return
             logger.info("%s: message stream broke (%s); reopening", agent, exc)

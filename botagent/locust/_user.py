@@ -9,6 +9,7 @@ from locust import User, constant, task
 from locust.exception import StopTest, StopUser
 from locust.user.users import LOCUST_STATE_STOPPING
 
+from botagent.agent import AgentState
 from botagent.locust._driver import AgentDriver
 from botagent.locust._run import DialerRun, dialer_run_of
 from botagent.profile import Identity
@@ -66,6 +67,8 @@ class IcwsAgentUser(User):
         finally:
             self._run.drivers.discard(driver)
             self._driver = None
+        if driver.agent.state is AgentState.FINISHED:
+            return  # the plan ran to its end: the next shift starts at once
         if finished.restart_after is None:
             logger.info("%s stops: %s", self.identity.username, finished.reason)
             raise StopUser()
