@@ -151,7 +151,8 @@ class AgentDriver:
                     del self._timers[timer]
                     return TimerFired(timer=timer)
             try:
-                return self._inbox.get(timeout=timeout)
+                event: Event = self._inbox.get(timeout=timeout)
+                return event
             except Empty:
                 continue
 

@@ -7,7 +7,7 @@ import logging
 import gevent
 from locust import User, constant, task
 from locust.exception import StopTest, StopUser
-from locust.user.users import LOCUST_STATE_STOPPING
+from locust.user.users import LOCUST_STATE_STOPPING  # type: ignore[attr-defined]
 
 from botagent.agent import AgentState
 from botagent.locust._driver import AgentDriver
@@ -35,7 +35,7 @@ class IcwsAgentUser(User):
     """The CIC user this agent acts as, leased when the user starts and given back when it stops."""
 
     def __init__(self, environment: object) -> None:
-        super().__init__(environment)  # type: ignore[arg-type]
+        super().__init__(environment)
         run = dialer_run_of(self.environment)
         if run is None:
             raise StopTest("botagent was not initialised: run the locustfile with locust (see --profile)")

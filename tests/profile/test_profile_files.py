@@ -9,8 +9,7 @@ import pytest
 import yaml
 
 import botagent.profile as profile_module
-from botagent.profile import Lognormal, Profile, load_profile, profile_json_schema
-from botagent.profile.__main__ import render_schema
+from botagent.profile import Lognormal, Profile, load_profile, profile_json_schema, render_schema
 
 PROFILES = Path(__file__).resolve().parents[2] / "profiles"
 SCHEMA = PROFILES / "profile.schema.json"
