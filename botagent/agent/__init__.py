@@ -35,6 +35,7 @@ from botagent.agent._agent import Agent
 from botagent.agent._core import (
     KPI_BREAK_GRANT,
     KPI_LOGOFF_GRANT,
+    KPI_NAMES,
     KPI_PREVIEW_CONNECT,
     KPI_WAIT_FOR_POP,
     AgentCounters,
@@ -75,6 +76,7 @@ __all__ = [
     "IllegalAction",
     "KPI_BREAK_GRANT",
     "KPI_LOGOFF_GRANT",
+    "KPI_NAMES",
     "KPI_PREVIEW_CONNECT",
     "KPI_WAIT_FOR_POP",
     "MessageReceived",

@@ -28,6 +28,7 @@ from ._state import AgentState, TimerKind
 __all__ = [
     "KPI_BREAK_GRANT",
     "KPI_LOGOFF_GRANT",
+    "KPI_NAMES",
     "KPI_PREVIEW_CONNECT",
     "KPI_WAIT_FOR_POP",
     "AgentCore",
@@ -38,6 +39,8 @@ KPI_WAIT_FOR_POP = "wait-for-pop"
 KPI_BREAK_GRANT = "break-grant"
 KPI_LOGOFF_GRANT = "logoff-grant"
 KPI_PREVIEW_CONNECT = "preview-connect"
+KPI_NAMES = (KPI_WAIT_FOR_POP, KPI_BREAK_GRANT, KPI_LOGOFF_GRANT, KPI_PREVIEW_CONNECT)
+"""Every Dialer KPI the agent records."""
 
 
 @dataclass(frozen=True, slots=True)

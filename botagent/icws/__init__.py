@@ -1,6 +1,6 @@
 """botagent.icws: the ICWS protocol: wire models, errors, the session client and message sources."""
 
-from botagent.icws._client import RequestRecord, Session, SessionState
+from botagent.icws._client import ENDPOINT_NAMES, RequestRecord, Session, SessionState
 from botagent.icws._errors import (
     BadRequest,
     BotagentError,
@@ -132,6 +132,7 @@ __all__ = [
     "DialingMode",
     "Disposition",
     "DispositionRequest",
+    "ENDPOINT_NAMES",
     "ErrorBody",
     "Feature",
     "Forbidden",

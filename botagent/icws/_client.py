@@ -40,7 +40,7 @@ from botagent.icws._models import (
 )
 from botagent.icws._transport import HttpxTransport, RawResponse, StreamResponse, Transport
 
-__all__ = ["RequestRecord", "Session", "SessionState"]
+__all__ = ["ENDPOINT_NAMES", "RequestRecord", "Session", "SessionState"]
 
 _ACCEPT: Final = "application/vnd.inin.icws+JSON"
 _CONTENT_TYPE: Final = "application/vnd.inin.icws+JSON;charset=utf-8"
@@ -65,6 +65,28 @@ PLACE_PREVIEW_CALL: Final = "POST /dialer/place-preview-call"
 DISPOSITION: Final = "POST /dialer/disposition"
 DIALER_LOG_OFF: Final = "POST /dialer/log-off"
 REQUEST_FORM_DEFINITION: Final = "POST /dialer/request-form-definition"
+
+ENDPOINT_NAMES: Final = (
+    CONNECT,
+    CONNECTION_STATE,
+    DISCONNECT,
+    SET_STATION,
+    POLL_MESSAGES,
+    OPEN_EVENT_STREAM,
+    HEARTBEAT,
+    SET_STATUS,
+    GET_STATUS,
+    STATUS_MESSAGES,
+    DIALER_LOG_IN,
+    READY_FOR_CALLS,
+    REQUEST_BREAK,
+    END_BREAK,
+    PLACE_PREVIEW_CALL,
+    DISPOSITION,
+    DIALER_LOG_OFF,
+    REQUEST_FORM_DEFINITION,
+)
+"""The stable name of every endpoint the session calls, as reported to observers and Locust."""
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound=BaseModel)

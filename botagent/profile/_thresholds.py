@@ -11,33 +11,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from botagent.agent import KPI_NAMES
+from botagent.icws import ENDPOINT_NAMES
+
 from ._base import ProfileModel
 
 __all__ = ["ENDPOINT_NAMES", "KPI_NAMES", "Bounds", "CallsPerAgent", "Thresholds"]
 
-ENDPOINT_NAMES: tuple[str, ...] = (
-    "POST /connection",
-    "GET /connection",
-    "DELETE /connection",
-    "PUT /connection/station",
-    "GET /messaging/messages",
-    "GET /messaging/messages (sse)",
-    "POST /messaging/heartbeat",
-    "PUT /status/user-statuses",
-    "GET /status/user-statuses",
-    "GET /status/status-messages",
-    "POST /dialer/log-in",
-    "POST /dialer/ready-for-calls",
-    "POST /dialer/request-break",
-    "POST /dialer/end-break",
-    "POST /dialer/place-preview-call",
-    "POST /dialer/disposition",
-    "POST /dialer/log-off",
-    "POST /dialer/request-form-definition",
-)
-"""The stable endpoint names used in reports and Locust rows."""
-
-KPI_NAMES: tuple[str, ...] = ("wait-for-pop", "break-grant", "logoff-grant", "preview-connect")
 """The dialer KPIs an agent records, in milliseconds."""
 
 

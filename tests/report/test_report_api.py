@@ -1,4 +1,4 @@
-"""The package surface and write_reports: everything in one folder, a sorted and complete __all__."""
+"""write_reports: every report lands in one folder."""
 
 from __future__ import annotations
 
@@ -6,18 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import botagent.report as report
 from botagent.report import RunResult, write_reports
-
-
-def test_all_when_listed_is_sorted_and_complete() -> None:
-    constants = [n for n in report.__all__ if n.isupper()]
-    others = [n for n in report.__all__ if not n.isupper()]
-    assert report.__all__ == sorted(constants) + sorted(others, key=lambda n: (n[0].islower(), n))
-    public = {
-        n for n in vars(report) if not n.startswith("_") and not isinstance(getattr(report, n), type(report))
-    }
-    assert public == set(report.__all__)
 
 
 def test_write_reports_when_run_is_busy_writes_every_file(
