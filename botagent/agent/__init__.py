@@ -1,9 +1,9 @@
 """botagent.agent: the sans-I/O lifecycle of an Interaction Dialer agent.
 
 Feed an `Agent` events (`Start`, `RequestSucceeded`, `RequestFailed`, `MessageReceived`, `TimerFired`,
-`StopRequested`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`, `RecordKpi`,
-`ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). ``STATES.md`` beside this file shows
-the lifecycle, generated from `TRANSITIONS`.
+`StopRequested`, `SessionLost`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`,
+`RecordKpi`, `ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). ``STATES.md`` beside this
+file shows the lifecycle, generated from `TRANSITIONS`.
 """
 
 from botagent.agent._actions import (
@@ -46,6 +46,7 @@ from botagent.agent._events import (
     MessageReceived,
     RequestFailed,
     RequestSucceeded,
+    SessionLost,
     Start,
     StopRequested,
     TimerFired,
@@ -94,6 +95,7 @@ __all__ = [
     "Rng",
     "RuleViolation",
     "Send",
+    "SessionLost",
     "SetStatus",
     "SetTimer",
     "Start",

@@ -52,7 +52,16 @@ from ._actions import (
 from ._calls import HeldCall, choose_disposition, first_label_disposition
 from ._core import KPI_WAIT_FOR_POP
 from ._errors import IllegalAction, RuleViolation
-from ._events import Event, MessageReceived, RequestFailed, RequestSucceeded, Start, StopRequested, TimerFired
+from ._events import (
+    Event,
+    MessageReceived,
+    RequestFailed,
+    RequestSucceeded,
+    SessionLost,
+    Start,
+    StopRequested,
+    TimerFired,
+)
 from ._observe import MessageObserver
 from ._state import (
     DEADLINE_TIMERS,
@@ -115,7 +124,8 @@ class Agent(MessageObserver):
     # --- step 1: events --------------------------------------------------------------------------
 
     def _dispatch(self, event: Event) -> None:
-        if self._state in TERMINAL_STATES and isinstance(event, MessageReceived | TimerFired | StopRequested):
+        late = MessageReceived | TimerFired | StopRequested | SessionLost
+        if self._state in TERMINAL_STATES and isinstance(event, late):
             return
         match event:
             case Start():
@@ -131,6 +141,9 @@ class Agent(MessageObserver):
             case StopRequested(reason=reason):
                 self._stop_asked = True
                 self._leave(reason)
+            case SessionLost(status=status, error_id=error_id, message=message):
+                self._lose_session(status)
+                self._fail_later("read messages", status, error_id, message)
             case _:
                 raise IllegalAction(self._state, event, "not an agent event")
 
@@ -189,12 +202,17 @@ class Agent(MessageObserver):
 
     def _on_failed(self, event: RequestFailed) -> None:
         request = self._take_response(event)
-        if event.status in _SESSION_GONE:
-            self._facts.session_gone = True
+        self._lose_session(event.status)
         self._report_step(request.endpoint, event.status, event.error_id, event.message)
         if isinstance(request, Disposition) and self._facts.current is not None:
             self._finish_call(self._facts.current, CallOutcome.DISPOSITION_FAILED)
         self._fire(T.FAILED)
+
+    def _lose_session(self, status: int | None) -> None:
+        f = self._facts
+        if status in _SESSION_GONE:
+            f.session_lost = f.session_open
+            f.session_gone = True
 
     def _on_timer(self, event: TimerFired, timer: Timer) -> None:
         if self._timers.get(timer.kind) != timer:
@@ -277,7 +295,8 @@ class Agent(MessageObserver):
         if self._state is S.FINISHED:
             self._out.append(Finished(reason=self._leave_reason or "plan complete"))
             return
-        restart = self._plan.on_error == "restart" and not self._stop_asked
+        wanted = self._plan.on_error == "restart" or self._facts.session_lost
+        restart = wanted and not self._stop_asked
         reason = self._failure or "failed"
         self._out.append(Finished(reason=reason, restart_after=self._plan.restart_pause if restart else None))
 

@@ -13,6 +13,7 @@ __all__ = [
     "MessageReceived",
     "RequestFailed",
     "RequestSucceeded",
+    "SessionLost",
     "Start",
     "StopRequested",
     "TimerFired",
@@ -67,3 +68,12 @@ class StopRequested(Event):
     """Wind down cleanly from wherever the agent is; ``reason`` ends up in `Finished`."""
 
     reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionLost(Event):
+    """The message reader found the session gone (401/410): nothing more can be sent on it."""
+
+    status: int | None
+    error_id: str | None
+    message: str

@@ -20,6 +20,7 @@ class Facts:
 
     session_open: bool = False
     session_gone: bool = False
+    session_lost: bool = False
     close_sent: bool = False
     dialer_login_sent: bool = False
     dialer_logged_in: bool = False

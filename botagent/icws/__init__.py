@@ -90,6 +90,7 @@ from botagent.icws._models import (
     parse_message,
     parse_messages,
 )
+from botagent.icws._retry import NO_RETRY, REPEATABLE_ENDPOINTS, RetryPolicy
 from botagent.icws._transport import (
     GeventTransport,
     HttpxTransport,
@@ -153,6 +154,7 @@ __all__ = [
     "ManualOutboundCallStatusMessage",
     "Message",
     "MessageSource",
+    "NO_RETRY",
     "NotFound",
     "OutboundServerConnectionStateChangeMessage",
     "PREVIEW_POP",
@@ -160,6 +162,7 @@ __all__ = [
     "PollingSource",
     "PreviewPopCall",
     "ProfileError",
+    "REPEATABLE_ENDPOINTS",
     "RawResponse",
     "ReadyForCallsRequest",
     "RelativeTo",
@@ -168,6 +171,7 @@ __all__ = [
     "RequestFormDefinitionRequest",
     "RequestRecord",
     "ResponseHeaders",
+    "RetryPolicy",
     "ServerError",
     "ServiceUnavailable",
     "Session",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from botagent.icws._models import (
     UserStatus,
     parse_messages,
 )
+from botagent.icws._retry import NO_RETRY, RetryPolicy
 from botagent.icws._transport import HttpxTransport, RawResponse, StreamResponse, Transport
 
 __all__ = ["ENDPOINT_NAMES", "RequestRecord", "Session", "SessionState"]
@@ -169,6 +171,8 @@ class Session:
         transport: HTTP transport, closed by ``close()`` as httpx closes its transport (so give each
             session its own); None builds an ``HttpxTransport``.
         timeout: seconds per request.
+        retry: when a failed call is sent again (every attempt is reported to the observer);
+            by default never.
         observer: called once per HTTP call with its ``RequestRecord``.
         verify: check the server certificate (only used when the session builds its transport).
         ca_bundle: PEM file of CAs to trust (only used when the session builds its transport).
@@ -188,6 +192,7 @@ class Session:
         station: StationSettings | None = None,
         transport: Transport | None = None,
         timeout: float = 10.0,
+        retry: RetryPolicy = NO_RETRY,
         observer: Observer | None = None,
         verify: bool = True,
         ca_bundle: str | PathLike[str] | None = None,
@@ -204,6 +209,7 @@ class Session:
         self._station = station
         self._transport: Transport = transport or HttpxTransport(verify=verify, ca_bundle=ca_bundle)
         self._timeout = timeout
+        self._retry = retry
         self._observer = observer
         self._status_path = f"/status/user-statuses/{quote(user_id, safe='')}"
         self._state = SessionState.UNOPENED
@@ -489,7 +495,7 @@ class Session:
         reader: Callable[[RawResponse], _T],
     ) -> _T:
         payload = None if body is None else json.dumps(body, separators=(",", ":")).encode()
-        response = self._send(name, method, url, headers, payload)
+        response = self._send_with_retries(name, method, url, headers, payload)
         try:
             result = reader(response)
         except ValueError as exc:
@@ -498,6 +504,20 @@ class Session:
             raise error from exc
         self._report(name, method, response.status, response.elapsed_ms, len(response.body), None)
         return result
+
+    def _send_with_retries(
+        self, name: str, method: str, url: str, headers: Mapping[str, str], payload: bytes | None
+    ) -> RawResponse:
+        attempt = 1
+        while True:
+            try:
+                return self._send(name, method, url, headers, payload)
+            except IcwsError as exc:
+                delay = self._retry.delay(name, exc, attempt)
+                if delay is None:
+                    raise
+            time.sleep(delay)  # looked up per call: gevent patches time.sleep under Locust
+            attempt += 1
 
     def _send(
         self, name: str, method: str, url: str, headers: Mapping[str, str], payload: bytes | None

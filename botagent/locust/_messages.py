@@ -1,8 +1,9 @@
 """The reader greenlet of an agent: carries the session's messages into the agent's inbox.
 
 A broken event stream is reopened (the server keeps the session's queue, so nothing is missed) after a
-short, growing pause; after `MAX_FAILURES` failures in a row, or at once when the session itself is
-lost, the reader asks the agent to stop, naming the error.
+short, growing pause; after `MAX_FAILURES` failures in a row the reader asks the agent to stop, naming
+the error. When the session itself is lost the reader tells the agent at once (`SessionLost`), and the
+agent starts over on a new session.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 import gevent
 
-from botagent.agent import Event, MessageReceived, StopRequested
+from botagent.agent import Event, MessageReceived, SessionLost, StopRequested
 from botagent.icws import (
     IcwsError,
     PollingSource,
@@ -41,7 +42,8 @@ def message_reader(
     Args:
         messaging: the profile's messaging settings.
         agent: the agent's name, for logs.
-        on_failure: told of the error that made the reader give up, before it asks the agent to stop.
+        on_failure: told of the error that made the reader give up, before it asks the agent to stop
+            (a lost session is not such an error: the agent reports it itself).
     """
 
     def read_messages(session: IcwsSession, deliver: Callable[[Event], None]) -> None:
@@ -69,8 +71,7 @@ def _pump(
         try:
             batch = source.next_batch()
         except (SessionExpired, SessionGone) as exc:
-            on_failure(exc)
-            deliver(StopRequested(reason=f"session lost while reading messages: {exc}"))
+            deliver(SessionLost(status=exc.status, error_id=exc.error_id, message=str(exc)))
             return
         except IcwsError as exc:
             failures += 1

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from locust.env import Environment
 
 from botagent.agent import Agent, CallFinished, ReportStepError, ReportViolation, bucket_of
-from botagent.icws import GeventTransport, IcwsError, RequestRecord, Session
+from botagent.icws import GeventTransport, IcwsError, RequestRecord, RetryPolicy, Session
 from botagent.locust._driver import AgentDriver
 from botagent.locust._identities import IdentityLeaser
 from botagent.locust._messages import message_reader
@@ -87,6 +87,7 @@ class DialerRun:
             station=profile.station_settings(),
             transport=GeventTransport(verify=profile.tls.verify, ca_bundle=profile.tls.ca_bundle),
             timeout=profile.timeouts.request,
+            retry=RetryPolicy(attempts=profile.retries.attempts, max_wait=profile.retries.max_wait),
             observer=self._observer(context),
         )
         agent = Agent(

@@ -37,6 +37,7 @@ __all__ = [
     "RemoteNumberStation",
     "RemoteWorkstationStation",
     "Reschedule",
+    "Retries",
     "Station",
     "StationlessStation",
     "StatusChanges",
@@ -233,6 +234,15 @@ class Timeouts(ProfileModel):
     session_open: _Seconds = Field(10.0, description="Creating the ICWS session.")
 
 
+class Retries(ProfileModel):
+    """When a failed request is sent again: after a 503, or after no answer when repeating is harmless."""
+
+    attempts: int = Field(3, ge=1, le=10, description="Tries in all, the first included (1: never retry).")
+    max_wait: Duration = Field(
+        10.0, description="Longest wait before a retry; a longer Retry-After is not waited for."
+    )
+
+
 class OnError(ProfileModel):
     """What an agent does after a failed step."""
 
@@ -288,6 +298,7 @@ class Profile(ProfileModel):
     messaging: Messaging = Field(default_factory=Messaging, description="Server-sent events or polling.")
     behaviour: Behaviour = Field(default_factory=Behaviour, description="Talk, wrap-up, breaks, logoff.")
     timeouts: Timeouts = Field(default_factory=Timeouts, description="Seconds before a step fails.")
+    retries: Retries = Field(default_factory=Retries, description="Which failed requests are sent again.")
     on_error: OnError = Field(default_factory=OnError, description="What an agent does after a failure.")
     seed: int = Field(
         1, description="Seed of the behaviour random draws; the same seed replays the same run."

@@ -141,6 +141,8 @@ def _ledger(rec: Reconciliation | None) -> str:
     ]
     for label, ids in (("Lost", rec.lost), ("Duplicated", rec.duplicated), ("Mismatched", rec.mismatched)):
         rows.append(([label, f"{len(ids)}  {short_list(ids, 50)}".strip()], bool(ids)))
+    orphaned = f"{len(rec.orphaned)}  {short_list(rec.orphaned, 50)}".strip()
+    rows.append((["Orphaned (session dropped by the server)", orphaned], False))
     verdict = "reconciles" if rec.reconciles else "<b>does not reconcile</b>"
     body = f"<p>The ledger {verdict}.</p>" + _table(["", ""], rows, header=False)
     return _section("Ledger reconciliation", body)

@@ -29,8 +29,8 @@ def reconcile(
 
     Returns:
         Lost calls (popped, never dispositioned), duplicated ones (dispositioned more than once, by the
-        ledger or by the bots), and mismatched ones (label or callback differ, or unknown to the ledger),
-        each as interaction ids.
+        ledger or by the bots), mismatched ones (label or callback differ, or unknown to the ledger),
+        and orphaned ones (the server dropped the session holding them), each as interaction ids.
     """
     popped = {
         entry["interactionId"]: entry
@@ -41,7 +41,8 @@ def reconcile(
     }
     dispositioned_by_bots = [call for call in bot_calls if call.get("label")]
     bot_counts = Counter(call["interactionId"] for call in dispositioned_by_bots)
-    lost = sorted(i for i, entry in popped.items() if not entry.get("dispositionCount"))
+    orphaned = sorted(i for i, entry in popped.items() if entry.get("state") == "orphaned")
+    lost = sorted(i for i, entry in popped.items() if not entry.get("dispositionCount") and i not in orphaned)
     duplicated = sorted(
         {i for i, entry in popped.items() if entry.get("dispositionCount", 0) > 1}
         | {i for i, count in bot_counts.items() if count > 1}
@@ -54,6 +55,7 @@ def reconcile(
         lost=lost[:MAX_LISTED],
         duplicated=duplicated[:MAX_LISTED],
         mismatched=mismatched[:MAX_LISTED],
+        orphaned=orphaned[:MAX_LISTED],
     )
 
 

@@ -90,7 +90,9 @@ class Reconciliation:
     """The bots' call records against the mock's ledger (ground truth).
 
     ``lost``: popped to an agent but never dispositioned; ``duplicated``: dispositioned more than once;
-    ``mismatched``: the ledger's label or callback differs from what the bot sent.
+    ``mismatched``: the ledger's label or callback differs from what the bot sent; ``orphaned``: held
+    by an agent whose session the server dropped (a session-loss fault or a restart), so no agent
+    could disposition it. Orphaned calls are accounted for and do not break reconciliation.
     """
 
     ledger_popped: int
@@ -99,6 +101,7 @@ class Reconciliation:
     lost: list[str] = field(default_factory=list)
     duplicated: list[str] = field(default_factory=list)
     mismatched: list[str] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)
 
     @property
     def reconciles(self) -> bool:

@@ -81,6 +81,9 @@ def _ledger(rec: Reconciliation) -> str:
     ]
     for label, ids in (("lost", rec.lost), ("duplicated", rec.duplicated), ("mismatched", rec.mismatched)):
         lines.append(f"  {label:<10} {len(ids):>5}" + (f"  {short_list(ids)}" if ids else ""))
+    if rec.orphaned:
+        listed = short_list(rec.orphaned)
+        lines.append(f"  {'orphaned':<10} {len(rec.orphaned):>5}  {listed} (session dropped by the server)")
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from botagent.agent import (
     DialerLogOff,
     Disposition,
     ReportStepError,
+    SessionLost,
     SetStatus,
     TimerKind,
 )
@@ -241,3 +242,47 @@ def test_failure_when_learnt_while_a_request_is_out_waits_for_its_answer() -> No
 
     assert h.expect(DialerLogOff)
     assert h.state is S.CLEANUP_LOGGING_OFF
+
+
+@pytest.mark.parametrize("state", [S.WAITING_FOR_POP, S.TALKING, S.ON_BREAK], ids=lambda s: s.name)
+def test_session_lost_when_reader_reports_it_sends_nothing_more_and_restarts(state: AgentState) -> None:
+    h = reach(state, on_error="stop", restart_pause=2.0)
+    sent_before = len(h.sent)
+
+    h.feed(SessionLost(status=401, error_id="error.request.connection.invalidSession", message="gone"))
+
+    assert len(h.sent) == sent_before
+    assert h.step_errors()[-1] == ReportStepError(
+        step="read messages", status=401, error_id="error.request.connection.invalidSession", message="gone"
+    )
+    assert h.finished is not None and h.finished.restart_after == 2.0
+    assert len(h.records) == h.agent.counters.calls_popped
+    assert h.agent.counters.calls_handled == sum(
+        record.outcome is CallOutcome.DISPOSITIONED for record in h.records.values()
+    )
+
+
+def test_session_lost_when_a_request_gets_410_restarts_even_with_policy_stop() -> None:
+    h = reach(S.READYING, on_error="stop", restart_pause=3.0)
+
+    h.fail(status=410, error_id="error.request.connection.sessionGone", message="gone")
+
+    assert h.finished is not None and h.finished.restart_after == 3.0
+
+
+def test_session_lost_when_a_stop_was_asked_does_not_restart() -> None:
+    h = reach(S.WAITING_FOR_POP)
+    h.stop()
+
+    h.feed(SessionLost(status=401, error_id=None, message="gone"))
+    h.fail(status=401, error_id=None, message="gone")
+
+    assert h.finished is not None and h.finished.restart_after is None
+
+
+def test_session_lost_when_it_arrives_after_the_end_changes_nothing() -> None:
+    h = reach(S.FINISHED)
+    finished = h.finished
+
+    assert h.feed(SessionLost(status=401, error_id=None, message="gone")) == []
+    assert h.finished is finished

@@ -49,3 +49,10 @@ def test_reconcile_when_agents_given_ignores_other_users_calls() -> None:
         [bot("i-1")], [entry("i-1"), entry("i-9", agent="someone", dispositionCount=0)], {"agent0001"}
     )
     assert rec.reconciles and rec.ledger_popped == 1
+
+
+def test_reconcile_when_server_dropped_the_holding_session_reports_it_orphaned_not_lost() -> None:
+    orphan = entry("i-2", dispositionCount=0, label=None, state="orphaned", orphanReason="session lost")
+    rec = reconcile([bot("i-1")], [entry("i-1"), orphan])
+    assert rec.orphaned == ["i-2"] and rec.lost == []
+    assert rec.reconciles
