@@ -1,7 +1,7 @@
 """botagent.agent: the sans-I/O lifecycle of an Interaction Dialer agent.
 
 Feed an `Agent` events (`Start`, `RequestSucceeded`, `RequestFailed`, `MessageReceived`, `TimerFired`,
-`StopRequested`, `SessionLost`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`,
+`StopRequested`, `ReaderFailed`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`,
 `RecordKpi`, `ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). ``STATES.md`` beside this
 file shows the lifecycle, generated from `TRANSITIONS`.
 """
@@ -44,9 +44,9 @@ from botagent.agent._errors import IllegalAction, RuleViolation
 from botagent.agent._events import (
     Event,
     MessageReceived,
+    ReaderFailed,
     RequestFailed,
     RequestSucceeded,
-    SessionLost,
     Start,
     StopRequested,
     TimerFired,
@@ -83,6 +83,7 @@ __all__ = [
     "MessageReceived",
     "OpenSession",
     "PlacePreviewCall",
+    "ReaderFailed",
     "ReadyForCalls",
     "RecordKpi",
     "ReportBucket",
@@ -95,7 +96,6 @@ __all__ = [
     "Rng",
     "RuleViolation",
     "Send",
-    "SessionLost",
     "SetStatus",
     "SetTimer",
     "Start",

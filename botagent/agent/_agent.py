@@ -55,9 +55,9 @@ from ._errors import IllegalAction, RuleViolation
 from ._events import (
     Event,
     MessageReceived,
+    ReaderFailed,
     RequestFailed,
     RequestSucceeded,
-    SessionLost,
     Start,
     StopRequested,
     TimerFired,
@@ -124,7 +124,7 @@ class Agent(MessageObserver):
     # --- step 1: events --------------------------------------------------------------------------
 
     def _dispatch(self, event: Event) -> None:
-        late = MessageReceived | TimerFired | StopRequested | SessionLost
+        late = MessageReceived | TimerFired | StopRequested | ReaderFailed
         if self._state in TERMINAL_STATES and isinstance(event, late):
             return
         match event:
@@ -141,7 +141,7 @@ class Agent(MessageObserver):
             case StopRequested(reason=reason):
                 self._stop_asked = True
                 self._leave(reason)
-            case SessionLost(status=status, error_id=error_id, message=message):
+            case ReaderFailed(status=status, error_id=error_id, message=message):
                 self._lose_session(status)
                 self._fail_later("read messages", status, error_id, message)
             case _:

@@ -11,9 +11,9 @@ from ._actions import Request, Timer
 __all__ = [
     "Event",
     "MessageReceived",
+    "ReaderFailed",
     "RequestFailed",
     "RequestSucceeded",
-    "SessionLost",
     "Start",
     "StopRequested",
     "TimerFired",
@@ -71,8 +71,9 @@ class StopRequested(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SessionLost(Event):
-    """The message reader found the session gone (401/410): nothing more can be sent on it."""
+class ReaderFailed(Event):
+    """The message reader gave up: the session is gone (status 401/410: nothing more can be sent on
+    it), or the message stream failed too often in a row."""
 
     status: int | None
     error_id: str | None

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from locust.env import Environment
 
 from botagent.agent import Agent, CallFinished, ReportStepError, ReportViolation, bucket_of
-from botagent.icws import GeventTransport, IcwsError, RequestRecord, RetryPolicy, Session
+from botagent.icws import GeventTransport, RequestRecord, RetryPolicy, Session
 from botagent.locust._driver import AgentDriver
 from botagent.locust._identities import IdentityLeaser
 from botagent.locust._messages import message_reader
@@ -96,7 +96,7 @@ class DialerRun:
             clock=time.time,
         )
         reporter = _Reporter(self, identity.username, context)
-        reader = message_reader(profile.messaging, identity.username, reporter.reader_failed)
+        reader = message_reader(profile.messaging, identity.username)
         return AgentDriver(agent, session, reader, reporter)
 
     def _observer(self, context: Callable[[], dict[str, str]]) -> Callable[[RequestRecord], None]:
@@ -151,19 +151,6 @@ class _Reporter:
                 status=action.status,
                 error_id=action.error_id,
                 message=action.message,
-            )
-        )
-
-    def reader_failed(self, error: IcwsError) -> None:
-        status = getattr(error, "status", None)
-        self._run.recorder.step_error(
-            StepErrorRecord(
-                at=time.time(),
-                agent=self._agent,
-                step="read messages",
-                status=status,
-                error_id=getattr(error, "error_id", None),
-                message=str(error),
             )
         )
 

@@ -12,7 +12,7 @@ from botagent.agent import (
     DialerLogOff,
     Disposition,
     ReportStepError,
-    SessionLost,
+    ReaderFailed,
     SetStatus,
     TimerKind,
 )
@@ -245,11 +245,11 @@ def test_failure_when_learnt_while_a_request_is_out_waits_for_its_answer() -> No
 
 
 @pytest.mark.parametrize("state", [S.WAITING_FOR_POP, S.TALKING, S.ON_BREAK], ids=lambda s: s.name)
-def test_session_lost_when_reader_reports_it_sends_nothing_more_and_restarts(state: AgentState) -> None:
+def test_reader_failed_when_reader_reports_it_sends_nothing_more_and_restarts(state: AgentState) -> None:
     h = reach(state, on_error="stop", restart_pause=2.0)
     sent_before = len(h.sent)
 
-    h.feed(SessionLost(status=401, error_id="error.request.connection.invalidSession", message="gone"))
+    h.feed(ReaderFailed(status=401, error_id="error.request.connection.invalidSession", message="gone"))
 
     assert len(h.sent) == sent_before
     assert h.step_errors()[-1] == ReportStepError(
@@ -262,7 +262,7 @@ def test_session_lost_when_reader_reports_it_sends_nothing_more_and_restarts(sta
     )
 
 
-def test_session_lost_when_a_request_gets_410_restarts_even_with_policy_stop() -> None:
+def test_reader_failed_when_a_request_gets_410_restarts_even_with_policy_stop() -> None:
     h = reach(S.READYING, on_error="stop", restart_pause=3.0)
 
     h.fail(status=410, error_id="error.request.connection.sessionGone", message="gone")
@@ -270,19 +270,32 @@ def test_session_lost_when_a_request_gets_410_restarts_even_with_policy_stop() -
     assert h.finished is not None and h.finished.restart_after == 3.0
 
 
-def test_session_lost_when_a_stop_was_asked_does_not_restart() -> None:
+def test_reader_failed_when_a_stop_was_asked_does_not_restart() -> None:
     h = reach(S.WAITING_FOR_POP)
     h.stop()
 
-    h.feed(SessionLost(status=401, error_id=None, message="gone"))
+    h.feed(ReaderFailed(status=401, error_id=None, message="gone"))
     h.fail(status=401, error_id=None, message="gone")
 
     assert h.finished is not None and h.finished.restart_after is None
 
 
-def test_session_lost_when_it_arrives_after_the_end_changes_nothing() -> None:
+def test_reader_failed_when_it_arrives_after_the_end_changes_nothing() -> None:
     h = reach(S.FINISHED)
     finished = h.finished
 
-    assert h.feed(SessionLost(status=401, error_id=None, message="gone")) == []
+    assert h.feed(ReaderFailed(status=401, error_id=None, message="gone")) == []
     assert h.finished is finished
+
+
+@pytest.mark.parametrize(("policy", "restart_after"), [("stop", None), ("restart", 4.0)])
+def test_reader_failed_when_the_stream_broke_follows_the_on_error_policy(
+    policy: str, restart_after: float | None
+) -> None:
+    h = reach(S.WAITING_FOR_POP, on_error=policy, restart_pause=4.0)
+
+    h.feed(ReaderFailed(status=None, error_id=None, message="the message stream failed 5 times in a row"))
+    clean_up(h)
+
+    assert [type(r).__name__ for r in h.sent[-2:]] == ["DialerLogOff", "CloseSession"]
+    assert h.finished is not None and h.finished.restart_after == restart_after
