@@ -106,6 +106,7 @@ def setup_dialer_run(
     if password is not None:
         identities = [dataclasses.replace(identity, password=password) for identity in identities]
     run = DialerRun(environment, profile, identities)
+    environment.events.test_stopping.add_listener(lambda **_: run.stop_all("the test is stopping"))
     if not isinstance(environment.runner, WorkerRunner):
         _RunControl(run, reports, progress)
     return run
@@ -127,7 +128,6 @@ class _RunControl:
             self.environment.stop_timeout = run.profile.timeouts.logoff_grant + run.profile.timeouts.request
         events_ = self.environment.events
         events_.test_start.add_listener(self._on_test_start)
-        events_.test_stopping.add_listener(self._on_test_stopping)
         events_.quitting.add_listener(self._on_quitting)
         self._progress = progress
 
@@ -149,9 +149,6 @@ class _RunControl:
             self._greenlets.append(gevent.spawn(self._print_progress))
         if self.run.profile.thresholds.abort_on_fail:
             self._greenlets.append(gevent.spawn(self._watch_thresholds))
-
-    def _on_test_stopping(self, environment: Environment, **_: Any) -> None:
-        self.run.stop_all("the test is stopping")
 
     def _abort(self, reason: str, exit_code: int | None = None) -> None:
         logger.error("botagent: %s", reason)
