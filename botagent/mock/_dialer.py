@@ -170,8 +170,12 @@ class Dialer:
         self.world.send(agent.session, BreakStatusMessage(break_status=agent.break_status))
 
     def end_break(self, agent: AgentState) -> None:
-        """End the break (or cancel a pending one) at once (R21)."""
+        """End the break (or cancel a pending one) at once (R21); 400 when there is neither."""
         self._require_logged_in(agent, 400)
+        if agent.break_status == BreakStatus.NOT_ON_BREAK:
+            raise EngineError(
+                400, ErrorIds.NOT_ON_BREAK, "The agent is not on break and has no break pending."
+            )
         agent.break_status = BreakStatus.NOT_ON_BREAK
         self._send_break(agent)
         self.pacer.refresh(agent)

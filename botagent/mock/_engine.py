@@ -24,6 +24,13 @@ since the last call, so a driver can wake exactly the streams that have somethin
 The call ledger (``ledger()``) records every call that reached an agent or was abandoned, and is
 never trimmed; ``sessions_snapshot()`` shows who is logged in where.
 
+Sessions end three ways. The client closes one (``close_session``) or lets it expire: later requests
+with its id get 410, and a call it held stays as it was (lost, by the client's doing). Or the server
+side loses it (``lose_session``, for a ``session_loss`` fault; ``restart`` for all of them): the id is
+forgotten, so later requests get 401 as for an id never issued, and a call it held becomes
+``orphaned``. ``peek`` checks a request's credentials without changing anything, so the fault
+injector can learn the user before the request is handled.
+
 Rules R1..R34 of the ICWS reference are implemented in ``_dialer.py`` (agent requests) and
 ``_pacing.py`` (who gets which call, when); this module holds sessions (R1), statuses (R4, R22, R27)
 and the clock.
@@ -162,8 +169,9 @@ class DialerEngine:
         """Return the session a request names, after checking its CSRF token and cookie.
 
         Raises:
-            EngineError: 410 for a session that was closed or expired; 401 for an id never issued,
-                a missing or wrong CSRF token (when required) or a missing or wrong session cookie.
+            EngineError: 410 for a session that was closed or expired; 401 for an id never issued (or
+                lost on the server side), a missing or wrong CSRF token (when required) or a missing
+                or wrong session cookie.
         """
         self.advance(now)
         session = self._world.sessions.get(session_id)
@@ -173,15 +181,22 @@ class DialerEngine:
                     410, ErrorIds.SESSION_GONE, f"Session {session_id} is gone; create a new one."
                 )
             raise EngineError(401, ErrorIds.INVALID_SESSION, f"Session '{session_id}' does not exist.")
-        if require_csrf and csrf_token != session.csrf_token:
-            what = "missing" if csrf_token is None else "not valid for this session"
-            raise EngineError(401, ErrorIds.INVALID_CSRF_TOKEN, f"The ININ-ICWS-CSRF-Token header is {what}.")
-        if cookie != session.cookie_value:
-            what = "missing" if cookie is None else "not valid"
-            raise EngineError(
-                401, ErrorIds.INVALID_SESSION_COOKIE, f"The session cookie icws_{session_id} is {what}."
-            )
+        problem = _credentials_problem(session, csrf_token, cookie, require_csrf)
+        if problem is not None:
+            raise problem
         session.last_seen = now
+        return session
+
+    def peek(
+        self, session_id: str, *, csrf_token: str | None, cookie: str | None, require_csrf: bool = True
+    ) -> Session | None:
+        """Return the open session a request names when its credentials are right, else None.
+
+        Unlike ``authenticate`` it changes nothing: no timer runs and the session's idle time goes on.
+        """
+        session = self._world.sessions.get(session_id)
+        if session is None or _credentials_problem(session, csrf_token, cookie, require_csrf):
+            return None
         return session
 
     def _live(self, session: Session, now: float) -> Session:
@@ -213,15 +228,45 @@ class DialerEngine:
         self._close(session)
         self._settle(now)
 
-    def _close(self, session: Session) -> None:
+    def _close(self, session: Session, *, remember: bool = True) -> None:
         self._dialer.leave(session.agent, notify=False)
         self._unwatch(session)
         session.open = False
         if session.expiry is not None:
             session.expiry.cancel()
         del self._world.sessions[session.session_id]
-        self._gone.add(session.session_id)
+        if remember:
+            self._gone.add(session.session_id)
         self._world.woken.add(session.session_id)
+
+    def lose_session(self, session: Session, now: float, reason: str = "session lost") -> None:
+        """Make a session vanish as if the server forgot it (a no-op when it is closed already).
+
+        Its agent leaves Dialer with no message; a call it held becomes ``orphaned`` with
+        ``orphanReason`` = ``reason``. Later requests with its id get 401 (unknown session), not 410.
+        """
+        self.advance(now)
+        if session.open:
+            self._vanish(session, reason)
+            self._settle(now)
+
+    def restart(self, now: float) -> int:
+        """Simulate a server restart in place: every session vanishes (calls held are orphaned with
+        reason "server restart"), every Dialer log-in ends; the ledger, users' statuses, campaigns
+        and dials in progress are kept. Returns how many sessions vanished."""
+        self.advance(now)
+        sessions = list(self._world.sessions.values())
+        for session in sessions:
+            self._vanish(session, "server restart")
+        self._settle(now)
+        return len(sessions)
+
+    def _vanish(self, session: Session, reason: str) -> None:
+        call = session.agent.call
+        if call is not None:
+            call.record.state = "orphaned"
+            call.record.orphan_reason = reason
+        self._close(session, remember=False)
 
     def touch(self, session: Session, now: float) -> None:
         """Keep the session alive (heartbeat)."""
@@ -232,6 +277,15 @@ class DialerEngine:
         self._live(session, now)
         messages, session.queue = session.queue, []
         return messages
+
+    def drain(self, session: Session) -> list[dict[str, Any]]:
+        """Return and empty the session's queue without counting it as the client's activity."""
+        messages, session.queue = session.queue, []
+        return messages
+
+    def give_back(self, session: Session, messages: list[dict[str, Any]]) -> None:
+        """Put messages taken but not delivered back at the head of the session's queue."""
+        session.queue[:0] = messages
 
     def stream_opened(self, session: Session) -> None:
         """Count an open event stream: a session with one never expires for idleness."""
@@ -443,6 +497,20 @@ class DialerEngine:
             "calls": len(world.ledger.records),
             "timers": len(world.timers),
         }
+
+
+def _credentials_problem(
+    session: Session, csrf_token: str | None, cookie: str | None, require_csrf: bool
+) -> EngineError | None:
+    if require_csrf and csrf_token != session.csrf_token:
+        what = "missing" if csrf_token is None else "not valid for this session"
+        return EngineError(401, ErrorIds.INVALID_CSRF_TOKEN, f"The ININ-ICWS-CSRF-Token header is {what}.")
+    if cookie != session.cookie_value:
+        what = "missing" if cookie is None else "not valid"
+        return EngineError(
+            401, ErrorIds.INVALID_SESSION_COOKIE, f"The session cookie icws_{session.session_id} is {what}."
+        )
+    return None
 
 
 def _status_definition(status: StatusSpec) -> StatusMessageDefinition:

@@ -69,6 +69,10 @@ class ErrorIds:
     CALL_ALREADY_PLACED: Final = "error.request.dialer.callAlreadyPlaced"
     UNKNOWN_CALL: Final = "error.request.dialer.unknownCall"
     NOT_SIMULATED: Final = "error.request.dialer.notSimulated"
+    NOT_ON_BREAK: Final = "error.request.dialer.notOnBreak"
+    REQUEST_TOO_LARGE: Final = "error.request.entityTooLarge"
+    UNKNOWN_FAULT: Final = "error.request.mock.unknownFault"
+    SERVICE_UNAVAILABLE: Final = "error.server.unavailable"
 
 
 class EngineError(Exception):

@@ -1,7 +1,9 @@
 """HTTP details of the mock: reading ICWS request bodies, writing ICWS responses and error bodies.
 
 Every problem with a request body becomes an ``EngineError`` with a 4xx status and an ICWS error body
-naming the property (``missingPropertyError`` / ``invalidPropertyError``), never a 5xx.
+naming the property (``missingPropertyError`` / ``invalidPropertyError``), never a 5xx. A body larger
+than the limit is refused 413 after reading at most limit + one chunk of it (at once when its
+``Content-Length`` says so); an error never repeats the value of a ``password`` property.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from botagent.icws import ICWS_MEDIA_TYPE, WireModel
@@ -25,6 +27,7 @@ __all__ = [
     "parse_body",
     "parse_with",
     "plain_json",
+    "read_body",
     "read_json",
 ]
 
@@ -34,6 +37,8 @@ SESSION_HEADER = "ININ-ICWS-Session-ID"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _JSON_TYPES = ("application/json", ICWS_MEDIA_TYPE)
+_BODY_KEY = "botagent.body"
+_SECRET_PROPERTIES = frozenset({"password"})
 
 
 def _dumps(body: Any) -> bytes:
@@ -62,13 +67,53 @@ def error_response(error: EngineError) -> Response:
     return icws_json(error.body(), status=error.status)
 
 
-async def read_json(request: Request) -> Any:
+async def read_body(request: Request, limit: int) -> bytes:
+    """Return the raw request body, reading no more than ``limit`` bytes (plus one chunk) of it.
+
+    The outcome is kept in the request's scope, so a second call answers the same without reading.
+
+    Raises:
+        EngineError: 413 when the body is larger than ``limit``; 400 when the client went away.
+    """
+    kept: bytes | EngineError | None = request.scope.get(_BODY_KEY)
+    if kept is None:
+        kept = request.scope[_BODY_KEY] = await _read_capped(request, limit)
+    if isinstance(kept, EngineError):
+        raise kept
+    return kept
+
+
+async def _read_capped(request: Request, limit: int) -> bytes | EngineError:
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return _too_large(limit)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        return EngineError(400, ErrorIds.INVALID_REPRESENTATION, "The client went away mid-body.")
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> EngineError:
+    return EngineError(
+        413, ErrorIds.REQUEST_TOO_LARGE, f"The request body is larger than the limit of {limit} bytes."
+    )
+
+
+async def read_json(request: Request, limit: int) -> Any:
     """Return the decoded JSON body, or None when the body is empty.
 
     Raises:
-        EngineError: 415 for a non-JSON content type; 400 when the body is not valid JSON.
+        EngineError: 413 for a body over ``limit`` bytes; 415 for a non-JSON content type; 400 when
+            the body is not valid JSON.
     """
-    raw = await request.body()
+    raw = await read_body(request, limit)
     if not raw.strip():
         return None
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -122,6 +167,8 @@ def _property_error(exc: ValidationError) -> EngineError:
     name = names[0] if names else "__type"
     if error["type"] in ("missing", "union_tag_not_found"):
         return EngineError.missing_property(name)
+    if name in _SECRET_PROPERTIES:
+        return EngineError.invalid_property(name, f"The property '{name}' is not valid: {error['msg']}.")
     got = json.dumps(error.get("input"), default=str)[:80]
     return EngineError.invalid_property(
         name, f"The property '{name}' is not valid: {error['msg']} (got {got})."

@@ -4,6 +4,11 @@ One record per call that reached an agent (a pop) or was answered with no agent 
 (``abandoned``). Dials nobody answered are only counted, per campaign. Records are never removed,
 not even when the session that held the call expires, so a call that was never dispositioned shows
 ``dispositionCount == 0``.
+
+A call its agent still held when the session vanished on the server's side (a ``session_loss`` fault or
+``POST /mock/restart``) is ``orphaned``, with ``orphanReason`` saying why ("session lost", "server
+restart"); the bot could not disposition it. A session the client closed or let expire leaves its call
+as it was: never dispositioned, so lost.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any, Literal
 __all__ = ["CallKind", "CallRecord", "CallState", "Ledger"]
 
 CallKind = Literal["dataPop", "previewPop"]
-CallState = Literal["dialing", "popped", "connected", "dispositioned", "abandoned"]
+CallState = Literal["dialing", "popped", "connected", "dispositioned", "abandoned", "orphaned"]
 
 
 @dataclass(slots=True, eq=False, kw_only=True)
@@ -40,6 +45,7 @@ class CallRecord:
     scheduled_time: int | None = None
     scheduled_agent: str | None = None
     disposition_count: int = 0
+    orphan_reason: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
 
     def to_wire(self) -> dict[str, Any]:
@@ -63,6 +69,7 @@ class CallRecord:
             "scheduledTime": self.scheduled_time,
             "scheduledAgent": self.scheduled_agent,
             "dispositionCount": self.disposition_count,
+            "orphanReason": self.orphan_reason,
         }
 
 

@@ -1,29 +1,40 @@
-"""Drives the pure engine from an asyncio loop: real time, one timer, waking streams, counting requests.
+"""Drives the pure engine from an asyncio loop: real time, one timer, waking streams, faults, counting.
 
 There is no task per agent. One loop timer (``call_later``) is kept set for the engine's earliest
 deadline; after every request the runtime re-arms it if the request created an earlier deadline, and
 wakes the event streams of the sessions that got messages.
+
+The runtime also owns what sits around the engine on the HTTP side: the fault injector (whose
+``message_delay`` faults it applies by holding messages back, with a second loop timer for their
+release), the per-endpoint counters of ``/mock/stats`` and the ring of the last 200,000 request
+timings of ``/mock/timings``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import random
 import time
-from collections.abc import Callable
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any, Final
 
-from starlette.types import Receive, Scope, Send
-
+from botagent.mock._delays import HeldMessages
 from botagent.mock._engine import DialerEngine
-from botagent.mock._errors import EngineError
+from botagent.mock._faults import FaultInjector
+from botagent.mock._scenario import Scenario
 from botagent.mock._state import Session
 
-__all__ = ["EventStream", "MockRuntime"]
+__all__ = ["TIMINGS_KEPT", "MockRuntime"]
+
+TIMINGS_KEPT: Final = 200_000
+"""How many request timings ``/mock/timings`` keeps (the oldest go first)."""
+
+Timing = tuple[str, float, float, int | None]
 
 
 class MockRuntime:
-    """The engine plus what the HTTP side needs around it: clock, timer, streams, errors and counts.
+    """The engine plus what the HTTP side needs around it: clock, timers, streams, faults, errors, counts.
 
     Args:
         engine: the Dialer engine to drive.
@@ -35,15 +46,24 @@ class MockRuntime:
         self.clock = clock
         self.errors: list[BaseException] = []
         self.stats: dict[str, list[float]] = {}
+        self.timings: deque[Timing] = deque(maxlen=TIMINGS_KEPT)
+        self.faults = FaultInjector()
+        self.held = HeldMessages()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closing = False
         self._streams: dict[str, set[asyncio.Event]] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._timer_for: float | None = None
+        self._release: asyncio.TimerHandle | None = None
+        self._release_for: float | None = None
+        self._install_faults(engine.scenario)
 
     def now(self) -> float:
         """The current time on the engine's clock."""
         return self.clock()
+
+    def _install_faults(self, scenario: Scenario) -> None:
+        self.faults.replace(list(scenario.faults), self.clock(), random.Random(scenario.seed))
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -54,26 +74,48 @@ class MockRuntime:
         self.changed()
 
     def stop(self) -> None:
-        """Stop the timer and end every event stream."""
+        """Stop the timers and end every event stream."""
         self.close_streams()
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = self._timer_for = None
+        for handle in (self._timer, self._release):
+            if handle is not None:
+                handle.cancel()
+        self._timer = self._timer_for = self._release = self._release_for = None
 
     def close_streams(self) -> None:
         """Make every open event stream finish (used on shutdown)."""
         self.closing = True
-        for events in self._streams.values():
-            for event in events:
-                event.set()
+        self._wake(self._streams)
+
+    def reset(self, scenario: Scenario | None = None) -> None:
+        """Start over: engine, faults (the scenario's again), held messages, counters and timings."""
+        self.engine.reset(scenario)
+        self.held.clear()
+        self._install_faults(self.engine.scenario)
+        self.stats.clear()
+        self.timings.clear()
+        self.changed()
+
+    def restart(self) -> int:
+        """Simulate a server restart (see ``DialerEngine.restart``); faults and timings are kept."""
+        vanished = self.engine.restart(self.clock())
+        self.held.clear()
+        self.changed()
+        return vanished
+
+    def lose_session(self, session: Session) -> None:
+        """Make one session vanish (a ``session_loss`` fault)."""
+        self.engine.lose_session(session, self.clock())
+        self.held.forget(session.session_id)
+        self.changed()
 
     # --- after a change --------------------------------------------------------------------------
 
     def changed(self) -> None:
         """Wake the streams of sessions with news, and re-arm the timer if a deadline came closer."""
-        for session_id in self.engine.take_woken():
-            for event in self._streams.get(session_id, ()):
-                event.set()
+        woken = self.engine.take_woken()
+        if woken and (self.faults.delays_messages or self.held):
+            self._hold_messages(woken)
+        self._wake(woken)
         if self.loop is None:
             return
         deadline = self.engine.next_deadline()
@@ -85,6 +127,11 @@ class MockRuntime:
             self._timer.cancel()
         self._timer_for = deadline
         self._timer = self.loop.call_later(max(0.0, deadline - self.clock()), self._fire)
+
+    def _wake(self, session_ids: Iterable[str]) -> None:
+        for session_id in session_ids:
+            for event in self._streams.get(session_id, ()):
+                event.set()
 
     def _fire(self) -> None:
         self._timer = self._timer_for = None
@@ -98,14 +145,68 @@ class MockRuntime:
         """Keep a server-side exception so the owner can raise it again."""
         self.errors.append(exc)
 
-    def count(self, name: str, status: int, started: float) -> None:
-        """Add one request to the per-endpoint counters (count, errors, seconds)."""
+    # --- messages ---------------------------------------------------------------------------------
+
+    def _hold_messages(self, woken: set[str]) -> None:
+        now = self.clock()
+        for session_id in woken:
+            session = self.engine.session(session_id)
+            if session is None:
+                self.held.forget(session_id)
+            elif session.queue and (
+                self.held.holding(session_id) or self.faults.delays_for(session.user.user_id, now)
+            ):
+                user = session.user.user_id
+                timed = [(now + self.faults.on_message(user, now), m) for m in self.engine.drain(session)]
+                self.held.hold(session_id, timed)
+        self._arm_release()
+
+    def _arm_release(self) -> None:
+        due = self.held.next_release()
+        if self.loop is None or due is None or (self._release_for is not None and self._release_for <= due):
+            return
+        if self._release is not None:
+            self._release.cancel()
+        self._release_for = due
+        self._release = self.loop.call_later(max(0.0, due - self.clock()), self._release_due)
+
+    def _release_due(self) -> None:
+        self._release = self._release_for = None
+        self._wake(self.held.due_sessions(self.clock()))
+        self._arm_release()
+
+    def take_messages(self, session: Session) -> list[dict[str, Any]]:
+        """Return the session's messages that are visible now (held ones once released), in order.
+
+        Raises:
+            EngineError: 410 when the session is gone.
+        """
+        now = self.clock()
+        fresh = self.engine.take_messages(session, now)
+        session_id = session.session_id
+        if not self.held.holding(session_id):
+            return fresh
+        self.held.hold(session_id, [(now, message) for message in fresh])
+        return self.held.take_due(session_id, now)
+
+    def put_back(self, session: Session, messages: list[dict[str, Any]]) -> None:
+        """Return messages taken but not delivered, so the next poll or stream gets them first."""
+        if self.held.holding(session.session_id):
+            self.held.put_front(session.session_id, messages, self.clock())
+        else:
+            self.engine.give_back(session, messages)
+
+    # --- counters and timings ----------------------------------------------------------------------
+
+    def record(self, name: str, started_at: float, seconds: float, status: int | None) -> None:
+        """Count one ``/icws`` request and keep its timing (endpoint, start, handling time, status)."""
+        self.timings.append((name, started_at, seconds, status))
         entry = self.stats.get(name)
         if entry is None:
             entry = self.stats[name] = [0, 0, 0.0]
         entry[0] += 1
-        entry[1] += status >= 400
-        entry[2] += time.perf_counter() - started
+        entry[1] += status is None or status >= 400
+        entry[2] += seconds
 
     def stats_body(self) -> dict[str, Any]:
         """Per-endpoint counters as JSON: count, errors, mean milliseconds."""
@@ -116,6 +217,15 @@ class MockRuntime:
                 "meanMs": round(1000 * seconds / n, 3) if n else 0.0,
             }
             for name, (n, errors, seconds) in sorted(self.stats.items())
+        }
+
+    def timings_body(self) -> dict[str, Any]:
+        """The ``GET /mock/timings`` body: the kept timings, oldest first."""
+        return {
+            "requests": [
+                {"endpoint": name, "startedAt": started, "handlingMs": seconds * 1000.0, "status": status}
+                for name, started, seconds, status in self.timings
+            ]
         }
 
     # --- streams ------------------------------------------------------------------------------------
@@ -135,71 +245,3 @@ class MockRuntime:
             if not events:
                 del self._streams[session.session_id]
         self.engine.stream_closed(session, self.clock())
-
-
-class EventStream:
-    """A server-sent-events response: each queued message is one ``data:`` event.
-
-    It ends when the session closes, the client goes away or the server shuts down, and sends a
-    comment line every ``keepalive`` seconds while idle.
-    """
-
-    def __init__(self, runtime: MockRuntime, session: Session, keepalive: float) -> None:
-        self.runtime = runtime
-        self.session = session
-        self.keepalive = keepalive
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        disconnected = asyncio.ensure_future(_wait_disconnect(receive))
-        event = self.runtime.open_stream(self.session)
-        client_gone = False
-        try:
-            await self._pump(send, event, disconnected)
-        except OSError:
-            client_gone = True
-        finally:
-            client_gone = client_gone or disconnected.done()
-            disconnected.cancel()
-            self.runtime.close_stream(self.session, event)
-        if not client_gone:
-            await _finish(send)
-
-    async def _pump(self, send: Send, event: asyncio.Event, disconnected: asyncio.Future[None]) -> None:
-        runtime = self.runtime
-        await send({"type": "http.response.body", "body": b": connected\n\n", "more_body": True})
-        while not runtime.closing and not disconnected.done():
-            event.clear()
-            try:
-                messages = runtime.engine.take_messages(self.session, runtime.now())
-            except EngineError:
-                return
-            if messages:
-                await send({"type": "http.response.body", "body": _events(messages), "more_body": True})
-                continue
-            waiter: asyncio.Future[Any] = asyncio.ensure_future(event.wait())
-            pending: set[asyncio.Future[Any]] = {waiter, disconnected}
-            done, _ = await asyncio.wait(pending, timeout=self.keepalive, return_when="FIRST_COMPLETED")
-            waiter.cancel()
-            if not done:
-                await send({"type": "http.response.body", "body": b": keep-alive\n\n", "more_body": True})
-
-
-def _events(messages: list[dict[str, Any]]) -> bytes:
-    return b"".join(
-        b"data: " + json.dumps(m, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n\n"
-        for m in messages
-    )
-
-
-async def _wait_disconnect(receive: Receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
-
-
-async def _finish(send: Send) -> None:
-    try:
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
-    except OSError:
-        pass

@@ -1,9 +1,11 @@
 """Scenario: what the mock ICWS server simulates.
 
 A scenario names the campaigns (pacing mode, contacts, delays, dispositions), the users who may log in,
-the statuses they can take, and the behaviour knobs for choices the ICWS reference leaves open
-("[inferred]"). ``Scenario()`` with no arguments is the default scenario; ``load_scenario(path)`` reads
-one from YAML and reports every problem as ``<file>: <dotted.key>: <what is wrong> (got <value>)``.
+the statuses they can take, the behaviour knobs for choices the ICWS reference leaves open
+("[inferred]"), the faults to inject from the start (``faults:``, see ``_faults.py``) and the largest
+request body the ``/icws`` routes accept (``max_body_bytes``, 64 KiB by default; larger ones get 413).
+``Scenario()`` with no arguments is the default scenario; ``load_scenario(path)`` reads one from YAML
+and reports every problem as ``<file>: <dotted.key>: <what is wrong> (got <value>)``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pydantic import (
 )
 
 from botagent.mock._errors import ScenarioError
+from botagent.mock._faults import FaultSpec
 
 __all__ = [
     "Behaviour",
@@ -309,6 +312,8 @@ class Scenario(_Spec):
     campaigns: list[CampaignSpec] = Field(default_factory=_default_campaigns)
     users: list[UserGroup] = Field(default_factory=_default_users)
     behaviour: Behaviour = Field(default_factory=Behaviour)
+    faults: list[FaultSpec] = Field(default_factory=list)
+    max_body_bytes: int = Field(64 * 1024, ge=1024, le=64 * 1024 * 1024)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import logging
 import signal
 import socket
 import sys
@@ -196,13 +197,9 @@ class MockServer:
         return future.result(timeout=_START_TIMEOUT)
 
     def reset(self, scenario: Scenario | None = None) -> None:
-        """Drop every session and call and start over, with a new scenario when given."""
-
-        def reset(engine: DialerEngine) -> None:
-            engine.reset(scenario)
-            self.runtime.stats.clear()
-
-        self.call(reset)
+        """Start over, with a new scenario when given: sessions, calls, faults (the scenario's again),
+        counters and timings."""
+        self.call(lambda engine: self.runtime.reset(scenario))
 
 
 def serve(
@@ -215,11 +212,13 @@ def serve(
 ) -> None:
     """Run the mock in the foreground until SIGINT or SIGTERM.
 
-    Server-side exceptions are logged (logger ``botagent.mock``) and answered with 500. Once it
-    accepts connections it prints ``botagent mock listening on http://HOST:PORT`` (flushed) to
-    ``out`` (stdout by default); with port 0 the line names the port picked.
+    Server-side exceptions are logged (logger ``botagent.mock``, to stderr at ``log_level``, with one
+    line per injected fault at ``info``) and answered with 500. Once it accepts connections it prints
+    ``botagent mock listening on http://HOST:PORT`` (flushed) to ``out`` (stdout by default); with
+    port 0 the line names the port picked.
     """
     stream = out or sys.stdout
+    _log_to_stderr(log_level)
     app = create_app(scenario)
     sock = _bind(host, port)
     shown = f"[{host}]" if ":" in host else host
@@ -234,6 +233,16 @@ def serve(
             server.run(sockets=[sock])
     finally:
         sock.close()
+
+
+def _log_to_stderr(log_level: str) -> None:
+    logger = logging.getLogger("botagent.mock")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    level = logging.getLevelName(log_level.upper())
+    logger.setLevel(level if isinstance(level, int) else logging.DEBUG)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,174 @@
+"""The mock's own control routes under ``/mock`` (``application/json``; errors are ICWS error bodies).
+
+=========================  ===============================================================================
+route                      what it does
+=========================  ===============================================================================
+GET    /mock/ledger        ``{"calls": [...], "campaigns": {...}}``: every call's ground truth
+GET    /mock/sessions      one summary per open session
+GET    /mock/health        alive, and how busy
+GET    /mock/stats         per endpoint: count, errors, mean handling milliseconds
+GET    /mock/scenario      the scenario being simulated
+POST   /mock/reset         start over (a JSON body, when given, is a new scenario); faults become the
+                           scenario's again, counters and timings are cleared
+POST   /mock/restart       a simulated server restart in place: every session vanishes (later requests
+                           with its id get 401), every Dialer log-in ends, calls held become
+                           ``orphaned`` ("server restart"); ledger, faults and timings are kept
+GET    /mock/faults        ``{"faults": [{id, kind, ...spec, fired}]}``
+POST   /mock/faults        one fault spec -> 201 ``{"id"}``; 400 naming the field when it is invalid
+DELETE /mock/faults        remove every fault -> 204
+DELETE /mock/faults/{id}   remove one fault -> 204, or 404 when there is no such fault
+GET    /mock/timings       ``{"requests": [{endpoint, startedAt, handlingMs, status}]}``: the last 200,000
+                           ``/icws`` requests, oldest first (status null: connection dropped)
+DELETE /mock/timings       forget the timings -> 204
+GET    /mock/openapi.json  an OpenAPI 3.1 description of the ``/icws`` routes
+=========================  ===============================================================================
+
+Faults never apply to these routes, and their bodies may be up to 16 MiB.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from botagent.mock._errors import EngineError, ErrorIds
+from botagent.mock._faults import FAULT_SPEC
+from botagent.mock._http import empty, error_response, plain_json, read_json
+from botagent.mock._openapi import openapi_document
+from botagent.mock._runtime import MockRuntime
+from botagent.mock._scenario import Scenario, format_validation_error
+
+__all__ = ["control_routes"]
+
+_CONTROL_BODY_LIMIT: Final = 16 * 1024 * 1024
+
+
+def _runtime(request: Request) -> MockRuntime:
+    runtime: MockRuntime = request.app.state.runtime
+    return runtime
+
+
+async def mock_ledger(request: Request) -> Response:
+    """``GET /mock/ledger``: every call record and per-campaign counters."""
+    return plain_json(_runtime(request).engine.ledger())
+
+
+async def mock_sessions(request: Request) -> Response:
+    """``GET /mock/sessions``: one summary per open session."""
+    return plain_json(_runtime(request).engine.sessions_snapshot())
+
+
+async def mock_health(request: Request) -> Response:
+    """``GET /mock/health``: alive, and how busy."""
+    return plain_json(_runtime(request).engine.health())
+
+
+async def mock_stats(request: Request) -> Response:
+    """``GET /mock/stats``: per-endpoint request counts, errors and mean handling time."""
+    return plain_json(_runtime(request).stats_body())
+
+
+async def mock_scenario(request: Request) -> Response:
+    """``GET /mock/scenario``: the scenario being simulated."""
+    return plain_json(_runtime(request).engine.scenario.model_dump(mode="json"))
+
+
+async def mock_reset(request: Request) -> Response:
+    """``POST /mock/reset``: start over; a JSON body, when given, is a new scenario."""
+    runtime = _runtime(request)
+    try:
+        data = await read_json(request, _CONTROL_BODY_LIMIT)
+        scenario = None if data is None else _validated(Scenario.model_validate, "scenario", data)
+    except EngineError as exc:
+        return error_response(exc)
+    runtime.reset(scenario)
+    return plain_json({"reset": True})
+
+
+async def mock_restart(request: Request) -> Response:
+    """``POST /mock/restart``: every session vanishes and Dialer log-ins end; the ledger is kept."""
+    return plain_json({"restarted": True, "sessionsVanished": _runtime(request).restart()})
+
+
+def _validated(validate: Any, what: str, data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise EngineError(400, ErrorIds.INVALID_REPRESENTATION, f"The {what} must be a JSON object.")
+    try:
+        return validate(data)
+    except ValidationError as exc:
+        raise EngineError(400, ErrorIds.INVALID_PROPERTY, format_validation_error(what, exc)) from None
+
+
+async def list_faults(request: Request) -> Response:
+    """``GET /mock/faults``: the faults in force, each with its id and how often it fired."""
+    return plain_json({"faults": _runtime(request).faults.listing()})
+
+
+async def add_fault(request: Request) -> Response:
+    """``POST /mock/faults``: put one fault in force; 201 ``{"id"}``."""
+    runtime = _runtime(request)
+    try:
+        data = await read_json(request, _CONTROL_BODY_LIMIT)
+        spec = _validated(FAULT_SPEC.validate_python, "fault", data)
+    except EngineError as exc:
+        return error_response(exc)
+    fault = runtime.faults.add(spec, runtime.now())
+    runtime.changed()
+    return plain_json({"id": fault.id}, status=201)
+
+
+async def clear_faults(request: Request) -> Response:
+    """``DELETE /mock/faults``: remove every fault."""
+    _runtime(request).faults.replace([], _runtime(request).now())
+    return empty(204)
+
+
+async def remove_fault(request: Request) -> Response:
+    """``DELETE /mock/faults/{id}``: remove one fault; 404 when there is none with that id."""
+    fault_id = request.path_params["fault_id"]
+    if not _runtime(request).faults.remove(fault_id):
+        return error_response(EngineError(404, ErrorIds.UNKNOWN_FAULT, f"There is no fault '{fault_id}'."))
+    return empty(204)
+
+
+async def get_timings(request: Request) -> Response:
+    """``GET /mock/timings``: the mock's own handling time of the last 200,000 ``/icws`` requests."""
+    return plain_json(_runtime(request).timings_body())
+
+
+async def clear_timings(request: Request) -> Response:
+    """``DELETE /mock/timings``: forget the timings."""
+    _runtime(request).timings.clear()
+    return empty(204)
+
+
+async def get_openapi(request: Request) -> Response:
+    """``GET /mock/openapi.json``: the OpenAPI 3.1 document of the ``/icws`` routes."""
+    document = getattr(request.app.state, "openapi", None)
+    if document is None:
+        document = request.app.state.openapi = openapi_document(request.app.routes)
+    return plain_json(document)
+
+
+def control_routes() -> list[Route]:
+    """Every ``/mock`` route."""
+    return [
+        Route("/mock/ledger", mock_ledger, methods=["GET"]),
+        Route("/mock/sessions", mock_sessions, methods=["GET"]),
+        Route("/mock/health", mock_health, methods=["GET"]),
+        Route("/mock/stats", mock_stats, methods=["GET"]),
+        Route("/mock/scenario", mock_scenario, methods=["GET"]),
+        Route("/mock/reset", mock_reset, methods=["POST"]),
+        Route("/mock/restart", mock_restart, methods=["POST"]),
+        Route("/mock/faults", list_faults, methods=["GET"]),
+        Route("/mock/faults", add_fault, methods=["POST"]),
+        Route("/mock/faults", clear_faults, methods=["DELETE"]),
+        Route("/mock/faults/{fault_id}", remove_fault, methods=["DELETE"]),
+        Route("/mock/timings", get_timings, methods=["GET"]),
+        Route("/mock/timings", clear_timings, methods=["DELETE"]),
+        Route("/mock/openapi.json", get_openapi, methods=["GET"]),
+    ]

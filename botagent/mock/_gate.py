@@ -1,0 +1,90 @@
+"""The outermost layer of the mock's ASGI app: times every ``/icws`` request and drops connections.
+
+``IcwsGate`` wraps the Starlette app. For a request under ``/icws`` it notes ``perf_counter()`` before
+handing it on and again once the response is complete (for an event stream: once the stream is open),
+then records ``(endpoint, startedAt, seconds, status)`` in the runtime: one tuple per request, with the
+endpoint name and status the route left in the ASGI scope (``ENDPOINT_KEY``, ``STATUS_KEY``).
+
+A ``drop_connection`` fault makes the route answer ``DropConnection``, which sends nothing and marks the
+scope; the gate then closes the client's connection itself, so the client gets no response at all and
+the server logs nothing. Closing needs the server's transport, which uvicorn's ``send`` carries; with
+another server (or uvicorn at log level ``trace``, which wraps ``send``) the gate starts a response and
+leaves it unfinished instead, which the client also sees as a broken connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any, Final
+
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from botagent.mock._endpoints import UNMATCHED
+from botagent.mock._runtime import MockRuntime
+from botagent.mock._stream import OPENED_KEY
+
+__all__ = ["DROP_KEY", "ENDPOINT_KEY", "STATUS_KEY", "DropConnection", "IcwsGate"]
+
+ENDPOINT_KEY: Final = "botagent.endpoint"
+"""Scope key: the stable endpoint name of the route that handled the request."""
+STATUS_KEY: Final = "botagent.status"
+"""Scope key: the status the route answered."""
+DROP_KEY: Final = "botagent.drop"
+"""Scope key: set when the connection must be closed with no response."""
+
+_DISCONNECT_WAIT = 1.0
+
+
+class DropConnection(Response):
+    """A "response" that sends nothing and asks ``IcwsGate`` to close the connection."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=499)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[DROP_KEY] = True
+
+
+class IcwsGate:
+    """ASGI middleware: timing of ``/icws`` requests, and closing connections a fault drops.
+
+    Args:
+        app: the app to wrap.
+        runtime: where timings are recorded.
+    """
+
+    def __init__(self, app: ASGIApp, runtime: MockRuntime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/icws"):
+            await self.app(scope, receive, send)
+            return
+        runtime = self.runtime
+        started_at = runtime.clock()
+        started = time.perf_counter()
+        await self.app(scope, receive, send)
+        if scope.get(DROP_KEY):
+            await _drop(receive, send)
+            status = None
+        else:
+            status = scope.get(STATUS_KEY)
+        ended = scope.get(OPENED_KEY) or time.perf_counter()
+        runtime.record(scope.get(ENDPOINT_KEY, UNMATCHED), started_at, ended - started, status)
+
+
+async def _drop(receive: Receive, send: Send) -> None:
+    transport: Any = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None or not hasattr(transport, "close"):
+        # Not uvicorn's own send: a started response left unfinished breaks the connection too.
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
+        return
+    transport.close()
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(_DISCONNECT_WAIT):
+            while (await receive())["type"] != "http.disconnect":
+                pass

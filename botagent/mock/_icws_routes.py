@@ -1,0 +1,598 @@
+"""The mock's ``/icws`` routes: check the session, apply faults, parse the body, call the engine, answer.
+
+Every handler is wrapped by ``session_route`` (authenticated, under ``/icws/{sessionId}``) or
+``plain_route`` (no session), which carry its ``RouteDoc`` and do the common work in this order:
+
+1. note the stable endpoint name in the ASGI scope (for ``IcwsGate``'s counters and timings);
+2. when faults are in force, ask the injector about this request (its user is known only when the
+   request's credentials are right; nothing is changed to find out) and apply the hit: wait the
+   latency, then answer the error, drop the connection, or lose the session before going on;
+3. authenticate and run the handler; an ``EngineError`` becomes its ICWS error response and any other
+   exception a 500 (kept for ``MockServer`` to raise again).
+
+Errors are ICWS error bodies with their status. Bodies are read with the scenario's size limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from pydantic import TypeAdapter
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from botagent.icws import (
+    AsyncRequest,
+    ConnectionRequest,
+    ConnectionResponse,
+    ConnectionStateResponse,
+    DispositionRequest,
+    Feature,
+    FormDefinition,
+    LogInRequest,
+    LogOffRequest,
+    Message,
+    PlacePreviewCallRequest,
+    ReadyForCallsRequest,
+    RequestFormDefinitionRequest,
+    StationSettings,
+    StatusMessageList,
+    UpdateCallDataRequest,
+    UserStatus,
+    UserStatusSubscriptionRequest,
+    UserStatusUpdate,
+    WireModel,
+    format_icws_datetime,
+)
+from botagent.mock._endpoints import DIALER_NAMES, OPEN_EVENT_STREAM, UNKNOWN_DIALER, RouteDoc, documented
+from botagent.mock._engine import DialerEngine
+from botagent.mock._errors import EngineError, ErrorIds
+from botagent.mock._faults import ErrorFault, SessionLossFault, SseCutFault
+from botagent.mock._gate import ENDPOINT_KEY, STATUS_KEY, DropConnection
+from botagent.mock._http import (
+    CSRF_HEADER,
+    SESSION_HEADER,
+    empty,
+    error_response,
+    icws_json,
+    parse_body,
+    parse_with,
+    read_json,
+)
+from botagent.mock._runtime import MockRuntime
+from botagent.mock._state import Session
+from botagent.mock._stream import EventStream
+
+__all__ = ["icws_routes", "internal_error"]
+
+_IC_AUTH: Final = "urn:inin.com:connection:icAuthConnectionRequestSettings"
+_STATION_ADAPTER: TypeAdapter[Any] = TypeAdapter(StationSettings)
+_VERSION: Final = {
+    "majorVersion": 15,
+    "minorVersion": 3,
+    "su": 0,
+    "build": 0,
+    "productId": "botagent-mock",
+    "codebaseId": "botagent-mock",
+    "productReleaseDisplayString": "2015 R3 (botagent mock)",
+}
+_FEATURES: Final = [Feature(feature_id="messaging", version=2)]
+_log = logging.getLogger("botagent.mock")
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+Call = Callable[[Request, MockRuntime], Awaitable[Response]]
+SessionHandler = Callable[[Request, Session, MockRuntime], Awaitable[Response]]
+
+
+def _runtime(request: Request) -> MockRuntime:
+    runtime: MockRuntime = request.app.state.runtime
+    return runtime
+
+
+def internal_error(runtime: MockRuntime, exc: Exception) -> Response:
+    """Log and keep a server-side exception; answer 500 with an ICWS error body."""
+    _log.error("mock request failed", exc_info=exc)
+    runtime.record_error(exc)
+    return error_response(
+        EngineError(500, ErrorIds.INTERNAL, f"The mock failed: {type(exc).__name__}: {exc}")
+    )
+
+
+def _limit(runtime: MockRuntime) -> int:
+    return runtime.engine.scenario.max_body_bytes
+
+
+# --- the wrappers -----------------------------------------------------------------------------------
+
+
+def _endpoint(doc: RouteDoc, call: Call) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        runtime = _runtime(request)
+        name = doc.name
+        if doc.stream_name is not None and "text/event-stream" in request.headers.get("accept", ""):
+            name = doc.stream_name
+        request.scope[ENDPOINT_KEY] = name
+        try:
+            response = await _faulted(request, runtime, doc, name) if runtime.faults.request_active else None
+            if response is None:
+                response = await call(request, runtime)
+        except EngineError as exc:
+            response = error_response(exc)
+        except Exception as exc:
+            response = internal_error(runtime, exc)
+        runtime.changed()
+        request.scope[STATUS_KEY] = response.status_code
+        return response
+
+    return documented(doc)(endpoint)
+
+
+def plain_route(doc: RouteDoc) -> Callable[[Call], Endpoint]:
+    """Wrap a handler of a route without a session (``handler(request, runtime)``)."""
+
+    def wrap(handler: Call) -> Endpoint:
+        return _endpoint(doc, handler)
+
+    return wrap
+
+
+def session_route(doc: RouteDoc) -> Callable[[SessionHandler], Endpoint]:
+    """Wrap a handler of a session route (``handler(request, session, runtime)``), authenticating first."""
+
+    def wrap(handler: SessionHandler) -> Endpoint:
+        async def call(request: Request, runtime: MockRuntime) -> Response:
+            session_id = request.path_params["session_id"]
+            session = runtime.engine.authenticate(
+                session_id,
+                csrf_token=request.headers.get(CSRF_HEADER),
+                cookie=request.cookies.get(f"icws_{session_id}"),
+                now=runtime.now(),
+                require_csrf=doc.csrf,
+            )
+            return await handler(request, session, runtime)
+
+        return _endpoint(doc, call)
+
+    return wrap
+
+
+async def _faulted(request: Request, runtime: MockRuntime, doc: RouteDoc, name: str) -> Response | None:
+    session = _peek_session(request, runtime, doc)
+    user = session.user.user_id if session is not None else await _connecting_user(request, runtime, doc)
+    hit = runtime.faults.on_request(name, user, runtime.now(), session=session is not None)
+    if hit is None:
+        return None
+    if hit.latency > 0.0:
+        _log.debug("fault: %s waits %.3f s", name, hit.latency)
+        await asyncio.sleep(hit.latency)
+    fault = hit.fault
+    if fault is None:
+        return None
+    _log.info("fault %s (%s) hit %s", fault.id, fault.kind, name)
+    spec = fault.spec
+    if isinstance(spec, ErrorFault):
+        return _fault_error(spec, fault.id)
+    if isinstance(spec, SessionLossFault):
+        assert session is not None
+        runtime.lose_session(session)
+        return None
+    return DropConnection()
+
+
+def _peek_session(request: Request, runtime: MockRuntime, doc: RouteDoc) -> Session | None:
+    if not doc.session:
+        return None
+    session_id = request.path_params["session_id"]
+    return runtime.engine.peek(
+        session_id,
+        csrf_token=request.headers.get(CSRF_HEADER),
+        cookie=request.cookies.get(f"icws_{session_id}"),
+        require_csrf=doc.csrf,
+    )
+
+
+async def _connecting_user(request: Request, runtime: MockRuntime, doc: RouteDoc) -> str | None:
+    if doc.body is not ConnectionRequest:
+        return None
+    try:
+        data = await read_json(request, _limit(runtime))
+    except EngineError:
+        return None
+    user = data.get("userID") if isinstance(data, dict) else None
+    return user if isinstance(user, str) else None
+
+
+def _fault_error(spec: ErrorFault, fault_id: str) -> Response:
+    if spec.status == 503:
+        error = EngineError(
+            503, ErrorIds.SERVICE_UNAVAILABLE, f"The server is unavailable (mock fault {fault_id})."
+        )
+    else:
+        error = EngineError(500, ErrorIds.INTERNAL, f"The server failed (mock fault {fault_id}).")
+    response = error_response(error)
+    if spec.retry_after is not None:
+        response.headers["Retry-After"] = f"{spec.retry_after:g}"
+    return response
+
+
+# --- connection --------------------------------------------------------------------------------------
+
+
+@plain_route(
+    RouteDoc(
+        name="POST /connection",
+        summary="Create a session (user name and password); 201 with session id, CSRF token and cookie.",
+        session=False,
+        csrf=False,
+        accept_language=True,
+        body=ConnectionRequest,
+        body_required=True,
+        ok=201,
+        response=ConnectionResponse,
+    )
+)
+async def create_connection(request: Request, runtime: MockRuntime) -> Response:
+    """``POST /icws/connection``: 201 with session id, CSRF token and cookie (reference 1.1, 9)."""
+    if not request.headers.get("accept-language"):
+        raise EngineError(400, ErrorIds.ACCEPT_LANGUAGE_REQUIRED, "The Accept-Language header is required.")
+    data = await read_json(request, _limit(runtime))
+    if isinstance(data, dict) and data.get("__type", _IC_AUTH) != _IC_AUTH:
+        raise EngineError(
+            400,
+            ErrorIds.UNSUPPORTED_AUTHENTICATION,
+            f"The mock supports only {_IC_AUTH} (user name and password).",
+            property_name="__type",
+        )
+    credentials = parse_body(ConnectionRequest, data)
+    session = runtime.engine.create_session(credentials.user_id, credentials.password, runtime.now())
+    body = _connection_body(session, runtime, _includes(request))
+    sid = session.session_id
+    headers = {
+        SESSION_HEADER: sid,
+        CSRF_HEADER: session.csrf_token,
+        "Location": f"/icws/{sid}/connection",
+        "Set-Cookie": f"icws_{sid}={session.cookie_value}; Path=/icws/{sid}; HttpOnly",
+    }
+    return icws_json(body, status=201, headers=headers)
+
+
+def _includes(request: Request) -> set[str]:
+    return {part.strip() for value in request.query_params.getlist("include") for part in value.split(",")}
+
+
+def _connection_body(session: Session, runtime: MockRuntime, include: set[str]) -> ConnectionResponse:
+    scenario = runtime.engine.scenario
+    return ConnectionResponse(
+        csrf_token=session.csrf_token,
+        session_id=session.session_id,
+        user_id=session.user.user_id,
+        user_display_name=session.user.user_id,
+        ic_server=scenario.ic_server,
+        alternate_host_list=[],
+        version=dict(_VERSION) if "version" in include else None,
+        features=list(_FEATURES) if "features" in include else None,
+        server_time_info=_server_time(runtime) if "server-time" in include else None,
+    )
+
+
+def _server_time(runtime: MockRuntime) -> dict[str, str]:
+    return {"serverUtcTime": format_icws_datetime(datetime.fromtimestamp(runtime.now(), UTC))}
+
+
+def _no_session(name: str, summary: str, response: Any = None) -> RouteDoc:
+    return RouteDoc(name=name, summary=summary, session=False, csrf=False, response=response)
+
+
+@plain_route(_no_session("GET /connection/version", "The server version.", dict[str, Any]))
+async def connection_version(request: Request, runtime: MockRuntime) -> Response:
+    """``GET /icws/connection/version``."""
+    return icws_json(dict(_VERSION))
+
+
+@plain_route(
+    _no_session("GET /connection/features", "The features: messaging version 2 (SSE).", dict[str, Any])
+)
+async def connection_features(request: Request, runtime: MockRuntime) -> Response:
+    """``GET /icws/connection/features``: messaging version 2 (server-sent events)."""
+    return icws_json({"featureInfoList": [f.to_wire() for f in _FEATURES]})
+
+
+@plain_route(_no_session("GET /connection/server-time", "The server's UTC time.", dict[str, str]))
+async def connection_server_time(request: Request, runtime: MockRuntime) -> Response:
+    """``GET /icws/connection/server-time``."""
+    return icws_json(_server_time(runtime))
+
+
+@plain_route(_no_session("GET /connection/server-info", "The server's name and version.", dict[str, Any]))
+async def connection_server_info(request: Request, runtime: MockRuntime) -> Response:
+    """``GET /icws/connection/server-info``."""
+    return icws_json({"serverName": runtime.engine.scenario.ic_server, "version": dict(_VERSION)})
+
+
+@session_route(
+    RouteDoc(name="GET /connection", summary="The connection state (up).", response=ConnectionStateResponse)
+)
+async def get_connection(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """``GET /icws/{sessionId}/connection``: the connection is up."""
+    return icws_json(ConnectionStateResponse(connection_state=1))
+
+
+@session_route(RouteDoc(name="DELETE /connection", summary="Close the session (200, no body)."))
+async def delete_connection(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """``DELETE /icws/{sessionId}/connection``: close the session (200, as a real connector expects)."""
+    runtime.engine.close_session(session, runtime.now())
+    return empty()
+
+
+@session_route(
+    RouteDoc(
+        name="PUT /connection/station",
+        summary="Log in to a station.",
+        body=StationSettings,
+        body_required=True,
+    )
+)
+async def put_station(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """``PUT /icws/{sessionId}/connection/station``: log in to a station (200, no body)."""
+    settings = parse_with(_STATION_ADAPTER, await read_json(request, _limit(runtime)))
+    runtime.engine.set_station(session, settings.to_wire(), runtime.now())
+    return empty()
+
+
+@session_route(
+    RouteDoc(
+        name="GET /connection/station",
+        summary="The station settings; 404 when none.",
+        response=StationSettings,
+    )
+)
+async def get_station(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """``GET /icws/{sessionId}/connection/station``: the station settings; 404 when none."""
+    return icws_json(runtime.engine.station(session, runtime.now()))
+
+
+@session_route(RouteDoc(name="DELETE /connection/station", summary="Log out of the station."))
+async def delete_station(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """``DELETE /icws/{sessionId}/connection/station``: log out of the station."""
+    runtime.engine.clear_station(session, runtime.now())
+    return empty()
+
+
+# --- messaging ---------------------------------------------------------------------------------------
+
+
+@session_route(
+    RouteDoc(
+        name="GET /messaging/messages",
+        summary="The queued messages (JSON array), or with Accept: text/event-stream an event stream.",
+        csrf=False,
+        response=list[Message],
+        stream_name=OPEN_EVENT_STREAM,
+    )
+)
+async def get_messages(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """``GET /icws/{sessionId}/messaging/messages``: the queued messages, or an event stream."""
+    if request.scope[ENDPOINT_KEY] == OPEN_EVENT_STREAM:
+        keepalive = runtime.engine.scenario.behaviour.sse_keepalive
+        cut = runtime.faults.on_stream(session.user.user_id, runtime.now())
+        if cut is not None:
+            _log.info("fault %s (sse_cut) hit %s", cut.id, OPEN_EVENT_STREAM)
+        after = cut.spec.after_events if cut is not None and isinstance(cut.spec, SseCutFault) else None
+        return _AsResponse(EventStream(runtime, session, keepalive, after))
+    return icws_json(runtime.take_messages(session))
+
+
+class _AsResponse(Response):
+    """Lets an ASGI callable stand where Starlette expects a Response."""
+
+    def __init__(self, app: EventStream) -> None:
+        super().__init__(status_code=200)
+        self._app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self._app(scope, receive, send)
+
+
+@session_route(RouteDoc(name="POST /messaging/heartbeat", summary="Keep the session alive."))
+async def heartbeat(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """``POST /icws/{sessionId}/messaging/heartbeat``: keep the session alive."""
+    runtime.engine.touch(session, runtime.now())
+    return empty()
+
+
+@session_route(
+    RouteDoc(
+        name="PUT /messaging/subscriptions/status/user-statuses",
+        summary="Subscribe to users' statuses (a userStatusMessage follows).",
+        body=UserStatusSubscriptionRequest,
+        body_required=True,
+    )
+)
+async def subscribe_user_statuses(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """Subscribe to users' statuses (200; the current statuses arrive as a userStatusMessage)."""
+    body = parse_body(UserStatusSubscriptionRequest, await read_json(request, _limit(runtime)))
+    runtime.engine.watch_user_statuses(session, body.user_ids, runtime.now())
+    return empty()
+
+
+@session_route(
+    RouteDoc(
+        name="DELETE /messaging/subscriptions/status/user-statuses",
+        summary="End the status subscription.",
+        ok=204,
+    )
+)
+async def unsubscribe_user_statuses(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """End the user-status subscription (204)."""
+    runtime.engine.unwatch_user_statuses(session, runtime.now())
+    return empty(204)
+
+
+@session_route(
+    RouteDoc(
+        name="PUT /messaging/subscriptions/queues",
+        summary="Accepted, but sends no messages: the mock has no ACD queues.",
+        body=dict[str, Any],
+    )
+)
+async def subscribe_queue(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """Queue subscriptions are accepted (200) but send no messages: the mock has no ACD queues."""
+    parse_body(WireModel, await read_json(request, _limit(runtime)))
+    runtime.engine.touch(session, runtime.now())
+    return empty()
+
+
+@session_route(
+    RouteDoc(name="DELETE /messaging/subscriptions/queues", summary="End a queue subscription.", ok=204)
+)
+async def unsubscribe_queue(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """End a queue subscription (204)."""
+    runtime.engine.touch(session, runtime.now())
+    return empty(204)
+
+
+# --- status ---------------------------------------------------------------------------------------------
+
+
+@session_route(
+    RouteDoc(
+        name="PUT /status/user-statuses",
+        summary="Set the session user's status: 202 {requestId} (or 200, per the scenario).",
+        body=UserStatusUpdate,
+        body_required=True,
+        ok=202,
+        response=AsyncRequest,
+    )
+)
+async def put_user_status(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """Set the user's status: 202 ``{requestId}`` (or 200, per the scenario)."""
+    body = parse_body(UserStatusUpdate, await read_json(request, _limit(runtime)))
+    request_id = runtime.engine.set_user_status(session, request.path_params["user_id"], body, runtime.now())
+    if request_id is None:
+        return empty()
+    return icws_json(AsyncRequest(request_id=request_id), status=202)
+
+
+@session_route(
+    RouteDoc(name="GET /status/user-statuses", summary="A user's current status.", response=UserStatus)
+)
+async def get_user_status(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """A user's current status; 404 for an unknown user."""
+    return icws_json(runtime.engine.user_status(session, request.path_params["user_id"], runtime.now()))
+
+
+@session_route(
+    RouteDoc(
+        name="GET /status/status-messages",
+        summary="The statuses a user can take.",
+        response=StatusMessageList,
+    )
+)
+async def get_status_messages(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """The statuses a user can take."""
+    runtime.engine.touch(session, runtime.now())
+    return icws_json(runtime.engine.status_messages())
+
+
+# --- Dialer -----------------------------------------------------------------------------------------------
+
+DialerCall = Callable[[DialerEngine, Session, Any, float], object]
+
+_DIALER: Final[dict[str, tuple[type[WireModel] | None, DialerCall]]] = {
+    "log-in": (LogInRequest, lambda e, s, b, now: e.dialer_log_in(s, b, now)),
+    "log-off": (LogOffRequest, lambda e, s, b, now: e.dialer_log_off(s, b, now)),
+    "ready-for-calls": (ReadyForCallsRequest, lambda e, s, b, now: e.ready_for_calls(s, b, now)),
+    "request-break": (None, lambda e, s, b, now: e.request_break(s, now)),
+    "end-break": (None, lambda e, s, b, now: e.end_break(s, now)),
+    "place-preview-call": (PlacePreviewCallRequest, lambda e, s, b, now: e.place_preview_call(s, b, now)),
+    "disposition": (DispositionRequest, lambda e, s, b, now: e.disposition(s, b, now)),
+    "request-form-definition": (
+        RequestFormDefinitionRequest,
+        lambda e, s, b, now: e.form_definition(s, b, now),
+    ),
+    "update-call-data": (UpdateCallDataRequest, lambda e, s, b, now: e.update_call_data(s, b, now)),
+    "establish-persistent-connection": (None, lambda e, s, b, now: e.touch(s, now)),
+}
+_NOT_SIMULATED: Final = frozenset(
+    {
+        "reset-campaign",
+        "recycle-campaign",
+        "transition-campaign",
+        "initiate-manual-outbound-call",
+        "request-phone-number-details",
+        "set-agent-type",
+        "mark-call-for-finishing",
+        "transfer-to-attendant-profile",
+        "request-contact-data",
+        "update-stage",
+        "allocate-agents",
+    }
+)
+
+
+def _dialer_endpoint(name: str) -> Endpoint:
+    model, call = _DIALER[name]
+    response = FormDefinition if name == "request-form-definition" else None
+    doc = RouteDoc(name=f"POST /dialer/{name}", summary=f"Dialer {name}.", body=model, response=response)
+
+    @session_route(doc)
+    async def endpoint(request: Request, session: Session, runtime: MockRuntime) -> Response:
+        data = await read_json(request, _limit(runtime))
+        body = parse_body(model, data) if model is not None else None
+        result = call(runtime.engine, session, body, runtime.now())
+        return icws_json(result) if isinstance(result, WireModel) else empty()
+
+    return endpoint
+
+
+@session_route(
+    RouteDoc(
+        name=UNKNOWN_DIALER,
+        summary="Any other Dialer request: 404 (notSimulated for the ones the mock lacks).",
+    )
+)
+async def other_dialer(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    """A Dialer request the mock does not serve: 404, ``notSimulated`` when a real server has it."""
+    name = request.path_params["name"]
+    if name in _NOT_SIMULATED:
+        raise EngineError(404, ErrorIds.NOT_SIMULATED, f"The mock does not simulate dialer/{name}.")
+    raise EngineError(404, ErrorIds.NOT_FOUND, f"There is no Dialer request '{name}'.")
+
+
+def icws_routes() -> list[Route]:
+    """Every ``/icws`` route, concrete paths before the Dialer catch-all."""
+    session = "/icws/{session_id}"
+    statuses = f"{session}/status/user-statuses/{{user_id}}"
+    user_statuses = f"{session}/messaging/subscriptions/status/user-statuses"
+    queues = f"{session}/messaging/subscriptions/queues/{{subscription_id}}"
+    return [
+        Route("/icws/connection", create_connection, methods=["POST"]),
+        Route("/icws/connection/version", connection_version, methods=["GET"]),
+        Route("/icws/connection/features", connection_features, methods=["GET"]),
+        Route("/icws/connection/server-time", connection_server_time, methods=["GET"]),
+        Route("/icws/connection/server-info", connection_server_info, methods=["GET"]),
+        Route(f"{session}/connection", get_connection, methods=["GET"]),
+        Route(f"{session}/connection", delete_connection, methods=["DELETE"]),
+        Route(f"{session}/connection/station", put_station, methods=["PUT"]),
+        Route(f"{session}/connection/station", get_station, methods=["GET"]),
+        Route(f"{session}/connection/station", delete_station, methods=["DELETE"]),
+        Route(f"{session}/messaging/messages", get_messages, methods=["GET"]),
+        Route(f"{session}/messaging/heartbeat", heartbeat, methods=["POST"]),
+        Route(user_statuses, subscribe_user_statuses, methods=["PUT"]),
+        Route(user_statuses, unsubscribe_user_statuses, methods=["DELETE"]),
+        Route(queues, subscribe_queue, methods=["PUT"]),
+        Route(queues, unsubscribe_queue, methods=["DELETE"]),
+        Route(statuses, put_user_status, methods=["PUT"]),
+        Route(statuses, get_user_status, methods=["GET"]),
+        Route(f"{session}/status/status-messages", get_status_messages, methods=["GET"]),
+        *(
+            Route(f"{session}/dialer/{name}", _dialer_endpoint(name), methods=["POST"])
+            for name in DIALER_NAMES
+        ),
+        Route(f"{session}/dialer/{{name}}", other_dialer, methods=["POST"]),
+    ]

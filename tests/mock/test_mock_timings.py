@@ -1,0 +1,83 @@
+"""GET/DELETE /mock/timings: the mock's own handling time per /icws request, by stable endpoint name."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+from mock_rig import IcwsClient
+
+from botagent.mock import ICWS_ENDPOINTS, TIMINGS_KEPT, DialerEngine, MockRuntime, MockServer
+from botagent.mock._endpoints import UNMATCHED
+
+
+def timings(mock: MockServer) -> list[dict[str, Any]]:
+    response = httpx.get(f"{mock.base_url}/mock/timings")
+    assert response.status_code == 200
+    requests: list[dict[str, Any]] = response.json()["requests"]
+    return requests
+
+
+def test_timings_when_requests_made_record_endpoint_start_time_and_status(fresh_mock: MockServer) -> None:
+    started = time.time()
+    with IcwsClient(fresh_mock.base_url) as agent:
+        agent.connect()
+        agent.dialer("log-in")
+        agent.dialer("disposition", {"label": "Sale"})
+        httpx.get(f"{fresh_mock.base_url}/icws/{agent.session_id}/nowhere")
+        httpx.get(f"{fresh_mock.base_url}/mock/ledger")
+        recorded = timings(fresh_mock)
+        session_id = agent.session_id
+    assert [(t["endpoint"], t["status"]) for t in recorded] == [
+        ("POST /connection", 201),
+        ("POST /dialer/log-in", 200),
+        ("POST /dialer/disposition", 404),
+        (UNMATCHED, 404),
+    ]
+    for entry in recorded:
+        assert entry["endpoint"] in (*ICWS_ENDPOINTS, UNMATCHED) and session_id not in entry["endpoint"]
+        assert started - 1 <= entry["startedAt"] <= time.time()
+        assert 0.0 < entry["handlingMs"] < 5000.0
+
+
+def test_timings_when_latency_injected_include_the_wait(fresh_mock: MockServer) -> None:
+    httpx.post(
+        f"{fresh_mock.base_url}/mock/faults",
+        json={"kind": "latency", "seconds": 0.2, "endpoints": ["GET /connection/version"]},
+    )
+    httpx.get(f"{fresh_mock.base_url}/icws/connection/version")
+    (entry,) = timings(fresh_mock)
+    assert (entry["endpoint"], entry["status"]) == ("GET /connection/version", 200)
+    assert entry["handlingMs"] >= 200.0
+
+
+def test_timings_when_event_stream_stays_open_measure_only_the_opening(fresh_mock: MockServer) -> None:
+    with IcwsClient(fresh_mock.base_url) as agent:
+        agent.connect()
+        url = f"/icws/{agent.session_id}/messaging/messages"
+        with agent.http.stream("GET", url, headers={"Accept": "text/event-stream"}) as stream:
+            next(stream.iter_lines())
+            time.sleep(0.3)
+        agent.ok("DELETE", "/connection")
+    time.sleep(0.05)
+    stream_entry = next(t for t in timings(fresh_mock) if t["endpoint"] == "GET /messaging/messages (sse)")
+    assert stream_entry["status"] == 200 and stream_entry["handlingMs"] < 250.0
+
+
+def test_timings_when_deleted_start_empty_and_stats_agree(fresh_mock: MockServer) -> None:
+    for _ in range(3):
+        httpx.get(f"{fresh_mock.base_url}/icws/connection/features")
+    stats = httpx.get(f"{fresh_mock.base_url}/mock/stats").json()
+    assert stats["GET /connection/features"]["count"] == len(timings(fresh_mock)) == 3
+    assert httpx.delete(f"{fresh_mock.base_url}/mock/timings").status_code == 204
+    assert timings(fresh_mock) == []
+
+
+def test_timings_when_more_than_kept_drop_the_oldest() -> None:
+    runtime = MockRuntime(DialerEngine())
+    for n in range(TIMINGS_KEPT + 5):
+        runtime.record("GET /connection", float(n), 0.001, 200)
+    assert TIMINGS_KEPT == 200_000
+    assert len(runtime.timings) == TIMINGS_KEPT
+    assert runtime.timings[0][1] == 5.0
