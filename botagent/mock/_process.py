@@ -1,17 +1,25 @@
-"""The mock ICWS in a child process (`botagent mock --port 0`), as `botagent run` embeds it."""
+"""The mock ICWS in a child process (`botagent mock --port 0`), as `botagent run` embeds it.
+
+The child runs in its own process group, so a terminal's Ctrl-C reaches only its parent, which keeps
+the mock up until the agents have logged off; on Linux it also ends when its parent dies. Its output is
+read for as long as it runs (a full pipe would stall it), and the last lines are kept for errors.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import threading
+from collections import deque
 from pathlib import Path
 
+from botagent._child import end_with_parent
 from botagent.icws import BotagentError
 
 __all__ = ["MockProcess", "MockStartError"]
 
 READY_PREFIX = "botagent mock listening on "
+KEPT_LINES = 40
 
 
 class MockStartError(BotagentError):
@@ -31,31 +39,46 @@ class MockProcess:
         if scenario is not None:
             command += ["--scenario", str(scenario)]
         self._process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            process_group=0,
+            preexec_fn=end_with_parent(),
         )
-        self.base_url = self._wait_ready(timeout)
+        self._last_lines: deque[str] = deque(maxlen=KEPT_LINES)
+        self._ready = threading.Event()
+        self._url = ""
+        threading.Thread(target=self._read_output, name="mock output", daemon=True).start()
+        try:
+            self.base_url = self._wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    @property
+    def output(self) -> str:
+        """The last lines the mock printed."""
+        return "".join(self._last_lines)
+
+    def _read_output(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            if not self._ready.is_set() and line.startswith(READY_PREFIX):
+                self._url = line[len(READY_PREFIX) :].strip()
+                self._ready.set()
+            else:
+                self._last_lines.append(line)
+        self._ready.set()  # the mock ended: nobody waits for a line that will not come
 
     def _wait_ready(self, timeout: float) -> str:
-        assert self._process.stdout is not None
-        found: list[str] = []
-
-        def read_ready_line() -> None:
-            assert self._process.stdout is not None
-            for line in self._process.stdout:
-                if line.startswith(READY_PREFIX):
-                    found.append(line[len(READY_PREFIX) :].strip())
-                    return
-
-        reader = threading.Thread(target=read_ready_line, daemon=True)
-        reader.start()
-        reader.join(timeout)
-        if not found:
+        self._ready.wait(timeout)
+        if not self._url:
             self.stop()
-            stderr = self._process.stderr.read() if self._process.stderr else ""
-            raise MockStartError(
-                f"the mock ICWS did not start within {timeout:g} s: {stderr.strip()}"
-            )
-        return found[0]
+            raise MockStartError(f"the mock ICWS did not start within {timeout:g} s: {self.output.strip()}")
+        return self._url
 
     def stop(self) -> None:
         """Stop the mock process (SIGTERM, then SIGKILL after 5 s)."""

@@ -133,6 +133,13 @@ class Load(ProfileModel):
             raise ValueError("processes must be 1 or more, or -1 for one per core")
         return processes
 
+    @field_validator("run_time")
+    @classmethod
+    def _run_time_positive(cls, run_time: float) -> float:
+        if run_time <= 0:
+            raise ValueError("run_time must be above 0 (Locust would take 0 as no limit)")
+        return run_time
+
 
 class Messaging(ProfileModel):
     """How agents receive ICWS messages."""

@@ -1,25 +1,22 @@
-"""Helpers for tests that run the `botagent` command in a child process, as a user would."""
+"""Fixtures for tests that run the `botagent` command in a child process; the helpers are in cli_rig."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_rig import LongRuns, run_botagent
 
-REPO = Path(__file__).resolve().parents[2]
+__all__ = ["run_botagent"]
 
 
-def run_botagent(*args: str, cwd: Path = REPO, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    """Run `python -m botagent ARGS` and return what it printed and its exit code."""
-    return subprocess.run(
-        [sys.executable, "-m", "botagent", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+@pytest.fixture(scope="session")
+def long_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LongRuns]:
+    """The passing smoke run and the run with impossible thresholds, started together."""
+    runs = LongRuns(tmp_path_factory.mktemp("smoke"), tmp_path_factory.mktemp("breached"))
+    yield runs
+    runs.close()
 
 
 @pytest.fixture
