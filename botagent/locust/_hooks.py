@@ -23,7 +23,7 @@ from typing import Any
 import gevent
 from locust import events
 from locust.env import Environment
-from locust.runners import WorkerRunner
+from locust.runners import STATE_INIT, STATE_MISSING, STATE_STOPPED, MasterRunner, WorkerRunner
 
 from botagent.icws import BotagentError, ProfileError
 from botagent.locust._results import build_result
@@ -51,6 +51,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_PROFILE = "profiles/smoke.yaml"
 PROGRESS_INTERVAL = 5.0
 ABORT_CHECK_INTERVAL = 2.0
+WORKER_STOP_POLL = 0.05
+
+_STOP_AGENTS = "botagent_stop_agents"
+_AGENTS_STOPPED = "botagent_agents_stopped"
 
 
 @events.init.add_listener
@@ -107,9 +111,58 @@ def setup_dialer_run(
         identities = [dataclasses.replace(identity, password=password) for identity in identities]
     run = DialerRun(environment, profile, identities)
     environment.events.test_stopping.add_listener(lambda **_: run.stop_all("the test is stopping"))
-    if not isinstance(environment.runner, WorkerRunner):
+    if isinstance(environment.runner, WorkerRunner):
+        _WorkerStop(environment.runner)
+    else:
         _RunControl(run, reports, progress)
     return run
+
+
+class _WorkerStop:
+    """On a worker: stops this worker's agents when the master asks, then reports back."""
+
+    def __init__(self, runner: WorkerRunner) -> None:
+        self._runner = runner
+        runner.register_message(_STOP_AGENTS, self._on_stop_agents)
+
+    def _on_stop_agents(self, environment: Environment, msg: Any, **_: Any) -> None:
+        gevent.spawn(self._stop_and_report)
+
+    def _stop_and_report(self) -> None:
+        runner = self._runner
+        runner.stop()  # each agent logs off and closes its session, within the stop timeout
+        runner._send_stats()  # the requests and facts of that cleanup reach the master before the answer
+        runner.send_message(_AGENTS_STOPPED, {"client_id": runner.client_id})
+
+
+class _WorkersStop:
+    """On a master: when the test stops, has every worker stop its agents and waits until they have.
+
+    Locust's master quits half a second after telling its workers to, and only then do they stop their
+    users; agents still logging off would be missing from the reports, and cut short when the master
+    ends its worker processes or the embedded mock.
+    """
+
+    def __init__(self, runner: MasterRunner, timeout: float) -> None:
+        self._runner = runner
+        self._timeout = timeout
+        self._stopped: set[str] = set()
+        runner.register_message(_AGENTS_STOPPED, self._on_agents_stopped)
+        runner.environment.events.test_stopping.add_listener(self._on_test_stopping)
+
+    def _on_agents_stopped(self, environment: Environment, msg: Any, **_: Any) -> None:
+        self._stopped.add(msg.data["client_id"])
+
+    def _on_test_stopping(self, **_: Any) -> None:
+        workers = {client.id for client in self._runner.clients.all if client.state != STATE_MISSING}
+        self._stopped.clear()
+        for worker in workers:
+            self._runner.send_message(_STOP_AGENTS, None, client_id=worker)
+        deadline = time.monotonic() + self._timeout
+        while not workers <= self._stopped and time.monotonic() < deadline:
+            gevent.sleep(WORKER_STOP_POLL)
+        if not workers <= self._stopped:
+            logger.warning("%d workers did not stop their agents in time", len(workers - self._stopped))
 
 
 class _RunControl:
@@ -126,6 +179,9 @@ class _RunControl:
             self.environment.host = self._start_target()
         if not self.environment.stop_timeout:
             self.environment.stop_timeout = run.profile.timeouts.logoff_grant + run.profile.timeouts.request
+        runner = self.environment.runner
+        if isinstance(runner, MasterRunner):
+            _WorkersStop(runner, self.environment.stop_timeout + run.profile.timeouts.request)
         events_ = self.environment.events
         events_.test_start.add_listener(self._on_test_start)
         events_.quitting.add_listener(self._on_quitting)
@@ -180,11 +236,17 @@ class _RunControl:
             self.run.profile.name,
             self.environment.host or "",
             reconciliation,
+            ledger_expected=self.run.profile.target == "mock",
         )
 
     def _on_quitting(self, environment: Environment, **_: Any) -> None:
         for greenlet in self._greenlets:
             greenlet.kill(block=False)
+        runner = environment.runner
+        if runner is not None and runner.state not in (STATE_INIT, STATE_STOPPED):
+            # Interrupted (Ctrl-C, SIGTERM): Locust quits before it stops the users, so stop them here
+            # and let every agent log off before the run is summed up.
+            runner.stop()
         self.run.recorder.stop_sampling()
         result = self._result(self._reconcile())
         result.thresholds = evaluate_thresholds(self.run.profile.thresholds, result)

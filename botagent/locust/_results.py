@@ -44,6 +44,7 @@ def build_result(
     profile_name: str,
     target: str,
     reconciliation: Reconciliation | None,
+    ledger_expected: bool = False,
 ) -> RunResult:
     """Gather the run: endpoint and KPI rows, calls, errors, violations, states, reconciliation."""
     rows = [endpoint_stats(entry) for entry in environment.stats.entries.values()]
@@ -66,6 +67,7 @@ def build_result(
             agents=len(recorder.agents_seen),
         ),
         reconciliation=reconciliation,
+        ledger_expected=ledger_expected,
         states=list(recorder.states),
     )
 

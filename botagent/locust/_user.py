@@ -74,6 +74,16 @@ class IcwsAgentUser(User):
             raise StopUser()
         gevent.sleep(finished.restart_after)
 
+    def stop(self, force: bool = False) -> bool:
+        """Stop this user; unless forced, its agent first logs off and closes its session.
+
+        Locust calls this when the test stops and when a ramp-down removes the user, in a local run and
+        on a worker alike. The shift under way winds down; the user then ends instead of starting another.
+        """
+        if not force and self._driver is not None:
+            self._driver.request_stop("the user is stopping")
+        return bool(super().stop(force=force))
+
     def on_stop(self) -> None:
         if self._identity_index is not None:
             self._run.leaser.release(self._identity_index)

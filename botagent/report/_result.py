@@ -138,6 +138,8 @@ class RunResult:
         default_factory=lambda: CallTotals(popped=0, dispositioned=0, rescheduled=0, agents=0)
     )
     reconciliation: Reconciliation | None = None
+    ledger_expected: bool = False
+    """The target is the mock, so a missing reconciliation means its ledger could not be read."""
     states: list[StateSample] = field(default_factory=list)
     thresholds: list[ThresholdResult] = field(default_factory=list)
     aborted: str | None = None

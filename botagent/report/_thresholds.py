@@ -5,7 +5,8 @@ named explicitly; a named row uses only its own bounds. A row named in the thres
 sample is still checked: its latency and error-ratio limits pass with the detail "no samples", and
 only ``min_count`` can fail it. A row's samples are its ``count`` (failures included, as Locust
 counts). The overall error ratio counts ICWS requests only (the ``endpoints`` rows), not the Dialer
-KPIs. Without a ledger (a real server), "ledger reconciles" passes with a detail saying so.
+KPIs. Without a ledger (a real server), "ledger reconciles" passes with a detail saying so; when the
+target is the mock and its ledger could not be read, it fails.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def evaluate_thresholds(
     if thresholds.rule_violations is not None:
         checks.append(_rule_violations(thresholds.rule_violations, result))
     if thresholds.ledger_reconciles and final:
-        checks.append(_ledger(result.reconciliation))
+        checks.append(_ledger(result.reconciliation, result.ledger_expected))
     return checks
 
 
@@ -150,10 +151,12 @@ def _rule_violations(maximum: int, result: RunResult) -> ThresholdResult:
     )
 
 
-def _ledger(rec: Reconciliation | None) -> ThresholdResult:
+def _ledger(rec: Reconciliation | None, expected: bool) -> ThresholdResult:
     if rec is None:
-        detail = "no ledger: the target is not the mock"
-        return ThresholdResult(name="ledger reconciles", observed=None, limit=0, passed=True, detail=detail)
+        detail = "the mock's ledger could not be read" if expected else "no ledger: the target is not a mock"
+        return ThresholdResult(
+            name="ledger reconciles", observed=None, limit=0, passed=not expected, detail=detail
+        )
     problems = {"lost": rec.lost, "duplicated": rec.duplicated, "mismatched": rec.mismatched}
     detail = "; ".join(f"{kind}: {short_list(ids)}" for kind, ids in problems.items() if ids)
     count = sum(len(ids) for ids in problems.values())

@@ -11,8 +11,8 @@ from botagent.agent import (
     CloseSession,
     DialerLogOff,
     Disposition,
-    ReportStepError,
     ReaderFailed,
+    ReportStepError,
     SetStatus,
     TimerKind,
 )

@@ -159,6 +159,11 @@ def test_ledger_when_target_has_no_ledger_passes_and_says_so(result: Result) -> 
     assert found.passed and found.observed is None and "no ledger" in found.detail
 
 
+def test_ledger_when_the_mock_ledger_could_not_be_read_fails(result: Result) -> None:
+    found = check({"ledger_reconciles": True}, result(ledger_expected=True))["ledger reconciles"]
+    assert not found.passed and found.detail == "the mock's ledger could not be read"
+
+
 def test_evaluate_thresholds_when_profile_defaults_checks_rules_and_ledger(result: Result) -> None:
     names = [t.name for t in evaluate_thresholds(Thresholds(), result())]
     assert names == ["rule violations <= 0", "ledger reconciles"]

@@ -1,0 +1,62 @@
+"""The Dialer agents of ``locustfiles/dialer.py``, plus a record of what they did, for end-to-end tests.
+
+Every Locust request event (ICWS rows and DIALER KPI rows) is appended, in the order it fires, to
+``requests-<pid>.jsonl`` in the folder named by ``BOTAGENT_TEST_RECORD``: ``at`` (epoch seconds when it
+fired), ``type``, ``name``, ``ms``, ``agent`` and ``failed``. When Locust quits, the master (or the only
+process) writes the calls the bots finished, as botagent's run recorder holds them, to ``calls.json``.
+"""
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import IO, Any
+
+import locust  # noqa: F401  (Locust before botagent, so gevent patches everything botagent loads)
+from locust import events
+from locust.env import Environment
+from locust.runners import WorkerRunner
+
+from botagent.locust import dialer_run_of
+from botagent.locust.locustfile import DialerAgent
+
+__all__ = ["DialerAgent"]
+
+_FOLDER = Path(os.environ["BOTAGENT_TEST_RECORD"])
+_FILES: dict[int, IO[str]] = {}
+
+
+def _request_file() -> IO[str]:
+    # Opened per process: --processes forks the workers after this module is imported.
+    pid = os.getpid()
+    if pid not in _FILES:
+        _FILES[pid] = open(_FOLDER / f"requests-{pid}.jsonl", "a", buffering=1)
+    return _FILES[pid]
+
+
+@events.request.add_listener
+def _record_request(
+    request_type: str,
+    name: str,
+    response_time: float,
+    context: dict[str, Any] | None = None,
+    exception: BaseException | None = None,
+    **_: Any,
+) -> None:
+    record = {
+        "at": time.time(),
+        "type": request_type,
+        "name": name,
+        "ms": response_time,
+        "agent": (context or {}).get("agent"),
+        "failed": exception is not None,
+    }
+    _request_file().write(json.dumps(record) + "\n")
+
+
+@events.quitting.add_listener
+def _record_calls(environment: Environment, **_: Any) -> None:
+    run = dialer_run_of(environment)
+    if run is None or isinstance(environment.runner, WorkerRunner):
+        return
+    (_FOLDER / "calls.json").write_text(json.dumps([dict(call) for call in run.recorder.calls]))
