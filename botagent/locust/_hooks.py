@@ -8,6 +8,7 @@ thresholds and reports; workers only run agents and send their facts along with 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import logging
 import os
@@ -111,11 +112,19 @@ def setup_dialer_run(
         identities = [dataclasses.replace(identity, password=password) for identity in identities]
     run = DialerRun(environment, profile, identities)
     environment.events.test_stopping.add_listener(lambda **_: run.stop_all("the test is stopping"))
+    environment.events.spawning_complete.add_listener(_freeze_long_lived_objects)
     if isinstance(environment.runner, WorkerRunner):
         _WorkerStop(environment.runner)
     else:
         _RunControl(run, reports, progress)
     return run
+
+
+def _freeze_long_lived_objects(**_: Any) -> None:
+    """Once every agent is up, keep the garbage collector off the objects that live for the whole run:
+    its full passes over them paused every agent for tens of milliseconds, which showed in p99."""
+    gc.collect()
+    gc.freeze()
 
 
 class _WorkerStop:

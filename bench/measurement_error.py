@@ -1,0 +1,356 @@
+"""Measurement error: what the harness adds to the latencies it reports.
+
+botagent's agents (bench/locustfiles/bot.py, one Locust process pinned to one core) take calls
+against the mock (pinned to the other core) at about half of what that core can carry: a short
+calibration run measures the Locust process's CPU per agent and picks the agent count for ~50%.
+Then, per endpoint, over the same steady window, it compares what the client recorded (exact, and
+Locust's own rounded percentiles from the run's summary.json) with the mock's own handling time for
+the same requests (``GET /mock/timings``; when the mock does not offer it, the mock's app runs in
+bench/_servers.py ``mock-timed``, which records the same interval). The difference is what lies
+between the two clocks: client code, gevent scheduling, the HTTP stack on both sides and loopback.
+
+Goal: the harness adds < 1 ms at p99.
+
+    python bench/measurement_error.py [--quick | --smoke] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import _common as common
+from _servers import READY_PREFIX as SERVER_READY
+
+NAME = "measurement_error"
+GOAL_MS = 1.0
+TARGET_CPU = 50.0
+# levels: (client CPU % to aim at, gc.freeze() once the agents are up); the first one is the goal's
+SIZES: dict[str, dict[str, Any]] = {
+    "smoke": {
+        "calibrate": None,
+        "agents": 10,
+        "steady": 3.0,
+        "spawn_rate": 50,
+        "max_agents": 10,
+        "levels": [(TARGET_CPU, False)],
+    },
+    "quick": {
+        "calibrate": (300, 5.0),
+        "agents": None,
+        "steady": 12.0,
+        "spawn_rate": 100,
+        "max_agents": 1500,
+        "levels": [(TARGET_CPU, False)],
+    },
+    "full": {
+        "calibrate": (300, 8.0),
+        "agents": None,
+        "steady": 40.0,
+        "spawn_rate": 100,
+        "max_agents": 3000,
+        "levels": [(TARGET_CPU, False), (TARGET_CPU, True), (10.0, False)],
+    },
+}
+FAST = {"dial_delay": 0.05, "ring_delay": 0.05, "preview_timeout": 30}
+
+
+def write_inputs(folder: Path, users: int) -> tuple[Path, Path]:
+    campaigns = [
+        {"name": name, "mode": mode, **FAST}
+        for name, mode in (
+            ("Predictive Sales", "predictive"),
+            ("Power Collections", "power"),
+            ("Preview Callbacks", "preview"),
+        )
+    ]
+    scenario = common.write_yaml(
+        folder / "scenario.yaml",
+        {
+            "session_idle_expiry": 3600,
+            "campaigns": campaigns,
+            "users": [{"pattern": "agent{n:05d}", "range": [1, users], "password": "botagent"}],
+        },
+    )
+    profile = common.write_yaml(
+        folder / "profile.yaml",
+        {
+            "name": "measurement",
+            "target": "mock",
+            "load": {"users": 1, "spawn_rate": 1, "run_time": "1h", "processes": 1},
+            "identities": {
+                "source": "pattern",
+                "pattern": "agent{n:05d}",
+                "first": 1,
+                "last": users,
+                "password": "botagent",
+            },
+            "messaging": {"mode": "sse"},
+            "behaviour": {
+                "talk_time": {"kind": "uniform", "low": 0.2, "high": 0.6},
+                "preview_think_time": 0.1,
+                "wrap_up_time": {"kind": "uniform", "low": 0.05, "high": 0.2},
+                "dispositions": {"any": 1},
+            },
+            "timeouts": {"request": 30, "pop": 120, "session_open": 30},
+            "on_error": {"policy": "restart", "pause": "2s"},
+        },
+    )
+    return scenario, profile
+
+
+def start_server(scenario: Path, core: int) -> tuple[common.Child, str, str]:
+    """The mock, or the bench's timed copy of its app when it has no ``/mock/timings``."""
+    mock, url = common.start_mock(scenario, core)
+    status, _ = common.http_json("DELETE", f"{url}/mock/timings")
+    if status in (200, 204):
+        return mock, url, "mock /mock/timings"
+    mock.stop()
+    child = common.start_python(
+        ["bench/_servers.py", "mock-timed", "--scenario", str(scenario)], core=core, stdout=subprocess.PIPE
+    )
+    return child, common.read_ready_line(child, SERVER_READY, 60), "bench mock-timed (no /mock/timings)"
+
+
+def run_bot(
+    agents: int, steady: float, size: dict[str, Any], folder: Path, tag: str, gc_freeze: bool = False
+) -> dict[str, Any]:
+    """Run ``agents`` agents; measure over ``steady`` seconds after the ramp; collect both sides."""
+    client_core, server_core = common.client_and_server_cores()
+    scenario, profile = write_inputs(folder, size["max_agents"] + 10)
+    timings_out, lag_out = folder / f"{tag}-times.json", folder / f"{tag}-lag.json"
+    reports = folder / f"reports-{tag}"
+    ramp = agents / size["spawn_rate"] + 3.0
+    children: list[common.Child] = []
+    with common.stopping(children):
+        server, url, source = start_server(scenario, server_core)
+        children.append(server)
+        env = {
+            "BENCH_TIMINGS_RESULT": str(timings_out),
+            "BENCH_LAG_RESULT": str(lag_out),
+            "BENCH_GC_RESULT": str(folder / f"{tag}-gc.json"),
+            **({"BENCH_GC_FREEZE": "1"} if gc_freeze else {}),
+        }
+        locust = common.start_python(
+            [
+                "-m",
+                "locust",
+                "-f",
+                "bench/locustfiles/bot.py",
+                "--headless",
+                "-u",
+                str(agents),
+                "-r",
+                str(size["spawn_rate"]),
+                "--run-time",
+                f"{int(ramp + steady + 1)}s",
+                "--host",
+                url,
+                "--profile",
+                str(profile),
+                "--reports",
+                str(reports),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            core=client_core,
+            env=env,
+        )
+        children.append(locust)
+        time.sleep(ramp)
+        sampler = common.Sampler([locust.pid])
+        sampler.start()
+        window = (time.time(), 0.0)
+        time.sleep(steady)
+        window = (window[0], time.time())
+        cpu = sampler.percent()
+        status, body = common.http_json("GET", f"{url}/mock/timings", timeout=60)
+        mock_requests = body["requests"] if status == 200 and body else []
+        if locust.wait(120) is None:
+            raise RuntimeError(f"Locust did not finish:\n{locust.stderr_tail}")
+    if not timings_out.exists():
+        raise RuntimeError(f"no client timings:\n{locust.stderr_tail}")
+    client = json.loads(timings_out.read_text())["times_ms"]
+    summary_path = reports / "summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    lags = json.loads(lag_out.read_text())["lags_ms"] if lag_out.exists() else []
+    gc_out = folder / f"{tag}-gc.json"
+    gc_pauses = json.loads(gc_out.read_text())["pauses"] if gc_out.exists() else []
+    return {
+        "agents": agents,
+        "cpu_percent": cpu,
+        "window": window,
+        "source": source,
+        "client": client,
+        "mock": mock_requests,
+        "summary": summary,
+        "timer_lags_ms": lags,
+        "gc_pauses": gc_pauses,
+        "gc_freeze": gc_freeze,
+    }
+
+
+def compare(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per endpoint: client p50/p99 (exact and Locust's) vs the mock's handling p50/p99, same window."""
+    start, end = run["window"]
+    mock: dict[str, list[float]] = {}
+    for entry in run["mock"]:
+        if start <= entry["startedAt"] <= end:
+            mock.setdefault(entry["endpoint"], []).append(entry["handlingMs"])
+    locust_rows = {row["name"]: row for row in run["summary"].get("endpoints", [])}
+    rows = []
+    for name, samples in sorted(run["client"].items()):
+        client = [ms for at, ms in samples if start <= at <= end]
+        handled = mock.get(name, [])
+        if not client or not handled:
+            continue
+        row = {
+            "endpoint": name,
+            "count": len(client),
+            "mock_count": len(handled),
+            "client_p50": common.percentile(client, 0.5),
+            "client_p99": common.percentile(client, 0.99),
+            "mock_p50": common.percentile(handled, 0.5),
+            "mock_p99": common.percentile(handled, 0.99),
+            "locust_p50": locust_rows.get(name, {}).get("p50"),
+            "locust_p99": locust_rows.get(name, {}).get("p99"),
+        }
+        row["added_p50"] = row["client_p50"] - row["mock_p50"]
+        row["added_p99"] = row["client_p99"] - row["mock_p99"]
+        rows.append(row)
+    return rows
+
+
+def calibrate(size: dict[str, Any], folder: Path) -> tuple[float | None, dict[str, Any] | None]:
+    """Client CPU % per agent, from a short run (None in smoke mode: a fixed count is used)."""
+    if size["calibrate"] is None:
+        return None, None
+    agents, steady = size["calibrate"]
+    run = run_bot(agents, steady, size, folder, "calibration")
+    per_agent = run["cpu_percent"] / agents
+    print(f"  calibration: {agents} agents -> {run['cpu_percent']:.1f}% CPU", flush=True)
+    return per_agent, {"agents": agents, "cpu_percent": run["cpu_percent"]}
+
+
+def agents_for(target: float, per_agent: float | None, size: dict[str, Any]) -> int:
+    if per_agent is None:
+        return int(size["agents"])
+    wanted = int(target / per_agent) if per_agent > 0 else size["max_agents"]
+    return max(10, min(size["max_agents"], wanted))
+
+
+def measure_level(
+    target: float, gc_freeze: bool, per_agent: float | None, size: dict[str, Any], folder: Path
+) -> dict[str, Any]:
+    agents = agents_for(target, per_agent, size)
+    tag = f"level-{target:g}-{'freeze' if gc_freeze else 'plain'}"
+    run = run_bot(agents, size["steady"], size, folder, tag, gc_freeze)
+    rows = compare(run)
+    lags = run["timer_lags_ms"]
+    steady_gc = [pause for generation, pause in run["gc_pauses"] if generation == 2]
+    level = {
+        "target_cpu_percent": target,
+        "gc_freeze": gc_freeze,
+        "agents": agents,
+        "client_cpu_percent": run["cpu_percent"],
+        "mock_side": run["source"],
+        "endpoints": rows,
+        "worst_added_p99_ms": max((r["added_p99"] for r in rows), default=None),
+        "timer_lag_p50_ms": common.percentile(lags, 0.5),
+        "timer_lag_p99_ms": common.percentile(lags, 0.99),
+        "timer_lag_samples": len(lags),
+        "gc_gen2_pauses_ms": [round(p, 1) for p in steady_gc],
+        "step_errors": run["summary"].get("step_errors_total"),
+        "load_average": list(os.getloadavg()),
+    }
+    print(f"  {render_level(level)}", flush=True)
+    return level
+
+
+def render_level(level: dict[str, Any]) -> str:
+    return (
+        f"{level['agents']} agents, client CPU {level['client_cpu_percent']:.0f}% of a core"
+        f"{', gc.freeze() after spawning' if level['gc_freeze'] else ''}; agents' timer lag p50 "
+        f"{level['timer_lag_p50_ms'] or 0:.2f} ms, p99 {level['timer_lag_p99_ms'] or 0:.2f} ms; "
+        f"full GC pauses {level['gc_gen2_pauses_ms']} ms; load average {level['load_average'][0]:.2f}"
+    )
+
+
+def render(levels: list[dict[str, Any]]) -> str:
+    parts = [f"times in ms; mock side: {levels[0]['mock_side']}"]
+    for level in levels:
+        parts += ["", render_level(level), render_rows(level["endpoints"])]
+    return "\n".join(parts)
+
+
+def render_rows(rows: list[dict[str, Any]]) -> str:
+    return common.format_table(
+        [
+            "endpoint",
+            "n",
+            "client p50",
+            "client p99",
+            "Locust p50",
+            "Locust p99",
+            "mock p50",
+            "mock p99",
+            "added p50",
+            "added p99",
+            f"goal < {GOAL_MS:g} ms",
+        ],
+        [
+            [
+                r["endpoint"],
+                r["count"],
+                r["client_p50"],
+                r["client_p99"],
+                r["locust_p50"],
+                r["locust_p99"],
+                r["mock_p50"],
+                r["mock_p99"],
+                r["added_p50"],
+                r["added_p99"],
+                "met" if r["added_p99"] < GOAL_MS else "NOT met",
+            ]
+            for r in rows
+        ],
+    )
+
+
+def main() -> int:
+    args = common.bench_args(__doc__.split("\n", 1)[0])
+    size = SIZES[args.mode]
+    common.raise_nofile()
+    with tempfile.TemporaryDirectory(prefix="bench-error-") as name:
+        folder = Path(name)
+        per_agent, calibration = calibrate(size, folder)
+        levels = [measure_level(t, freeze, per_agent, size, folder) for t, freeze in size["levels"]]
+    table = render(levels)
+    print(f"measurement error ({args.mode})\n{table}")
+    goal_level = levels[0]
+    worst = goal_level["worst_added_p99_ms"]
+    data = {
+        "goal": {"added_p99_ms": GOAL_MS, "at_client_cpu_percent": TARGET_CPU},
+        "goal_met": worst is not None and worst < GOAL_MS,
+        "worst_added_p99_ms": worst,
+        "agents": goal_level["agents"],
+        "client_cpu_percent": goal_level["client_cpu_percent"],
+        "mock_side": goal_level["mock_side"],
+        "endpoints": goal_level["endpoints"],
+        "levels": levels,
+        "calibration": calibration,
+        "sizes": size,
+    }
+    print(f"results: {common.write_result(NAME, args, data, table)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
