@@ -8,7 +8,7 @@ from locust.env import Environment
 from locust.stats import StatsEntry
 
 from botagent.locust._recorder import RunRecorder
-from botagent.report import CallTotals, EndpointStats, Reconciliation, RunResult
+from botagent.report import CallTotals, EndpointStats, Reconciliation, RunResult, was_dispositioned
 
 __all__ = ["KPI_REQUEST_TYPE", "REQUEST_TYPE", "build_result", "endpoint_stats"]
 
@@ -62,7 +62,7 @@ def build_result(
         rule_violations=list(recorder.violations),
         calls=CallTotals(
             popped=len(calls),
-            dispositioned=sum(1 for call in calls if call.get("label")),
+            dispositioned=sum(1 for call in calls if was_dispositioned(call)),
             rescheduled=sum(1 for call in calls if call.get("scheduledTime")),
             agents=len(recorder.agents_seen),
         ),

@@ -26,7 +26,7 @@ from botagent.report._exit import (
 )
 from botagent.report._html import write_html_report
 from botagent.report._junit import junit_element, write_junit_xml
-from botagent.report._reconcile import reconcile
+from botagent.report._reconcile import reconcile, was_dispositioned
 from botagent.report._result import (
     CallTotals,
     EndpointStats,
@@ -71,6 +71,7 @@ __all__ = [
     "reconcile",
     "summary_dict",
     "threshold_abort_reason",
+    "was_dispositioned",
     "write_html_report",
     "write_junit_xml",
     "write_latency_chart",

@@ -8,7 +8,7 @@ from typing import Any
 
 from botagent.report._result import Reconciliation
 
-__all__ = ["reconcile"]
+__all__ = ["reconcile", "was_dispositioned"]
 
 MAX_LISTED = 200
 
@@ -39,7 +39,7 @@ def reconcile(
         and (agents is None or entry.get("agent") in agents)
         and (since is None or entry["poppedAt"] >= since)
     }
-    dispositioned_by_bots = [call for call in bot_calls if call.get("label")]
+    dispositioned_by_bots = [call for call in bot_calls if was_dispositioned(call)]
     bot_counts = Counter(call["interactionId"] for call in dispositioned_by_bots)
     orphaned = sorted(i for i, entry in popped.items() if entry.get("state") == "orphaned")
     lost = sorted(i for i, entry in popped.items() if not entry.get("dispositionCount") and i not in orphaned)
@@ -57,6 +57,11 @@ def reconcile(
         mismatched=mismatched[:MAX_LISTED],
         orphaned=orphaned[:MAX_LISTED],
     )
+
+
+def was_dispositioned(call: Mapping[str, Any]) -> bool:
+    """The bot's disposition of this call succeeded (a failed one still carries its label)."""
+    return bool(call.get("label")) and call.get("outcome", "dispositioned") == "dispositioned"
 
 
 def _mismatch(call: Mapping[str, Any], popped: Mapping[str, Mapping[str, Any]]) -> str:

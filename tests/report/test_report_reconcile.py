@@ -56,3 +56,10 @@ def test_reconcile_when_server_dropped_the_holding_session_reports_it_orphaned_n
     rec = reconcile([bot("i-1")], [entry("i-1"), orphan])
     assert rec.orphaned == ["i-2"] and rec.lost == []
     assert rec.reconciles
+
+
+def test_reconcile_when_the_bots_disposition_failed_does_not_count_it_as_dispositioned() -> None:
+    failed = bot("i-2", label="Callback", outcome="disposition failed")
+    orphan = entry("i-2", dispositionCount=0, label=None, state="orphaned", orphanReason="server restart")
+    rec = reconcile([bot("i-1", outcome="dispositioned"), failed], [entry("i-1"), orphan])
+    assert rec.reconciles and rec.bot_dispositioned == 1 and rec.orphaned == ["i-2"]
