@@ -414,6 +414,30 @@ def http_json(method: str, url: str, body: object | None = None, timeout: float 
             return exc.code, None
 
 
+AGENT_PATTERN = "agent{n:05d}"
+PASSWORD = "botagent"
+
+
+def mock_users(last: int) -> list[dict[str, Any]]:
+    """The scenario's users agent00001..agent<last>, all with the bench password."""
+    return [{"pattern": AGENT_PATTERN, "range": [1, last], "password": PASSWORD}]
+
+
+def pattern_identities(last: int) -> dict[str, Any]:
+    """The profile's identities for the same users as `mock_users(last)`."""
+    return {"source": "pattern", "pattern": AGENT_PATTERN, "first": 1, "last": last, "password": PASSWORD}
+
+
+def three_campaigns(timing: dict[str, Any]) -> list[dict[str, Any]]:
+    """The default scenario's three campaigns, one per dialing mode, with the given delays."""
+    modes = (
+        ("Predictive Sales", "predictive"),
+        ("Power Collections", "power"),
+        ("Preview Callbacks", "preview"),
+    )
+    return [{"name": name, "mode": mode, **timing} for name, mode in modes]
+
+
 def write_yaml(path: Path, data: dict[str, Any]) -> Path:
     """Write plain data as YAML (JSON is YAML, and needs no extra dependency here)."""
     path.write_text(json.dumps(data, indent=2) + "\n")

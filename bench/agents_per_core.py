@@ -49,7 +49,7 @@ def write_inputs(folder: Path, agents: int) -> tuple[Path, Path]:
         folder / "idle-scenario.yaml",
         {
             "session_idle_expiry": 3600,
-            "users": [{"pattern": "agent{n:05d}", "range": [1, max(agents, 100)], "password": "botagent"}],
+            "users": common.mock_users(max(agents, 100)),
             "campaigns": [{"name": "Power Collections", "mode": "power", "dial_delay": 3600}],
             "behaviour": {"sse_keepalive": 15},
         },
@@ -60,13 +60,7 @@ def write_inputs(folder: Path, agents: int) -> tuple[Path, Path]:
             "name": "idle-agents",
             "target": "mock",
             "load": {"users": agents, "spawn_rate": 100, "run_time": "1h", "processes": 1},
-            "identities": {
-                "source": "pattern",
-                "pattern": "agent{n:05d}",
-                "first": 1,
-                "last": max(agents, 100),
-                "password": "botagent",
-            },
+            "identities": common.pattern_identities(max(agents, 100)),
             "messaging": {"mode": "sse"},
             "timeouts": {"request": 60, "pop": 3600, "session_open": 60},
             "on_error": {"policy": "restart", "pause": "5s"},

@@ -62,20 +62,13 @@ FAST = {"dial_delay": 0.05, "ring_delay": 0.05, "preview_timeout": 30}
 
 
 def write_inputs(folder: Path, users: int) -> tuple[Path, Path]:
-    campaigns = [
-        {"name": name, "mode": mode, **FAST}
-        for name, mode in (
-            ("Predictive Sales", "predictive"),
-            ("Power Collections", "power"),
-            ("Preview Callbacks", "preview"),
-        )
-    ]
+    campaigns = common.three_campaigns(FAST)
     scenario = common.write_yaml(
         folder / "scenario.yaml",
         {
             "session_idle_expiry": 3600,
             "campaigns": campaigns,
-            "users": [{"pattern": "agent{n:05d}", "range": [1, users], "password": "botagent"}],
+            "users": common.mock_users(users),
         },
     )
     profile = common.write_yaml(
@@ -84,13 +77,7 @@ def write_inputs(folder: Path, users: int) -> tuple[Path, Path]:
             "name": "measurement",
             "target": "mock",
             "load": {"users": 1, "spawn_rate": 1, "run_time": "1h", "processes": 1},
-            "identities": {
-                "source": "pattern",
-                "pattern": "agent{n:05d}",
-                "first": 1,
-                "last": users,
-                "password": "botagent",
-            },
+            "identities": common.pattern_identities(users),
             "messaging": {"mode": "sse"},
             "behaviour": {
                 "talk_time": {"kind": "uniform", "low": 0.2, "high": 0.6},

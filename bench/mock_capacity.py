@@ -50,7 +50,7 @@ def scenario(folder: Path, users: int, campaigns: list[dict[str, Any]], name: st
         folder / f"{name}.yaml",
         {
             "session_idle_expiry": 3600,
-            "users": [{"pattern": "agent{n:05d}", "range": [1, users], "password": "botagent"}],
+            "users": common.mock_users(users),
             "campaigns": campaigns,
             "behaviour": {"sse_keepalive": 15},
         },

@@ -53,20 +53,13 @@ FAST = {"dial_delay": 0.2, "ring_delay": 0.3, "preview_timeout": 30}
 
 def write_inputs(folder: Path, size: dict[str, Any]) -> tuple[Path, Path]:
     users = size["agents"] + 50
-    campaigns = [
-        {"name": name, "mode": mode, **FAST}
-        for name, mode in (
-            ("Predictive Sales", "predictive"),
-            ("Power Collections", "power"),
-            ("Preview Callbacks", "preview"),
-        )
-    ]
+    campaigns = common.three_campaigns(FAST)
     scenario = common.write_yaml(
         folder / "scenario.yaml",
         {
             "session_idle_expiry": 120,
             "campaigns": campaigns,
-            "users": [{"pattern": "agent{n:05d}", "range": [1, users], "password": "botagent"}],
+            "users": common.mock_users(users),
         },
     )
     profile = common.write_yaml(
@@ -80,13 +73,7 @@ def write_inputs(folder: Path, size: dict[str, Any]) -> tuple[Path, Path]:
                 "run_time": f"{size['seconds']}s",
                 "processes": 1,
             },
-            "identities": {
-                "source": "pattern",
-                "pattern": "agent{n:05d}",
-                "first": 1,
-                "last": users,
-                "password": "botagent",
-            },
+            "identities": common.pattern_identities(users),
             "messaging": {"mode": "sse"},
             "behaviour": {
                 "talk_time": {"kind": "uniform", "low": 1, "high": 3},
