@@ -125,7 +125,8 @@ def starlette_app() -> Any:
 
 def timed_mock_app(scenario_path: str | None) -> Any:
     """The mock's app with a ring of per-request handling times behind ``GET /mock/timings``."""
-    from botagent.mock import create_app, load_scenario
+    from botagent.mock import load_scenario
+    from botagent.mock.server import create_app
 
     app = create_app(load_scenario(scenario_path) if scenario_path else None)
     runtime = app.state.runtime

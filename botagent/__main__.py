@@ -20,7 +20,8 @@ _LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 def _run_mock(args: argparse.Namespace) -> int:
-    from botagent.mock import ScenarioError, load_scenario, serve
+    from botagent.mock import ScenarioError, load_scenario
+    from botagent.mock.server import serve
 
     try:
         scenario = load_scenario(args.scenario) if args.scenario else None

@@ -26,10 +26,10 @@ from pathlib import Path
 import httpx
 
 from botagent._child import end_with_parent
-from botagent.icws import ProfileError
 from botagent.mock import MockProcess, MockStartError
 from botagent.profile import Profile, load_profile
 from botagent.report import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_ERROR, EXIT_THRESHOLDS
+from botagent.wire import ProfileError
 
 __all__ = ["RunOptions", "run_profile"]
 

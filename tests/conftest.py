@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from botagent.mock import MockServer, Scenario, default_scenario, scenario_from_dict
+from botagent.mock import Scenario, default_scenario, scenario_from_dict
+from botagent.mock.server import MockServer
 
 FAST_DELAYS: dict[str, Any] = {"dial_delay": 0.01, "ring_delay": 0.02, "preview_timeout": 30.0}
 

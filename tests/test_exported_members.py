@@ -10,7 +10,15 @@ import types
 
 import pytest
 
-PACKAGES = ["botagent.icws", "botagent.agent", "botagent.mock", "botagent.profile", "botagent.report"]
+PACKAGES = [
+    "botagent.wire",
+    "botagent.icws",
+    "botagent.agent",
+    "botagent.mock",
+    "botagent.mock.server",
+    "botagent.profile",
+    "botagent.report",
+]
 
 
 def _public_names(module: types.ModuleType) -> set[str]:

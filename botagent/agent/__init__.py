@@ -10,14 +10,13 @@ from botagent.agent._actions import (
     Action,
     CallFinished,
     CallOutcome,
-    CallRecord,
     CancelTimer,
     CloseSession,
     DialerLogIn,
     DialerLogOff,
-    Disposition,
     EndBreak,
     Finished,
+    FinishedCall,
     OpenSession,
     PlacePreviewCall,
     ReadyForCalls,
@@ -29,6 +28,7 @@ from botagent.agent._actions import (
     Send,
     SetStatus,
     SetTimer,
+    SubmitDisposition,
     Timer,
 )
 from botagent.agent._agent import Agent
@@ -51,7 +51,7 @@ from botagent.agent._events import (
     StopRequested,
     TimerFired,
 )
-from botagent.agent._plan import ANY_LABEL, AgentPlan, Distribution, Fixed, Rng
+from botagent.agent._plan import ANY_LABEL, AgentPlan, Fixed, Rng, Sampler
 from botagent.agent._state import TRANSITIONS, AgentState, ReportBucket, TimerKind, Trigger, bucket_of
 
 __all__ = [
@@ -63,16 +63,14 @@ __all__ = [
     "AgentState",
     "CallFinished",
     "CallOutcome",
-    "CallRecord",
     "CancelTimer",
     "CloseSession",
     "DialerLogIn",
     "DialerLogOff",
-    "Disposition",
-    "Distribution",
     "EndBreak",
     "Event",
     "Finished",
+    "FinishedCall",
     "Fixed",
     "IllegalAction",
     "KPI_BREAK_GRANT",
@@ -95,11 +93,13 @@ __all__ = [
     "RequestSucceeded",
     "Rng",
     "RuleViolation",
+    "Sampler",
     "Send",
     "SetStatus",
     "SetTimer",
     "Start",
     "StopRequested",
+    "SubmitDisposition",
     "TRANSITIONS",
     "Timer",
     "TimerFired",

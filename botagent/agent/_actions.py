@@ -11,20 +11,21 @@ import enum
 from dataclasses import dataclass
 from typing import ClassVar
 
+from botagent.wire import Endpoint
+
 from ._state import TimerKind
 
 __all__ = [
     "Action",
     "CallFinished",
     "CallOutcome",
-    "CallRecord",
     "CancelTimer",
     "CloseSession",
     "DialerLogIn",
     "DialerLogOff",
-    "Disposition",
     "EndBreak",
     "Finished",
+    "FinishedCall",
     "OpenSession",
     "PlacePreviewCall",
     "ReadyForCalls",
@@ -36,6 +37,7 @@ __all__ = [
     "Send",
     "SetStatus",
     "SetTimer",
+    "SubmitDisposition",
     "Timer",
 ]
 
@@ -46,28 +48,28 @@ __all__ = [
 class Request:
     """Base of the ICWS calls the agent makes."""
 
-    endpoint: ClassVar[str] = ""
+    endpoint: ClassVar[Endpoint]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OpenSession(Request):
     """Create the ICWS session (R1)."""
 
-    endpoint: ClassVar[str] = "POST /connection"
+    endpoint: ClassVar[Endpoint] = Endpoint.CONNECT
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloseSession(Request):
     """Delete the ICWS session."""
 
-    endpoint: ClassVar[str] = "DELETE /connection"
+    endpoint: ClassVar[Endpoint] = Endpoint.DISCONNECT
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DialerLogIn(Request):
     """Log in to Dialer (``campaign_id`` None, R2) or to one campaign (R15)."""
 
-    endpoint: ClassVar[str] = "POST /dialer/log-in"
+    endpoint: ClassVar[Endpoint] = Endpoint.DIALER_LOG_IN
     campaign_id: str | None
 
 
@@ -75,7 +77,7 @@ class DialerLogIn(Request):
 class ReadyForCalls(Request):
     """Tell Dialer the agent is ready (R3); None sends no campaign list."""
 
-    endpoint: ClassVar[str] = "POST /dialer/ready-for-calls"
+    endpoint: ClassVar[Endpoint] = Endpoint.READY_FOR_CALLS
     campaign_ids: tuple[str, ...] | None
 
 
@@ -83,7 +85,7 @@ class ReadyForCalls(Request):
 class SetStatus(Request):
     """Set the agent's own CIC status (R4, R22, R27)."""
 
-    endpoint: ClassVar[str] = "PUT /status/user-statuses"
+    endpoint: ClassVar[Endpoint] = Endpoint.SET_STATUS
     status_id: str
 
 
@@ -91,14 +93,14 @@ class SetStatus(Request):
 class PlacePreviewCall(Request):
     """Dial the current preview call (R6)."""
 
-    endpoint: ClassVar[str] = "POST /dialer/place-preview-call"
+    endpoint: ClassVar[Endpoint] = Endpoint.PLACE_PREVIEW_CALL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Disposition(Request):
+class SubmitDisposition(Request):
     """Finish the current call (R23-R26); ``scheduled_time`` is Unix seconds, UTC."""
 
-    endpoint: ClassVar[str] = "POST /dialer/disposition"
+    endpoint: ClassVar[Endpoint] = Endpoint.DISPOSITION
     label: str
     scheduled_time: int | None = None
     scheduled_agent: str | None = None
@@ -108,21 +110,21 @@ class Disposition(Request):
 class RequestBreak(Request):
     """Ask for a break (R17)."""
 
-    endpoint: ClassVar[str] = "POST /dialer/request-break"
+    endpoint: ClassVar[Endpoint] = Endpoint.REQUEST_BREAK
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EndBreak(Request):
     """End the break; always granted at once (R21)."""
 
-    endpoint: ClassVar[str] = "POST /dialer/end-break"
+    endpoint: ClassVar[Endpoint] = Endpoint.END_BREAK
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DialerLogOff(Request):
     """Log off these campaigns, or all of Dialer when the tuple is empty (R28)."""
 
-    endpoint: ClassVar[str] = "POST /dialer/log-off"
+    endpoint: ClassVar[Endpoint] = Endpoint.DIALER_LOG_OFF
     campaign_ids: tuple[str, ...]
 
 
@@ -146,7 +148,7 @@ class CallOutcome(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CallRecord:
+class FinishedCall:
     """One popped call as the agent finished it (exactly one per popped interaction)."""
 
     interaction_id: str
@@ -217,7 +219,7 @@ class ReportStepError(Action):
 class CallFinished(Action):
     """A popped call is done with, dispositioned or not."""
 
-    record: CallRecord
+    record: FinishedCall
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

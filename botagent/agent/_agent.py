@@ -38,7 +38,6 @@ from ._actions import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
-    Disposition,
     EndBreak,
     Finished,
     OpenSession,
@@ -47,6 +46,7 @@ from ._actions import (
     Request,
     RequestBreak,
     SetStatus,
+    SubmitDisposition,
     Timer,
 )
 from ._calls import HeldCall, choose_disposition, first_label_disposition
@@ -159,7 +159,7 @@ class Agent(MessageObserver):
             why = f"no such request outstanding (outstanding: {self._outstanding!r})"
             raise IllegalAction(self._state, event, why)
         self._outstanding = None
-        if not isinstance(event.request, Disposition):
+        if not isinstance(event.request, SubmitDisposition):
             self._facts.r9_window = False
         return event.request
 
@@ -177,7 +177,7 @@ class Agent(MessageObserver):
                 f.joined.append(campaign_id)
             case SetStatus(status_id=status_id):
                 self._on_status_set(status_id, event.body)
-            case Disposition():
+            case SubmitDisposition():
                 self._on_dispositioned()
         self._fire(T.SUCCEEDED)
 
@@ -188,7 +188,7 @@ class Agent(MessageObserver):
         if isinstance(body, dict):
             request_id = body.get("requestId", request_id)
         if isinstance(request_id, str):
-            self._facts.pending_async[request_id] = SetStatus.endpoint
+            self._facts.pending_async[request_id] = SetStatus.endpoint.value
 
     def _on_dispositioned(self) -> None:
         held = self._facts.current
@@ -203,8 +203,8 @@ class Agent(MessageObserver):
     def _on_failed(self, event: RequestFailed) -> None:
         request = self._take_response(event)
         self._lose_session(event.status)
-        self._report_step(request.endpoint, event.status, event.error_id, event.message)
-        if isinstance(request, Disposition) and self._facts.current is not None:
+        self._report_step(request.endpoint.value, event.status, event.error_id, event.message)
+        if isinstance(request, SubmitDisposition) and self._facts.current is not None:
             self._finish_call(self._facts.current, CallOutcome.DISPOSITION_FAILED)
         self._fire(T.FAILED)
 
@@ -480,7 +480,7 @@ class Agent(MessageObserver):
         assert held is not None
         self._send_disposition(held, first_label_disposition(held))
 
-    def _send_disposition(self, held: HeldCall, disposition: Disposition) -> None:
+    def _send_disposition(self, held: HeldCall, disposition: SubmitDisposition) -> None:
         if not held.open:
             raise IllegalAction(self._state, disposition, f"{held.interaction_id} was dispositioned already")
         held.disposition = disposition

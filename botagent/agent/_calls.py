@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botagent.icws import DataPopCall, PreviewPopCall
+from botagent.wire import DataPopCall, PreviewPopCall
 
-from ._actions import CallOutcome, CallRecord, Disposition
+from ._actions import CallOutcome, FinishedCall, SubmitDisposition
 from ._plan import ANY_LABEL, AgentPlan, Rng
 
 __all__ = ["HeldCall", "choose_disposition", "choose_label", "first_label_disposition", "is_placed"]
@@ -19,7 +19,7 @@ class HeldCall:
     call: DataPopCall | PreviewPopCall
     popped_at: float
     placed: bool
-    disposition: Disposition | None = None
+    disposition: SubmitDisposition | None = None
     place_sent_at: float | None = None
     connect_recorded: bool = False
 
@@ -36,10 +36,10 @@ class HeldCall:
         """True until a disposition for it has been sent."""
         return self.disposition is None
 
-    def record(self, outcome: CallOutcome) -> CallRecord:
-        """The `CallRecord` of this call ending with ``outcome``."""
+    def record(self, outcome: CallOutcome) -> FinishedCall:
+        """The `FinishedCall` of this call ending with ``outcome``."""
         sent = self.disposition if outcome is not CallOutcome.UNDISPOSITIONED else None
-        return CallRecord(
+        return FinishedCall(
             interaction_id=self.interaction_id,
             campaign_id=self.campaign_id,
             label=sent.label if sent else None,
@@ -78,13 +78,13 @@ def choose_label(weights: dict[str, float] | None, labels: list[str], rng: Rng) 
     return labels[-1]
 
 
-def choose_disposition(plan: AgentPlan, rng: Rng, held: HeldCall, now: float) -> Disposition:
+def choose_disposition(plan: AgentPlan, rng: Rng, held: HeldCall, now: float) -> SubmitDisposition:
     """Draw the label, then whether to reschedule and when (R25) and for whom (R26)."""
     label = choose_label(dict(plan.disposition_weights), held.call.labels, rng)
     if plan.reschedule_probability <= 0 or rng.random() >= plan.reschedule_probability:
-        return Disposition(label=label)
+        return SubmitDisposition(label=label)
     scheduled_time = int(now + plan.reschedule_offset.sample(rng))
-    return Disposition(label=label, scheduled_time=scheduled_time, scheduled_agent=_owner(plan))
+    return SubmitDisposition(label=label, scheduled_time=scheduled_time, scheduled_agent=_owner(plan))
 
 
 def _owner(plan: AgentPlan) -> str | None:
@@ -93,6 +93,6 @@ def _owner(plan: AgentPlan) -> str | None:
     return plan.user_id if plan.reschedule_agent == "self" else plan.reschedule_agent
 
 
-def first_label_disposition(held: HeldCall) -> Disposition:
+def first_label_disposition(held: HeldCall) -> SubmitDisposition:
     """The cleanup disposition: the call's first label, no reschedule."""
-    return Disposition(label=held.call.labels[0])
+    return SubmitDisposition(label=held.call.labels[0])

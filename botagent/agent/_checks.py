@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botagent.icws import DataPopCall, LogoutGrantedMessage, PreviewPopCall
+from botagent.wire import DataPopCall, LogoutGrantedMessage, PreviewPopCall
 
 from ._calls import is_placed
 from ._errors import RuleViolation

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
-from botagent.icws import DataPopCall, PreviewPopCall
+from botagent.wire import DataPopCall, PreviewPopCall
 
 from ._actions import (
     Action,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botagent.icws import BotagentError
+from botagent.wire import BotagentError
 
 __all__ = ["IllegalAction", "RuleViolation"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botagent.icws import Message
+from botagent.wire import Message
 
 from ._actions import Request, Timer
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botagent.icws import (
+from botagent.wire import (
     AsyncOperationCompletedMessage,
     AvailableCampaign,
     AvailableCampaignsMessage,

@@ -1,6 +1,6 @@
 """How one agent behaves: what it logs in to, how long it talks, when it breaks and when it leaves.
 
-An `AgentPlan` is plain data built from a profile. Durations are `Distribution` objects (anything with
+An `AgentPlan` is plain data built from a profile. Durations are `Sampler` objects (anything with
 ``sample(rng) -> float`` seconds), so the agent draws every behaviour from the one seeded `Rng` it is
 given and a run can be repeated.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, Protocol
 
-__all__ = ["ANY_LABEL", "AgentPlan", "Distribution", "Fixed", "Rng"]
+__all__ = ["ANY_LABEL", "AgentPlan", "Fixed", "Rng", "Sampler"]
 
 ANY_LABEL = "any"
 """The `AgentPlan.disposition_weights` key that spreads its weight evenly over the call's own labels."""
@@ -28,7 +28,7 @@ class Rng(Protocol):
     def lognormvariate(self, mu: float, sigma: float) -> float: ...
 
 
-class Distribution(Protocol):
+class Sampler(Protocol):
     """A random duration in seconds (the profile's distributions fit)."""
 
     def sample(self, rng: Rng) -> float: ...
@@ -63,12 +63,12 @@ class AgentPlan:
     """Campaign names or ids to log in to with the Logon Campaign right; empty = every one offered."""
     available_status: str = "Available"
     """The status id that makes the agent available for Dialer calls (R4, R27)."""
-    talk_time: Distribution = Fixed(30.0)
-    preview_think_time: Distribution = Fixed(5.0)
-    wrap_up_time: Distribution = Fixed(5.0)
-    break_length: Distribution = Fixed(60.0)
-    status_change_length: Distribution = Fixed(30.0)
-    reschedule_offset: Distribution = Fixed(3600.0)
+    talk_time: Sampler = Fixed(30.0)
+    preview_think_time: Sampler = Fixed(5.0)
+    wrap_up_time: Sampler = Fixed(5.0)
+    break_length: Sampler = Fixed(60.0)
+    status_change_length: Sampler = Fixed(30.0)
+    reschedule_offset: Sampler = Fixed(3600.0)
     """How far ahead of now a rescheduled call is put."""
     disposition_weights: Mapping[str, float] = field(default_factory=lambda: _weights({ANY_LABEL: 1.0}))
     """Relative weight per label; labels the call does not offer are skipped (R24); "any" = every label."""

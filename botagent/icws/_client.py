@@ -27,68 +27,31 @@ from urllib.parse import quote, urlsplit
 from pydantic import BaseModel, ValidationError
 
 from botagent import __version__
-from botagent.icws._errors import IcwsError, IcwsResponseValidationError, status_error
-from botagent.icws._models import (
+from botagent.icws._retry import NO_RETRY, RetryPolicy
+from botagent.icws._transport import HttpxTransport, RawResponse, StreamResponse, Transport
+from botagent.wire import (
     AsyncRequest,
     ConnectionResponse,
     ConnectionStateResponse,
+    Endpoint,
     FormDefinition,
+    IcwsError,
+    IcwsResponseValidationError,
     Message,
     StationSettings,
     StatusMessageList,
     UserStatus,
     parse_messages,
+    status_error,
 )
-from botagent.icws._retry import NO_RETRY, RetryPolicy
-from botagent.icws._transport import HttpxTransport, RawResponse, StreamResponse, Transport
 
-__all__ = ["ENDPOINT_NAMES", "RequestRecord", "Session", "SessionState"]
+__all__ = ["RequestRecord", "Session", "SessionState"]
 
 _ACCEPT: Final = "application/vnd.inin.icws+JSON"
 _CONTENT_TYPE: Final = "application/vnd.inin.icws+JSON;charset=utf-8"
 _CONNECTION_TYPE: Final = "urn:inin.com:connection:icAuthConnectionRequestSettings"
 _USER_AGENT: Final = f"botagent/{__version__}"
 
-CONNECT: Final = "POST /connection"
-CONNECTION_STATE: Final = "GET /connection"
-DISCONNECT: Final = "DELETE /connection"
-SET_STATION: Final = "PUT /connection/station"
-POLL_MESSAGES: Final = "GET /messaging/messages"
-OPEN_EVENT_STREAM: Final = "GET /messaging/messages (sse)"
-HEARTBEAT: Final = "POST /messaging/heartbeat"
-SET_STATUS: Final = "PUT /status/user-statuses"
-GET_STATUS: Final = "GET /status/user-statuses"
-STATUS_MESSAGES: Final = "GET /status/status-messages"
-DIALER_LOG_IN: Final = "POST /dialer/log-in"
-READY_FOR_CALLS: Final = "POST /dialer/ready-for-calls"
-REQUEST_BREAK: Final = "POST /dialer/request-break"
-END_BREAK: Final = "POST /dialer/end-break"
-PLACE_PREVIEW_CALL: Final = "POST /dialer/place-preview-call"
-DISPOSITION: Final = "POST /dialer/disposition"
-DIALER_LOG_OFF: Final = "POST /dialer/log-off"
-REQUEST_FORM_DEFINITION: Final = "POST /dialer/request-form-definition"
-
-ENDPOINT_NAMES: Final = (
-    CONNECT,
-    CONNECTION_STATE,
-    DISCONNECT,
-    SET_STATION,
-    POLL_MESSAGES,
-    OPEN_EVENT_STREAM,
-    HEARTBEAT,
-    SET_STATUS,
-    GET_STATUS,
-    STATUS_MESSAGES,
-    DIALER_LOG_IN,
-    READY_FOR_CALLS,
-    REQUEST_BREAK,
-    END_BREAK,
-    PLACE_PREVIEW_CALL,
-    DISPOSITION,
-    DIALER_LOG_OFF,
-    REQUEST_FORM_DEFINITION,
-)
-"""The stable name of every endpoint the session calls, as reported to observers and Locust."""
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound=BaseModel)
@@ -290,7 +253,7 @@ class Session:
         url = f"{self._base_url}/icws/connection?include=features,effective-station"
         headers = {"Accept": _ACCEPT, "Content-Type": _CONTENT_TYPE, "Accept-Language": self._language}
         headers["User-Agent"] = _USER_AGENT
-        connection = self._exchange(CONNECT, "POST", url, headers, body, self._read_connection)
+        connection = self._exchange(Endpoint.CONNECT, "POST", url, headers, body, self._read_connection)
         self._start(connection)
         if self._station is not None:
             self._set_station_or_undo(self._station)
@@ -308,7 +271,7 @@ class Session:
             return
         try:
             if self._state is SessionState.OPEN:
-                self._call(DISCONNECT, "DELETE", "/connection")
+                self._call(Endpoint.DISCONNECT, "DELETE", "/connection")
         finally:
             self._state = SessionState.CLOSED
             self._transport.close()
@@ -334,7 +297,7 @@ class Session:
             self.set_station(station)
         except IcwsError:
             try:
-                self._call(DISCONNECT, "DELETE", "/connection")
+                self._call(Endpoint.DISCONNECT, "DELETE", "/connection")
             except IcwsError:
                 pass  # the station error is the one to report
             finally:
@@ -346,15 +309,15 @@ class Session:
 
     def connection_state(self) -> ConnectionStateResponse:
         """``GET connection``: whether the server still considers the connection up."""
-        return self._fetch(CONNECTION_STATE, "GET", "/connection", _model(ConnectionStateResponse))
+        return self._fetch(Endpoint.CONNECTION_STATE, "GET", "/connection", _model(ConnectionStateResponse))
 
     def set_station(self, station: StationSettings) -> None:
         """``PUT connection/station``: log the session in to a station (workstation, remote number, none)."""
-        self._call(SET_STATION, "PUT", "/connection/station", station.to_wire())
+        self._call(Endpoint.SET_STATION, "PUT", "/connection/station", station.to_wire())
 
     def heartbeat(self) -> None:
         """``POST messaging/heartbeat``: keep the session alive."""
-        self._call(HEARTBEAT, "POST", "/messaging/heartbeat")
+        self._call(Endpoint.HEARTBEAT, "POST", "/messaging/heartbeat")
 
     def poll_messages(self) -> list[Message]:
         """``GET messaging/messages``: take the messages queued for the session (short poll).
@@ -364,7 +327,7 @@ class Session:
         """
         self._require_open()
         url = self._session_url + "/messaging/messages"
-        return self._exchange(POLL_MESSAGES, "GET", url, self._message_headers, None, _read_messages)
+        return self._exchange(Endpoint.POLL_MESSAGES, "GET", url, self._message_headers, None, _read_messages)
 
     # --- status ----------------------------------------------------------------------------------------
 
@@ -376,42 +339,43 @@ class Session:
             or None when the server answered without a body.
         """
         body = {"statusId": status_id} if notes is None else {"statusId": status_id, "notes": notes}
-        return self._fetch(SET_STATUS, "PUT", self._status_path, _optional_model(AsyncRequest), body)
+        return self._fetch(Endpoint.SET_STATUS, "PUT", self._status_path, _optional_model(AsyncRequest), body)
 
     def get_status(self) -> UserStatus:
         """``GET status/user-statuses/{userId}``: the user's current status."""
-        return self._fetch(GET_STATUS, "GET", self._status_path, _model(UserStatus))
+        return self._fetch(Endpoint.GET_STATUS, "GET", self._status_path, _model(UserStatus))
 
     def status_messages(self) -> StatusMessageList:
         """``GET status/status-messages``: the statuses the user may choose from."""
-        return self._fetch(STATUS_MESSAGES, "GET", "/status/status-messages", _model(StatusMessageList))
+        path = "/status/status-messages"
+        return self._fetch(Endpoint.STATUS_MESSAGES, "GET", path, _model(StatusMessageList))
 
     # --- Dialer ----------------------------------------------------------------------------------------
 
     def dialer_log_in(self, campaign_id: str | None = None) -> None:
         """``POST dialer/log-in``: log in to Dialer, or to one campaign when ``campaign_id`` is given."""
         body = {} if campaign_id is None else {"campaignId": campaign_id}
-        self._call(DIALER_LOG_IN, "POST", "/dialer/log-in", body)
+        self._call(Endpoint.DIALER_LOG_IN, "POST", "/dialer/log-in", body)
 
     def dialer_log_off(self, campaign_ids: Iterable[str] = ()) -> None:
         """``POST dialer/log-off``: leave the given campaigns; no campaigns means all of Dialer.
 
         The logoff is granted later by a logoutGrantedMessage.
         """
-        self._call(DIALER_LOG_OFF, "POST", "/dialer/log-off", {"campaignIds": list(campaign_ids)})
+        self._call(Endpoint.DIALER_LOG_OFF, "POST", "/dialer/log-off", {"campaignIds": list(campaign_ids)})
 
     def ready_for_calls(self, campaign_ids: Iterable[str] | None = None) -> None:
         """``POST dialer/ready-for-calls``: the agent takes calls (in all its campaigns when None)."""
         body = {} if campaign_ids is None else {"campaignIds": list(campaign_ids)}
-        self._call(READY_FOR_CALLS, "POST", "/dialer/ready-for-calls", body)
+        self._call(Endpoint.READY_FOR_CALLS, "POST", "/dialer/ready-for-calls", body)
 
     def request_break(self) -> None:
         """``POST dialer/request-break``: ask for a break, granted later by a breakStatusMessage."""
-        self._call(REQUEST_BREAK, "POST", "/dialer/request-break")
+        self._call(Endpoint.REQUEST_BREAK, "POST", "/dialer/request-break")
 
     def end_break(self) -> None:
         """``POST dialer/end-break``: end the break (granted at once)."""
-        self._call(END_BREAK, "POST", "/dialer/end-break")
+        self._call(Endpoint.END_BREAK, "POST", "/dialer/end-break")
 
     def place_preview_call(
         self, call_attributes: Mapping[str, str] | None = None, *, call_initiated_by_timer: bool | None = None
@@ -422,7 +386,7 @@ class Session:
             body["callInitiatedByTimer"] = call_initiated_by_timer
         if call_attributes is not None:
             body["callAttributes"] = dict(call_attributes)
-        self._call(PLACE_PREVIEW_CALL, "POST", "/dialer/place-preview-call", body)
+        self._call(Endpoint.PLACE_PREVIEW_CALL, "POST", "/dialer/place-preview-call", body)
 
     def disposition(
         self,
@@ -454,13 +418,13 @@ class Session:
             ("isAbandon", is_abandon),
         )
         body.update((key, value) for key, value in optional if value is not None)
-        self._call(DISPOSITION, "POST", "/dialer/disposition", body)
+        self._call(Endpoint.DISPOSITION, "POST", "/dialer/disposition", body)
 
     def request_form_definition(self, campaign_id: str | None = None) -> FormDefinition:
         """``POST dialer/request-form-definition``: the campaign's agent form."""
         body = {} if campaign_id is None else {"campaignId": campaign_id}
         path = "/dialer/request-form-definition"
-        return self._fetch(REQUEST_FORM_DEFINITION, "POST", path, _model(FormDefinition), body)
+        return self._fetch(Endpoint.REQUEST_FORM_DEFINITION, "POST", path, _model(FormDefinition), body)
 
     # --- the one path every call takes -------------------------------------------------------------
 
@@ -470,13 +434,13 @@ class Session:
         if self._state is SessionState.CLOSED:
             raise RuntimeError("this ICWS session is CLOSED; open a new Session")
 
-    def _call(self, name: str, method: str, path: str, body: Mapping[str, Any] | None = None) -> None:
+    def _call(self, name: Endpoint, method: str, path: str, body: Mapping[str, Any] | None = None) -> None:
         self._require_open()
         self._exchange(name, method, self._session_url + path, self._headers, body, _ignore_body)
 
     def _fetch(
         self,
-        name: str,
+        name: Endpoint,
         method: str,
         path: str,
         reader: Callable[[RawResponse], _T],
@@ -487,7 +451,7 @@ class Session:
 
     def _exchange(
         self,
-        name: str,
+        name: Endpoint,
         method: str,
         url: str,
         headers: Mapping[str, str],
@@ -506,7 +470,7 @@ class Session:
         return result
 
     def _send_with_retries(
-        self, name: str, method: str, url: str, headers: Mapping[str, str], payload: bytes | None
+        self, name: Endpoint, method: str, url: str, headers: Mapping[str, str], payload: bytes | None
     ) -> RawResponse:
         attempt = 1
         while True:
@@ -520,7 +484,7 @@ class Session:
             attempt += 1
 
     def _send(
-        self, name: str, method: str, url: str, headers: Mapping[str, str], payload: bytes | None
+        self, name: Endpoint, method: str, url: str, headers: Mapping[str, str], payload: bytes | None
     ) -> RawResponse:
         """Send, keep cookies, and report and raise every failure but a body that does not fit."""
         start = perf_counter()
@@ -540,7 +504,7 @@ class Session:
 
     def _report(
         self,
-        name: str,
+        name: Endpoint,
         method: str,
         status: int | None,
         elapsed_ms: float,
@@ -548,7 +512,7 @@ class Session:
         error: IcwsError | None,
     ) -> None:
         if self._observer is not None:
-            self._observer(RequestRecord(name, method, status, elapsed_ms, length, error))
+            self._observer(RequestRecord(name.value, method, status, elapsed_ms, length, error))
 
     def _keep_cookies(self, set_cookies: list[str]) -> None:
         for set_cookie in set_cookies:
@@ -598,8 +562,8 @@ class Session:
         try:
             return stack.enter_context(self._transport.stream("GET", url, headers, read_timeout))
         except IcwsError as exc:
-            exc.endpoint = exc.endpoint or OPEN_EVENT_STREAM
-            self._report(OPEN_EVENT_STREAM, "GET", None, (perf_counter() - start) * 1000.0, 0, exc)
+            exc.endpoint = exc.endpoint or Endpoint.OPEN_EVENT_STREAM
+            self._report(Endpoint.OPEN_EVENT_STREAM, "GET", None, (perf_counter() - start) * 1000.0, 0, exc)
             raise
 
     def _check_stream(self, stream: StreamResponse) -> None:
@@ -607,13 +571,13 @@ class Session:
         body = b""
         if not 200 <= stream.status < 300:
             body = stream.read()
-            error = status_error(OPEN_EVENT_STREAM, stream.status, body, stream.headers)
+            error = status_error(Endpoint.OPEN_EVENT_STREAM, stream.status, body, stream.headers)
         elif not stream.headers.get("content-type", "").lower().startswith("text/event-stream"):
             error = IcwsResponseValidationError(
                 f"expected text/event-stream, got {stream.headers.get('content-type', 'no content type')!r}",
-                endpoint=OPEN_EVENT_STREAM,
+                endpoint=Endpoint.OPEN_EVENT_STREAM,
             )
-        self._report(OPEN_EVENT_STREAM, "GET", stream.status, stream.elapsed_ms, len(body), error)
+        self._report(Endpoint.OPEN_EVENT_STREAM, "GET", stream.status, stream.elapsed_ms, len(body), error)
         if error is not None:
             raise error
 

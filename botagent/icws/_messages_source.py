@@ -20,9 +20,15 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from botagent.icws._client import OPEN_EVENT_STREAM, Session
-from botagent.icws._errors import IcwsError, IcwsResponseValidationError, IcwsTransportError
-from botagent.icws._models import Message, parse_message
+from botagent.icws._client import Session
+from botagent.wire import (
+    Endpoint,
+    IcwsError,
+    IcwsResponseValidationError,
+    IcwsTransportError,
+    Message,
+    parse_message,
+)
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
@@ -257,7 +263,7 @@ class SseSource:
                 raise IcwsResponseValidationError(
                     f"event data is not an ICWS message: {exc.error_count()} problem(s), "
                     f"first: {exc.errors()[0]['msg']}",
-                    endpoint=OPEN_EVENT_STREAM,
+                    endpoint=Endpoint.OPEN_EVENT_STREAM,
                 ) from exc
         return messages
 
@@ -270,13 +276,13 @@ class SseSource:
         except StopIteration:
             self._disconnect()
             raise IcwsTransportError(
-                "the server ended the event stream", endpoint=OPEN_EVENT_STREAM
+                "the server ended the event stream", endpoint=Endpoint.OPEN_EVENT_STREAM
             ) from None
         except IcwsError as exc:
             self._disconnect()
             if self._closed:
                 return b""
-            exc.endpoint = exc.endpoint or OPEN_EVENT_STREAM
+            exc.endpoint = exc.endpoint or Endpoint.OPEN_EVENT_STREAM
             raise
 
     def _connect(self) -> None:

@@ -18,29 +18,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from botagent.icws._errors import IcwsError, IcwsStatusError, IcwsTransportError, ServiceUnavailable
+from botagent.wire import Endpoint, IcwsError, IcwsStatusError, IcwsTransportError, ServiceUnavailable
 
 __all__ = ["NO_RETRY", "REPEATABLE_ENDPOINTS", "RetryPolicy"]
 
 REPEATABLE_ENDPOINTS: Final = frozenset(
     {
-        "POST /connection",
-        "GET /connection",
-        "DELETE /connection",
-        "PUT /connection/station",
-        "POST /messaging/heartbeat",
-        "PUT /status/user-statuses",
-        "GET /status/user-statuses",
-        "GET /status/status-messages",
-        "POST /dialer/ready-for-calls",
-        "POST /dialer/request-break",
-        "POST /dialer/end-break",
-        "POST /dialer/request-form-definition",
+        Endpoint.CONNECT,
+        Endpoint.CONNECTION_STATE,
+        Endpoint.DISCONNECT,
+        Endpoint.SET_STATION,
+        Endpoint.HEARTBEAT,
+        Endpoint.SET_STATUS,
+        Endpoint.GET_STATUS,
+        Endpoint.STATUS_MESSAGES,
+        Endpoint.READY_FOR_CALLS,
+        Endpoint.REQUEST_BREAK,
+        Endpoint.END_BREAK,
+        Endpoint.REQUEST_FORM_DEFINITION,
     }
 )
 """Endpoints whose second attempt does no harm when the first one's outcome is unknown."""
 
-_NEVER: Final = frozenset({"GET /messaging/messages", "GET /messaging/messages (sse)"})
+_NEVER: Final = frozenset({Endpoint.POLL_MESSAGES, Endpoint.OPEN_EVENT_STREAM})
 
 
 @dataclass(frozen=True, slots=True)

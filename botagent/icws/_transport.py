@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from botagent.icws._errors import IcwsTimeout, IcwsTransportError
+from botagent.wire import IcwsTimeout, IcwsTransportError
 
 if TYPE_CHECKING:
     from geventhttpclient.client import HTTPClient

@@ -25,7 +25,6 @@ from botagent.agent import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
-    Disposition,
     EndBreak,
     Event,
     Finished,
@@ -44,10 +43,12 @@ from botagent.agent import (
     SetTimer,
     Start,
     StopRequested,
+    SubmitDisposition,
     Timer,
     TimerFired,
 )
-from botagent.icws import IcwsError, IcwsStatusError, Session
+from botagent.icws import Session
+from botagent.wire import IcwsError, IcwsStatusError
 
 __all__ = ["AgentDriver", "DriverReporter", "MessageReader"]
 
@@ -185,7 +186,9 @@ class AgentDriver:
                 return session.set_status(status_id)
             case PlacePreviewCall():
                 session.place_preview_call()
-            case Disposition(label=label, scheduled_time=scheduled_time, scheduled_agent=scheduled_agent):
+            case SubmitDisposition(
+                label=label, scheduled_time=scheduled_time, scheduled_agent=scheduled_agent
+            ):
                 session.disposition(label, scheduled_time=scheduled_time, scheduled_agent=scheduled_agent)
             case RequestBreak():
                 session.request_break()
@@ -211,4 +214,3 @@ class AgentDriver:
         if self._reader is not None:
             self._reader.kill(block=False)
             self._reader = None
-

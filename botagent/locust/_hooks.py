@@ -26,7 +26,6 @@ from locust import events
 from locust.env import Environment
 from locust.runners import STATE_INIT, STATE_MISSING, STATE_STOPPED, MasterRunner, WorkerRunner
 
-from botagent.icws import BotagentError, ProfileError
 from botagent.locust._results import build_result
 from botagent.locust._run import DialerRun
 from botagent.mock import MockProcess
@@ -44,6 +43,7 @@ from botagent.report import (
     threshold_abort_reason,
     write_reports,
 )
+from botagent.wire import BotagentError, ProfileError
 
 __all__ = ["DEFAULT_PROFILE", "setup_dialer_run"]
 

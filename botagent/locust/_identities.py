@@ -17,7 +17,7 @@ from gevent.event import AsyncResult
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
-from botagent.icws import BotagentError
+from botagent.wire import BotagentError
 
 __all__ = ["IdentitiesExhausted", "IdentityLeaser", "IdentityPool"]
 

@@ -14,18 +14,11 @@ from collections.abc import Callable
 import gevent
 
 from botagent.agent import Event, MessageReceived, ReaderFailed
-from botagent.icws import (
-    IcwsError,
-    IcwsStatusError,
-    PollingSource,
-    SessionExpired,
-    SessionGone,
-    SseSource,
-    open_message_source,
-)
+from botagent.icws import PollingSource, SseSource, open_message_source
 from botagent.icws import Session as IcwsSession
 from botagent.locust._driver import MessageReader
 from botagent.profile import Messaging
+from botagent.wire import IcwsError, IcwsStatusError, SessionExpired, SessionGone
 
 __all__ = ["MAX_FAILURES", "message_reader"]
 

@@ -6,7 +6,11 @@ only then does it act. Rule numbers (R..) are those of the ICWS reference, secti
 
 from __future__ import annotations
 
-from botagent.icws import (
+from botagent.mock._errors import CAMPAIGN_LOGON_ERROR, EngineError, ErrorIds
+from botagent.mock._pacing import Pacer
+from botagent.mock._scenario import StatusSpec
+from botagent.mock._state import Callback, CampaignState, DialerAgent, World
+from botagent.wire import (
     AvailableCampaign,
     AvailableCampaignsMessage,
     BreakStatus,
@@ -20,10 +24,6 @@ from botagent.icws import (
     LogoutGrantedMessage,
     PreviewPopCall,
 )
-from botagent.mock._errors import CAMPAIGN_LOGON_ERROR, EngineError, ErrorIds
-from botagent.mock._pacing import Pacer
-from botagent.mock._scenario import StatusSpec
-from botagent.mock._state import AgentState, Callback, CampaignState, World
 
 __all__ = ["Dialer"]
 
@@ -45,7 +45,7 @@ class Dialer:
 
     # --- log-in (R2, R12..R16) ---------------------------------------------------------------------------
 
-    def log_in(self, agent: AgentState, campaign_id: str | None) -> None:
+    def log_in(self, agent: DialerAgent, campaign_id: str | None) -> None:
         """Log in to Dialer (no or empty campaign id) or to one campaign, logging in to Dialer first."""
         campaign = self._campaign_for_log_in(agent, campaign_id) if campaign_id else None
         if not agent.logged_in:
@@ -57,7 +57,7 @@ class Dialer:
             agent.campaigns[campaign.id] = campaign
         self.pacer.refresh(agent)
 
-    def _campaign_for_log_in(self, agent: AgentState, campaign_id: str) -> CampaignState:
+    def _campaign_for_log_in(self, agent: DialerAgent, campaign_id: str) -> CampaignState:
         campaign = self.world.campaigns.get(campaign_id)
         if campaign is None:
             raise _logon_error(
@@ -74,7 +74,7 @@ class Dialer:
             )
         return campaign
 
-    def _check_not_logged_in_elsewhere(self, agent: AgentState) -> None:
+    def _check_not_logged_in_elsewhere(self, agent: DialerAgent) -> None:
         other = agent.user.dialer_agent
         if other is None or other is agent:
             return
@@ -88,7 +88,7 @@ class Dialer:
             f"{other.session.session_id}.",
         )
 
-    def _enter(self, agent: AgentState) -> None:
+    def _enter(self, agent: DialerAgent) -> None:
         agent.reset()
         agent.logged_in = True
         agent.user.dialer_agent = agent
@@ -98,11 +98,11 @@ class Dialer:
                     agent.campaigns[campaign.id] = campaign
         self._send_log_in_messages(agent)
 
-    def _eligible(self, agent: AgentState) -> list[CampaignState]:
+    def _eligible(self, agent: DialerAgent) -> list[CampaignState]:
         campaigns = self.world.campaigns
         return [campaigns[i] for i in agent.user.spec.campaign_ids if i in campaigns]
 
-    def _send_log_in_messages(self, agent: AgentState) -> None:
+    def _send_log_in_messages(self, agent: DialerAgent) -> None:
         self.world.send(agent.session, BreakStatusMessage(break_status=agent.break_status))
         added = [
             AvailableCampaign(
@@ -123,7 +123,7 @@ class Dialer:
 
     # --- ready (R3) ---------------------------------------------------------------------------------------
 
-    def ready_for_calls(self, agent: AgentState, campaign_ids: list[str] | None) -> None:
+    def ready_for_calls(self, agent: DialerAgent, campaign_ids: list[str] | None) -> None:
         """Mark the agent ready for the given campaigns, or for all of them when none are named."""
         self._require_logged_in(agent, 403)
         for campaign_id in campaign_ids or ():
@@ -134,11 +134,11 @@ class Dialer:
             agent.ready_all = True
         self.pacer.refresh(agent)
 
-    def _require_logged_in(self, agent: AgentState, status: int) -> None:
+    def _require_logged_in(self, agent: DialerAgent, status: int) -> None:
         if not agent.logged_in:
             raise EngineError(status, ErrorIds.NOT_LOGGED_IN, "The agent is not logged in to Dialer.")
 
-    def _require_campaign(self, agent: AgentState, campaign_id: str) -> CampaignState:
+    def _require_campaign(self, agent: DialerAgent, campaign_id: str) -> CampaignState:
         campaign = self.world.campaigns.get(campaign_id)
         if campaign is None:
             raise EngineError.invalid_property("campaignIds", f"No campaign has the id '{campaign_id}'.")
@@ -152,7 +152,7 @@ class Dialer:
 
     # --- breaks (R17..R22) ------------------------------------------------------------------------------
 
-    def request_break(self, agent: AgentState) -> None:
+    def request_break(self, agent: DialerAgent) -> None:
         """Start a break: granted now when no call is held (R19), else pending until disposition (R18)."""
         self._require_logged_in(agent, 400)
         if agent.break_status == BreakStatus.ON_BREAK:
@@ -160,16 +160,16 @@ class Dialer:
         elif agent.break_status == BreakStatus.NOT_ON_BREAK:
             self._begin_break(agent)
 
-    def _begin_break(self, agent: AgentState) -> None:
+    def _begin_break(self, agent: DialerAgent) -> None:
         self.pacer.release(agent)
         agent.break_status = BreakStatus.BREAK_PENDING if agent.call else BreakStatus.ON_BREAK
         self._send_break(agent)
         self.pacer.refresh(agent)
 
-    def _send_break(self, agent: AgentState) -> None:
+    def _send_break(self, agent: DialerAgent) -> None:
         self.world.send(agent.session, BreakStatusMessage(break_status=agent.break_status))
 
-    def end_break(self, agent: AgentState) -> None:
+    def end_break(self, agent: DialerAgent) -> None:
         """End the break (or cancel a pending one) at once (R21); 400 when there is neither."""
         self._require_logged_in(agent, 400)
         if agent.break_status == BreakStatus.NOT_ON_BREAK:
@@ -180,7 +180,7 @@ class Dialer:
         self._send_break(agent)
         self.pacer.refresh(agent)
 
-    def status_changed(self, agent: AgentState, old: StatusSpec, new: StatusSpec) -> None:
+    def status_changed(self, agent: DialerAgent, old: StatusSpec, new: StatusSpec) -> None:
         """Apply a user status change to its Dialer agent: non-ACD breaks, ACD-available ends it (R22)."""
         if new.available:
             agent.awaiting_available = False
@@ -194,7 +194,7 @@ class Dialer:
 
     # --- preview (R6) ---------------------------------------------------------------------------------
 
-    def place_preview_call(self, agent: AgentState, attributes: dict[str, str] | None, now: float) -> None:
+    def place_preview_call(self, agent: DialerAgent, attributes: dict[str, str] | None, now: float) -> None:
         """Dial the agent's current preview call."""
         self._require_logged_in(agent, 403)
         call = agent.call
@@ -208,7 +208,7 @@ class Dialer:
 
     # --- disposition (R9, R23..R27) -----------------------------------------------------------------
 
-    def disposition(self, agent: AgentState, request: DispositionRequest, now: float) -> StatusSpec | None:
+    def disposition(self, agent: DialerAgent, request: DispositionRequest, now: float) -> StatusSpec | None:
         """Finish the agent's current call; return the status the user must now take, if any.
 
         Grants a log-off held back by the call (R31) and a pending break (R18), and queues a callback
@@ -274,7 +274,7 @@ class Dialer:
                 property_name="scheduledAgent",
             )
 
-    def _after_call(self, agent: AgentState) -> StatusSpec | None:
+    def _after_call(self, agent: DialerAgent) -> StatusSpec | None:
         if agent.logoff_all_pending:
             self.leave(agent)
         else:
@@ -292,7 +292,7 @@ class Dialer:
 
     # --- log-off (R8, R10, R28..R32) --------------------------------------------------------------------
 
-    def log_off(self, agent: AgentState, campaign_ids: list[str]) -> None:
+    def log_off(self, agent: DialerAgent, campaign_ids: list[str]) -> None:
         """Log off the named campaigns, or all of Dialer for an empty list; held back by a call (R31)."""
         self._require_logged_in(agent, 403)
         for campaign_id in campaign_ids:
@@ -314,13 +314,13 @@ class Dialer:
             self.pacer.release(agent)
         self.pacer.refresh(agent)
 
-    def _grant_logoff(self, agent: AgentState, campaign_ids: list[str]) -> None:
+    def _grant_logoff(self, agent: DialerAgent, campaign_ids: list[str]) -> None:
         campaigns = [agent.campaigns.pop(i) for i in campaign_ids if i in agent.campaigns]
         agent.ready.difference_update(campaign_ids)
         granted = [LoggedOutCampaign(id=c.id, name=c.name) for c in campaigns]
         self.world.send(agent.session, LogoutGrantedMessage(campaigns=granted))
 
-    def leave(self, agent: AgentState, *, notify: bool = True) -> None:
+    def leave(self, agent: DialerAgent, *, notify: bool = True) -> None:
         """Log the agent out of Dialer completely; a held call stays in the ledger as it is."""
         campaigns = list(agent.campaigns.values())
         self.pacer.release(agent)
@@ -337,7 +337,7 @@ class Dialer:
 
     # --- form definition -------------------------------------------------------------------------------
 
-    def form_definition(self, agent: AgentState, campaign_id: str | None) -> FormDefinition:
+    def form_definition(self, agent: DialerAgent, campaign_id: str | None) -> FormDefinition:
         """Return the campaign's form: one page with its dispositions, and the misc switches."""
         self._require_logged_in(agent, 403)
         if campaign_id is None:

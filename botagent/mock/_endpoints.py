@@ -1,9 +1,8 @@
-"""The stable endpoint names of the mock's ``/icws`` routes, and the description each route carries.
+"""The endpoint names of the mock's ``/icws`` routes, and the description each route carries.
 
-A name is ``METHOD /path`` with the ``/icws/{sessionId}`` prefix and every id left out, exactly as the
-bot's client names its requests ("POST /dialer/log-in"); the messaging GET that opens an event stream
-is ``GET /messaging/messages (sse)``. The names key the mock's counters (``/mock/stats``), its timings
-(``/mock/timings``) and the ``endpoints`` filter of a fault, so they never contain an id.
+Every name comes from `botagent.wire.Endpoint`, the table the bot's client names its requests from.
+The names key the mock's counters (``/mock/stats``), its timings (``/mock/timings``) and the
+``endpoints`` filter of a fault, so they never contain an id.
 
 ``RouteDoc`` is what a route handler says about itself (``documented(doc)`` attaches it); the OpenAPI
 document is built from the app's router and these descriptions, so it cannot drift from the routes.
@@ -15,62 +14,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
+from botagent.wire import DIALER_ENDPOINTS, Endpoint
+
 __all__ = [
     "DIALER_NAMES",
     "ICWS_ENDPOINTS",
-    "OPEN_EVENT_STREAM",
-    "POLL_MESSAGES",
-    "UNKNOWN_DIALER",
     "UNMATCHED",
     "RouteDoc",
     "documented",
     "route_doc",
 ]
 
-POLL_MESSAGES: Final = "GET /messaging/messages"
-OPEN_EVENT_STREAM: Final = "GET /messaging/messages (sse)"
-UNKNOWN_DIALER: Final = "POST /dialer/(unknown)"
 UNMATCHED: Final = "(unmatched)"
 """The name of an ``/icws`` request no route matched (answered 404 or 405)."""
 
-DIALER_NAMES: Final = (
-    "log-in",
-    "log-off",
-    "ready-for-calls",
-    "request-break",
-    "end-break",
-    "place-preview-call",
-    "disposition",
-    "request-form-definition",
-    "update-call-data",
-    "establish-persistent-connection",
-)
+DIALER_NAMES: Final = tuple(endpoint.path.removeprefix("/dialer/") for endpoint in DIALER_ENDPOINTS)
 """The Dialer requests the mock simulates, each served as ``POST /icws/{sessionId}/dialer/<name>``."""
 
-ICWS_ENDPOINTS: Final = (
-    "POST /connection",
-    "GET /connection/version",
-    "GET /connection/features",
-    "GET /connection/server-time",
-    "GET /connection/server-info",
-    "GET /connection",
-    "DELETE /connection",
-    "PUT /connection/station",
-    "GET /connection/station",
-    "DELETE /connection/station",
-    POLL_MESSAGES,
-    OPEN_EVENT_STREAM,
-    "POST /messaging/heartbeat",
-    "PUT /messaging/subscriptions/status/user-statuses",
-    "DELETE /messaging/subscriptions/status/user-statuses",
-    "PUT /messaging/subscriptions/queues",
-    "DELETE /messaging/subscriptions/queues",
-    "PUT /status/user-statuses",
-    "GET /status/user-statuses",
-    "GET /status/status-messages",
-    *(f"POST /dialer/{name}" for name in DIALER_NAMES),
-    UNKNOWN_DIALER,
-)
+ICWS_ENDPOINTS: Final = tuple(Endpoint)
 """Every endpoint name an ``/icws`` route of the mock reports (``UNMATCHED`` aside)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -93,7 +54,7 @@ class RouteDoc:
         stream_name: the name used instead of ``name`` when the request asks for an event stream.
     """
 
-    name: str
+    name: Endpoint
     summary: str
     session: bool = True
     csrf: bool = True
@@ -102,7 +63,7 @@ class RouteDoc:
     body_required: bool = False
     ok: int = 200
     response: Any = None
-    stream_name: str | None = None
+    stream_name: Endpoint | None = None
 
 
 def documented(doc: RouteDoc) -> Callable[[F], F]:

@@ -46,7 +46,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from botagent.icws import (
+from botagent.mock._dialer import Dialer
+from botagent.mock._errors import EngineError, ErrorIds
+from botagent.mock._pacing import Pacer
+from botagent.mock._scenario import Scenario, StatusSpec
+from botagent.mock._state import ServerSession, UserState, World
+from botagent.wire import (
     AsyncOperationCompletedMessage,
     DispositionRequest,
     FormDefinition,
@@ -62,11 +67,6 @@ from botagent.icws import (
     UserStatusMessage,
     UserStatusUpdate,
 )
-from botagent.mock._dialer import Dialer
-from botagent.mock._errors import EngineError, ErrorIds
-from botagent.mock._pacing import Pacer
-from botagent.mock._scenario import Scenario, StatusSpec
-from botagent.mock._state import Session, UserState, World
 
 __all__ = ["DialerEngine"]
 
@@ -136,7 +136,7 @@ class DialerEngine:
 
     # --- sessions (R1) -----------------------------------------------------------------------------
 
-    def create_session(self, user_id: str, password: str, now: float) -> Session:
+    def create_session(self, user_id: str, password: str, now: float) -> ServerSession:
         """Open a session for a user.
 
         Raises:
@@ -152,7 +152,7 @@ class DialerEngine:
         session_id = str(next(self._session_ids))
         csrf = base64.b64encode(rng.randbytes(24)).decode("ascii")
         cookie = f"{uuid.UUID(int=rng.getrandbits(128), version=4)}|languageId=en-us"
-        session = Session(session_id, user, csrf, cookie, created_at=now, last_seen=now)
+        session = ServerSession(session_id, user, csrf, cookie, created_at=now, last_seen=now)
         self._world.sessions[session_id] = session
         self._arm_expiry(session, now + self.scenario.session_idle_expiry)
         return session
@@ -165,7 +165,7 @@ class DialerEngine:
         cookie: str | None,
         now: float,
         require_csrf: bool = True,
-    ) -> Session:
+    ) -> ServerSession:
         """Return the session a request names, after checking its CSRF token and cookie.
 
         Raises:
@@ -189,7 +189,7 @@ class DialerEngine:
 
     def peek(
         self, session_id: str, *, csrf_token: str | None, cookie: str | None, require_csrf: bool = True
-    ) -> Session | None:
+    ) -> ServerSession | None:
         """Return the open session a request names when its credentials are right, else None.
 
         Unlike ``authenticate`` it changes nothing: no timer runs and the session's idle time goes on.
@@ -199,7 +199,7 @@ class DialerEngine:
             return None
         return session
 
-    def _live(self, session: Session, now: float) -> Session:
+    def _live(self, session: ServerSession, now: float) -> ServerSession:
         self.advance(now)
         if not session.open:
             raise EngineError(
@@ -208,10 +208,10 @@ class DialerEngine:
         session.last_seen = now
         return session
 
-    def _arm_expiry(self, session: Session, when: float) -> None:
+    def _arm_expiry(self, session: ServerSession, when: float) -> None:
         session.expiry = self._world.timers.schedule(when, lambda at: self._check_expiry(session, at))
 
-    def _check_expiry(self, session: Session, now: float) -> None:
+    def _check_expiry(self, session: ServerSession, now: float) -> None:
         if not session.open:
             return
         idle = self.scenario.session_idle_expiry
@@ -222,13 +222,13 @@ class DialerEngine:
         else:
             self._close(session)
 
-    def close_session(self, session: Session, now: float) -> None:
+    def close_session(self, session: ServerSession, now: float) -> None:
         """Close the session: log its agent out of Dialer, drop its subscriptions, end its streams."""
         self._live(session, now)
         self._close(session)
         self._settle(now)
 
-    def _close(self, session: Session, *, remember: bool = True) -> None:
+    def _close(self, session: ServerSession, *, remember: bool = True) -> None:
         self._dialer.leave(session.agent, notify=False)
         self._unwatch(session)
         session.open = False
@@ -239,7 +239,7 @@ class DialerEngine:
             self._gone.add(session.session_id)
         self._world.woken.add(session.session_id)
 
-    def lose_session(self, session: Session, now: float, reason: str = "session lost") -> None:
+    def lose_session(self, session: ServerSession, now: float, reason: str = "session lost") -> None:
         """Make a session vanish as if the server forgot it (a no-op when it is closed already).
 
         Its agent leaves Dialer with no message; a call it held becomes ``orphaned`` with
@@ -261,46 +261,46 @@ class DialerEngine:
         self._settle(now)
         return len(sessions)
 
-    def _vanish(self, session: Session, reason: str) -> None:
+    def _vanish(self, session: ServerSession, reason: str) -> None:
         call = session.agent.call
         if call is not None:
             call.record.state = "orphaned"
             call.record.orphan_reason = reason
         self._close(session, remember=False)
 
-    def touch(self, session: Session, now: float) -> None:
+    def touch(self, session: ServerSession, now: float) -> None:
         """Keep the session alive (heartbeat)."""
         self._live(session, now)
 
-    def take_messages(self, session: Session, now: float) -> list[dict[str, Any]]:
+    def take_messages(self, session: ServerSession, now: float) -> list[dict[str, Any]]:
         """Return the session's queued messages and empty the queue."""
         self._live(session, now)
         messages, session.queue = session.queue, []
         return messages
 
-    def drain(self, session: Session) -> list[dict[str, Any]]:
+    def drain(self, session: ServerSession) -> list[dict[str, Any]]:
         """Return and empty the session's queue without counting it as the client's activity."""
         messages, session.queue = session.queue, []
         return messages
 
-    def give_back(self, session: Session, messages: list[dict[str, Any]]) -> None:
+    def give_back(self, session: ServerSession, messages: list[dict[str, Any]]) -> None:
         """Put messages taken but not delivered back at the head of the session's queue."""
         session.queue[:0] = messages
 
-    def stream_opened(self, session: Session) -> None:
+    def stream_opened(self, session: ServerSession) -> None:
         """Count an open event stream: a session with one never expires for idleness."""
         session.open_streams += 1
 
-    def stream_closed(self, session: Session, now: float) -> None:
+    def stream_closed(self, session: ServerSession, now: float) -> None:
         """Count a closed event stream; idleness is measured from now on."""
         session.open_streams = max(0, session.open_streams - 1)
         session.last_seen = max(session.last_seen, now)
 
-    def set_station(self, session: Session, settings: dict[str, Any], now: float) -> None:
+    def set_station(self, session: ServerSession, settings: dict[str, Any], now: float) -> None:
         """Remember the station the session logged in to."""
         self._live(session, now).station = settings
 
-    def station(self, session: Session, now: float) -> dict[str, Any]:
+    def station(self, session: ServerSession, now: float) -> dict[str, Any]:
         """Return the session's station settings.
 
         Raises:
@@ -311,7 +311,7 @@ class DialerEngine:
             raise EngineError(404, ErrorIds.NO_STATION, "The session is not logged in to a station.")
         return station
 
-    def clear_station(self, session: Session, now: float) -> None:
+    def clear_station(self, session: ServerSession, now: float) -> None:
         """Log the session out of its station (a no-op when there is none)."""
         self._live(session, now).station = None
 
@@ -322,7 +322,7 @@ class DialerEngine:
         return StatusMessageList(status_message_list=[_status_definition(s) for s in self.scenario.statuses])
 
     def set_user_status(
-        self, session: Session, user_id: str, update: UserStatusUpdate, now: float
+        self, session: ServerSession, user_id: str, update: UserStatusUpdate, now: float
     ) -> str | None:
         """Set the session user's status; return the request id when the answer is 202.
 
@@ -366,7 +366,7 @@ class DialerEngine:
             on_phone=agent is not None and agent.call is not None,
         )
 
-    def user_status(self, session: Session, user_id: str, now: float) -> UserStatus:
+    def user_status(self, session: ServerSession, user_id: str, now: float) -> UserStatus:
         """Return a user's current status.
 
         Raises:
@@ -381,7 +381,7 @@ class DialerEngine:
             raise EngineError(404, ErrorIds.UNKNOWN_USER, f"There is no user '{user_id}'.")
         return user
 
-    def watch_user_statuses(self, session: Session, user_ids: Iterable[str], now: float) -> None:
+    def watch_user_statuses(self, session: ServerSession, user_ids: Iterable[str], now: float) -> None:
         """Subscribe the session to users' status changes and queue their current statuses.
 
         Raises:
@@ -395,12 +395,12 @@ class DialerEngine:
         statuses = [self._user_status(user) for user in users]
         self._world.send(session, UserStatusMessage(is_delta=False, user_status_list=statuses))
 
-    def unwatch_user_statuses(self, session: Session, now: float) -> None:
+    def unwatch_user_statuses(self, session: ServerSession, now: float) -> None:
         """End the session's user-status subscription."""
         self._live(session, now)
         self._unwatch(session)
 
-    def _unwatch(self, session: Session) -> None:
+    def _unwatch(self, session: ServerSession) -> None:
         for user_id in session.watching:
             user = self._world.users.get(user_id)
             if user is not None:
@@ -409,32 +409,34 @@ class DialerEngine:
 
     # --- Dialer (R2..R34) ---------------------------------------------------------------------------
 
-    def dialer_log_in(self, session: Session, request: LogInRequest, now: float) -> None:
+    def dialer_log_in(self, session: ServerSession, request: LogInRequest, now: float) -> None:
         """Log in to Dialer, or to one campaign (R2, R12..R16). Raises EngineError 403 when refused."""
         self._dialer.log_in(self._live(session, now).agent, request.campaign_id)
         self._settle(now)
 
-    def ready_for_calls(self, session: Session, request: ReadyForCallsRequest, now: float) -> None:
+    def ready_for_calls(self, session: ServerSession, request: ReadyForCallsRequest, now: float) -> None:
         """Make the agent ready for calls of some or all of its campaigns (R3)."""
         self._dialer.ready_for_calls(self._live(session, now).agent, request.campaign_ids)
         self._settle(now)
 
-    def request_break(self, session: Session, now: float) -> None:
+    def request_break(self, session: ServerSession, now: float) -> None:
         """Ask for a break (R17..R19)."""
         self._dialer.request_break(self._live(session, now).agent)
         self._settle(now)
 
-    def end_break(self, session: Session, now: float) -> None:
+    def end_break(self, session: ServerSession, now: float) -> None:
         """End the break at once (R20, R21)."""
         self._dialer.end_break(self._live(session, now).agent)
         self._settle(now)
 
-    def place_preview_call(self, session: Session, request: PlacePreviewCallRequest, now: float) -> None:
+    def place_preview_call(
+        self, session: ServerSession, request: PlacePreviewCallRequest, now: float
+    ) -> None:
         """Dial the agent's preview call (R6); 404 when it holds no call."""
         self._dialer.place_preview_call(self._live(session, now).agent, request.call_attributes, now)
         self._settle(now)
 
-    def disposition(self, session: Session, request: DispositionRequest, now: float) -> None:
+    def disposition(self, session: ServerSession, request: DispositionRequest, now: float) -> None:
         """Disposition the agent's current call (R9, R23..R27, R31); 404 when it holds none."""
         agent = self._live(session, now).agent
         status = self._dialer.disposition(agent, request, now)
@@ -442,18 +444,18 @@ class DialerEngine:
             self._apply_status(session.user, status, now)
         self._settle(now)
 
-    def dialer_log_off(self, session: Session, request: LogOffRequest, now: float) -> None:
+    def dialer_log_off(self, session: ServerSession, request: LogOffRequest, now: float) -> None:
         """Log off campaigns or all of Dialer (R8, R10, R28..R32)."""
         self._dialer.log_off(self._live(session, now).agent, request.campaign_ids)
         self._settle(now)
 
     def form_definition(
-        self, session: Session, request: RequestFormDefinitionRequest, now: float
+        self, session: ServerSession, request: RequestFormDefinitionRequest, now: float
     ) -> FormDefinition:
         """Return a campaign's form definition."""
         return self._dialer.form_definition(self._live(session, now).agent, request.campaign_id)
 
-    def update_call_data(self, session: Session, request: UpdateCallDataRequest, now: float) -> None:
+    def update_call_data(self, session: ServerSession, request: UpdateCallDataRequest, now: float) -> None:
         """Write call attributes back to a call this session's user handled.
 
         Raises:
@@ -483,7 +485,7 @@ class DialerEngine:
         """Return one summary per open session, for ``/mock/sessions``."""
         return [_session_summary(session) for session in self._world.sessions.values()]
 
-    def session(self, session_id: str) -> Session | None:
+    def session(self, session_id: str) -> ServerSession | None:
         """Return an open session by id, or None."""
         return self._world.sessions.get(session_id)
 
@@ -500,7 +502,7 @@ class DialerEngine:
 
 
 def _credentials_problem(
-    session: Session, csrf_token: str | None, cookie: str | None, require_csrf: bool
+    session: ServerSession, csrf_token: str | None, cookie: str | None, require_csrf: bool
 ) -> EngineError | None:
     if require_csrf and csrf_token != session.csrf_token:
         what = "missing" if csrf_token is None else "not valid for this session"
@@ -528,7 +530,7 @@ def _status_definition(status: StatusSpec) -> StatusMessageDefinition:
     )
 
 
-def _session_summary(session: Session) -> dict[str, Any]:
+def _session_summary(session: ServerSession) -> dict[str, Any]:
     agent = session.agent
     return {
         "sessionId": session.session_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from botagent.icws import ErrorBody, ProfileError
+from botagent.wire import ErrorBody, ProfileError
 
 __all__ = [
     "CAMPAIGN_LOGON_ERROR",

@@ -53,7 +53,8 @@ from pydantic import (
     field_validator,
 )
 
-from botagent.mock._endpoints import ICWS_ENDPOINTS, OPEN_EVENT_STREAM
+from botagent.mock._endpoints import ICWS_ENDPOINTS
+from botagent.wire import Endpoint
 
 __all__ = [
     "FAULT_SPEC",
@@ -91,7 +92,8 @@ class _Fault(_Model):
         if unknown:
             raise ValueError(
                 f"{unknown[0]!r} is not an endpoint name of the mock; use names such as "
-                f"'POST /dialer/disposition' or '{OPEN_EVENT_STREAM}' (all: {', '.join(ICWS_ENDPOINTS)})"
+                f"'{Endpoint.DISPOSITION}' or '{Endpoint.OPEN_EVENT_STREAM}' "
+                f"(all: {', '.join(ICWS_ENDPOINTS)})"
             )
         return value
 
@@ -172,9 +174,9 @@ class SseCutFault(_Fault):
     @field_validator("endpoints")
     @classmethod
     def _stream_only(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if value is not None and set(value) != {OPEN_EVENT_STREAM}:
+        if value is not None and set(value) != {Endpoint.OPEN_EVENT_STREAM}:
             raise ValueError(
-                f"an sse_cut applies to event streams only: use ['{OPEN_EVENT_STREAM}'] or omit it"
+                f"an sse_cut applies to event streams only: use ['{Endpoint.OPEN_EVENT_STREAM}'] or omit it"
             )
         return value
 
@@ -338,7 +340,7 @@ class FaultInjector:
     def on_stream(self, user: str | None, now: float) -> ActiveFault | None:
         """Return the ``sse_cut`` fault that hits an event stream being opened, if any."""
         for fault in self._streams:
-            if fault.matches(OPEN_EVENT_STREAM, user, now) and self._hits(fault):
+            if fault.matches(Endpoint.OPEN_EVENT_STREAM, user, now) and self._hits(fault):
                 return fault
         return None
 

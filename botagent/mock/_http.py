@@ -15,8 +15,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from botagent.icws import ICWS_MEDIA_TYPE, WireModel
 from botagent.mock._errors import EngineError, ErrorIds
+from botagent.wire import ICWS_MEDIA_TYPE, WireModel
 
 __all__ = [
     "CSRF_HEADER",

@@ -26,12 +26,32 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from botagent.icws import (
+from botagent.mock._endpoints import RouteDoc, documented
+from botagent.mock._engine import DialerEngine
+from botagent.mock._errors import EngineError, ErrorIds
+from botagent.mock._faults import ErrorFault, SessionLossFault, SseCutFault
+from botagent.mock._gate import ENDPOINT_KEY, STATUS_KEY, DropConnection
+from botagent.mock._http import (
+    CSRF_HEADER,
+    SESSION_HEADER,
+    empty,
+    error_response,
+    icws_json,
+    parse_body,
+    parse_with,
+    read_json,
+)
+from botagent.mock._runtime import MockRuntime
+from botagent.mock._state import ServerSession
+from botagent.mock._stream import EventStream
+from botagent.wire import (
+    DIALER_ENDPOINTS,
     AsyncRequest,
     ConnectionRequest,
     ConnectionResponse,
     ConnectionStateResponse,
     DispositionRequest,
+    Endpoint,
     Feature,
     FormDefinition,
     LogInRequest,
@@ -49,24 +69,6 @@ from botagent.icws import (
     WireModel,
     format_icws_datetime,
 )
-from botagent.mock._endpoints import DIALER_NAMES, OPEN_EVENT_STREAM, UNKNOWN_DIALER, RouteDoc, documented
-from botagent.mock._engine import DialerEngine
-from botagent.mock._errors import EngineError, ErrorIds
-from botagent.mock._faults import ErrorFault, SessionLossFault, SseCutFault
-from botagent.mock._gate import ENDPOINT_KEY, STATUS_KEY, DropConnection
-from botagent.mock._http import (
-    CSRF_HEADER,
-    SESSION_HEADER,
-    empty,
-    error_response,
-    icws_json,
-    parse_body,
-    parse_with,
-    read_json,
-)
-from botagent.mock._runtime import MockRuntime
-from botagent.mock._state import Session
-from botagent.mock._stream import EventStream
 
 __all__ = ["icws_routes", "internal_error"]
 
@@ -84,9 +86,9 @@ _VERSION: Final = {
 _FEATURES: Final = [Feature(feature_id="messaging", version=2)]
 _log = logging.getLogger("botagent.mock")
 
-Endpoint = Callable[[Request], Awaitable[Response]]
+Handler = Callable[[Request], Awaitable[Response]]
 Call = Callable[[Request, MockRuntime], Awaitable[Response]]
-SessionHandler = Callable[[Request, Session, MockRuntime], Awaitable[Response]]
+SessionHandler = Callable[[Request, ServerSession, MockRuntime], Awaitable[Response]]
 
 
 def _runtime(request: Request) -> MockRuntime:
@@ -110,7 +112,7 @@ def _limit(runtime: MockRuntime) -> int:
 # --- the wrappers -----------------------------------------------------------------------------------
 
 
-def _endpoint(doc: RouteDoc, call: Call) -> Endpoint:
+def _endpoint(doc: RouteDoc, call: Call) -> Handler:
     async def endpoint(request: Request) -> Response:
         runtime = _runtime(request)
         name = doc.name
@@ -132,19 +134,19 @@ def _endpoint(doc: RouteDoc, call: Call) -> Endpoint:
     return documented(doc)(endpoint)
 
 
-def plain_route(doc: RouteDoc) -> Callable[[Call], Endpoint]:
+def plain_route(doc: RouteDoc) -> Callable[[Call], Handler]:
     """Wrap a handler of a route without a session (``handler(request, runtime)``)."""
 
-    def wrap(handler: Call) -> Endpoint:
+    def wrap(handler: Call) -> Handler:
         return _endpoint(doc, handler)
 
     return wrap
 
 
-def session_route(doc: RouteDoc) -> Callable[[SessionHandler], Endpoint]:
+def session_route(doc: RouteDoc) -> Callable[[SessionHandler], Handler]:
     """Wrap a handler of a session route (``handler(request, session, runtime)``), authenticating first."""
 
-    def wrap(handler: SessionHandler) -> Endpoint:
+    def wrap(handler: SessionHandler) -> Handler:
         async def call(request: Request, runtime: MockRuntime) -> Response:
             session_id = request.path_params["session_id"]
             session = runtime.engine.authenticate(
@@ -184,7 +186,7 @@ async def _faulted(request: Request, runtime: MockRuntime, doc: RouteDoc, name: 
     return DropConnection()
 
 
-def _peek_session(request: Request, runtime: MockRuntime, doc: RouteDoc) -> Session | None:
+def _peek_session(request: Request, runtime: MockRuntime, doc: RouteDoc) -> ServerSession | None:
     if not doc.session:
         return None
     session_id = request.path_params["session_id"]
@@ -225,7 +227,7 @@ def _fault_error(spec: ErrorFault, fault_id: str) -> Response:
 
 @plain_route(
     RouteDoc(
-        name="POST /connection",
+        name=Endpoint.CONNECT,
         summary="Create a session (user name and password); 201 with session id, CSRF token and cookie.",
         session=False,
         csrf=False,
@@ -265,7 +267,7 @@ def _includes(request: Request) -> set[str]:
     return {part.strip() for value in request.query_params.getlist("include") for part in value.split(",")}
 
 
-def _connection_body(session: Session, runtime: MockRuntime, include: set[str]) -> ConnectionResponse:
+def _connection_body(session: ServerSession, runtime: MockRuntime, include: set[str]) -> ConnectionResponse:
     scenario = runtime.engine.scenario
     return ConnectionResponse(
         csrf_token=session.csrf_token,
@@ -284,46 +286,46 @@ def _server_time(runtime: MockRuntime) -> dict[str, str]:
     return {"serverUtcTime": format_icws_datetime(datetime.fromtimestamp(runtime.now(), UTC))}
 
 
-def _no_session(name: str, summary: str, response: Any = None) -> RouteDoc:
+def _no_session(name: Endpoint, summary: str, response: Any = None) -> RouteDoc:
     return RouteDoc(name=name, summary=summary, session=False, csrf=False, response=response)
 
 
-@plain_route(_no_session("GET /connection/version", "The server version.", dict[str, Any]))
+@plain_route(_no_session(Endpoint.VERSION, "The server version.", dict[str, Any]))
 async def connection_version(request: Request, runtime: MockRuntime) -> Response:
     """``GET /icws/connection/version``."""
     return icws_json(dict(_VERSION))
 
 
-@plain_route(
-    _no_session("GET /connection/features", "The features: messaging version 2 (SSE).", dict[str, Any])
-)
+@plain_route(_no_session(Endpoint.FEATURES, "The features: messaging version 2 (SSE).", dict[str, Any]))
 async def connection_features(request: Request, runtime: MockRuntime) -> Response:
     """``GET /icws/connection/features``: messaging version 2 (server-sent events)."""
     return icws_json({"featureInfoList": [f.to_wire() for f in _FEATURES]})
 
 
-@plain_route(_no_session("GET /connection/server-time", "The server's UTC time.", dict[str, str]))
+@plain_route(_no_session(Endpoint.SERVER_TIME, "The server's UTC time.", dict[str, str]))
 async def connection_server_time(request: Request, runtime: MockRuntime) -> Response:
     """``GET /icws/connection/server-time``."""
     return icws_json(_server_time(runtime))
 
 
-@plain_route(_no_session("GET /connection/server-info", "The server's name and version.", dict[str, Any]))
+@plain_route(_no_session(Endpoint.SERVER_INFO, "The server's name and version.", dict[str, Any]))
 async def connection_server_info(request: Request, runtime: MockRuntime) -> Response:
     """``GET /icws/connection/server-info``."""
     return icws_json({"serverName": runtime.engine.scenario.ic_server, "version": dict(_VERSION)})
 
 
 @session_route(
-    RouteDoc(name="GET /connection", summary="The connection state (up).", response=ConnectionStateResponse)
+    RouteDoc(
+        name=Endpoint.CONNECTION_STATE, summary="The connection state (up).", response=ConnectionStateResponse
+    )
 )
-async def get_connection(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def get_connection(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """``GET /icws/{sessionId}/connection``: the connection is up."""
     return icws_json(ConnectionStateResponse(connection_state=1))
 
 
-@session_route(RouteDoc(name="DELETE /connection", summary="Close the session (200, no body)."))
-async def delete_connection(request: Request, session: Session, runtime: MockRuntime) -> Response:
+@session_route(RouteDoc(name=Endpoint.DISCONNECT, summary="Close the session (200, no body)."))
+async def delete_connection(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """``DELETE /icws/{sessionId}/connection``: close the session (200, as a real connector expects)."""
     runtime.engine.close_session(session, runtime.now())
     return empty()
@@ -331,13 +333,13 @@ async def delete_connection(request: Request, session: Session, runtime: MockRun
 
 @session_route(
     RouteDoc(
-        name="PUT /connection/station",
+        name=Endpoint.SET_STATION,
         summary="Log in to a station.",
         body=StationSettings,
         body_required=True,
     )
 )
-async def put_station(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def put_station(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """``PUT /icws/{sessionId}/connection/station``: log in to a station (200, no body)."""
     settings = parse_with(_STATION_ADAPTER, await read_json(request, _limit(runtime)))
     runtime.engine.set_station(session, settings.to_wire(), runtime.now())
@@ -346,18 +348,18 @@ async def put_station(request: Request, session: Session, runtime: MockRuntime) 
 
 @session_route(
     RouteDoc(
-        name="GET /connection/station",
+        name=Endpoint.GET_STATION,
         summary="The station settings; 404 when none.",
         response=StationSettings,
     )
 )
-async def get_station(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def get_station(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """``GET /icws/{sessionId}/connection/station``: the station settings; 404 when none."""
     return icws_json(runtime.engine.station(session, runtime.now()))
 
 
-@session_route(RouteDoc(name="DELETE /connection/station", summary="Log out of the station."))
-async def delete_station(request: Request, session: Session, runtime: MockRuntime) -> Response:
+@session_route(RouteDoc(name=Endpoint.CLEAR_STATION, summary="Log out of the station."))
+async def delete_station(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """``DELETE /icws/{sessionId}/connection/station``: log out of the station."""
     runtime.engine.clear_station(session, runtime.now())
     return empty()
@@ -368,20 +370,20 @@ async def delete_station(request: Request, session: Session, runtime: MockRuntim
 
 @session_route(
     RouteDoc(
-        name="GET /messaging/messages",
+        name=Endpoint.POLL_MESSAGES,
         summary="The queued messages (JSON array), or with Accept: text/event-stream an event stream.",
         csrf=False,
         response=list[Message],
-        stream_name=OPEN_EVENT_STREAM,
+        stream_name=Endpoint.OPEN_EVENT_STREAM,
     )
 )
-async def get_messages(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def get_messages(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """``GET /icws/{sessionId}/messaging/messages``: the queued messages, or an event stream."""
-    if request.scope[ENDPOINT_KEY] == OPEN_EVENT_STREAM:
+    if request.scope[ENDPOINT_KEY] == Endpoint.OPEN_EVENT_STREAM:
         keepalive = runtime.engine.scenario.behaviour.sse_keepalive
         cut = runtime.faults.on_stream(session.user.user_id, runtime.now())
         if cut is not None:
-            _log.info("fault %s (sse_cut) hit %s", cut.id, OPEN_EVENT_STREAM)
+            _log.info("fault %s (sse_cut) hit %s", cut.id, Endpoint.OPEN_EVENT_STREAM)
         after = cut.spec.after_events if cut is not None and isinstance(cut.spec, SseCutFault) else None
         return _AsResponse(EventStream(runtime, session, keepalive, after))
     return icws_json(runtime.take_messages(session))
@@ -398,8 +400,8 @@ class _AsResponse(Response):
         await self._app(scope, receive, send)
 
 
-@session_route(RouteDoc(name="POST /messaging/heartbeat", summary="Keep the session alive."))
-async def heartbeat(request: Request, session: Session, runtime: MockRuntime) -> Response:
+@session_route(RouteDoc(name=Endpoint.HEARTBEAT, summary="Keep the session alive."))
+async def heartbeat(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """``POST /icws/{sessionId}/messaging/heartbeat``: keep the session alive."""
     runtime.engine.touch(session, runtime.now())
     return empty()
@@ -407,13 +409,13 @@ async def heartbeat(request: Request, session: Session, runtime: MockRuntime) ->
 
 @session_route(
     RouteDoc(
-        name="PUT /messaging/subscriptions/status/user-statuses",
+        name=Endpoint.SUBSCRIBE_USER_STATUSES,
         summary="Subscribe to users' statuses (a userStatusMessage follows).",
         body=UserStatusSubscriptionRequest,
         body_required=True,
     )
 )
-async def subscribe_user_statuses(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def subscribe_user_statuses(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """Subscribe to users' statuses (200; the current statuses arrive as a userStatusMessage)."""
     body = parse_body(UserStatusSubscriptionRequest, await read_json(request, _limit(runtime)))
     runtime.engine.watch_user_statuses(session, body.user_ids, runtime.now())
@@ -422,12 +424,14 @@ async def subscribe_user_statuses(request: Request, session: Session, runtime: M
 
 @session_route(
     RouteDoc(
-        name="DELETE /messaging/subscriptions/status/user-statuses",
+        name=Endpoint.UNSUBSCRIBE_USER_STATUSES,
         summary="End the status subscription.",
         ok=204,
     )
 )
-async def unsubscribe_user_statuses(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def unsubscribe_user_statuses(
+    request: Request, session: ServerSession, runtime: MockRuntime
+) -> Response:
     """End the user-status subscription (204)."""
     runtime.engine.unwatch_user_statuses(session, runtime.now())
     return empty(204)
@@ -435,22 +439,20 @@ async def unsubscribe_user_statuses(request: Request, session: Session, runtime:
 
 @session_route(
     RouteDoc(
-        name="PUT /messaging/subscriptions/queues",
+        name=Endpoint.SUBSCRIBE_QUEUES,
         summary="Accepted, but sends no messages: the mock has no ACD queues.",
         body=dict[str, Any],
     )
 )
-async def subscribe_queue(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def subscribe_queue(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """Queue subscriptions are accepted (200) but send no messages: the mock has no ACD queues."""
     parse_body(WireModel, await read_json(request, _limit(runtime)))
     runtime.engine.touch(session, runtime.now())
     return empty()
 
 
-@session_route(
-    RouteDoc(name="DELETE /messaging/subscriptions/queues", summary="End a queue subscription.", ok=204)
-)
-async def unsubscribe_queue(request: Request, session: Session, runtime: MockRuntime) -> Response:
+@session_route(RouteDoc(name=Endpoint.UNSUBSCRIBE_QUEUES, summary="End a queue subscription.", ok=204))
+async def unsubscribe_queue(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """End a queue subscription (204)."""
     runtime.engine.touch(session, runtime.now())
     return empty(204)
@@ -461,7 +463,7 @@ async def unsubscribe_queue(request: Request, session: Session, runtime: MockRun
 
 @session_route(
     RouteDoc(
-        name="PUT /status/user-statuses",
+        name=Endpoint.SET_STATUS,
         summary="Set the session user's status: 202 {requestId} (or 200, per the scenario).",
         body=UserStatusUpdate,
         body_required=True,
@@ -469,7 +471,7 @@ async def unsubscribe_queue(request: Request, session: Session, runtime: MockRun
         response=AsyncRequest,
     )
 )
-async def put_user_status(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def put_user_status(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """Set the user's status: 202 ``{requestId}`` (or 200, per the scenario)."""
     body = parse_body(UserStatusUpdate, await read_json(request, _limit(runtime)))
     request_id = runtime.engine.set_user_status(session, request.path_params["user_id"], body, runtime.now())
@@ -478,22 +480,20 @@ async def put_user_status(request: Request, session: Session, runtime: MockRunti
     return icws_json(AsyncRequest(request_id=request_id), status=202)
 
 
-@session_route(
-    RouteDoc(name="GET /status/user-statuses", summary="A user's current status.", response=UserStatus)
-)
-async def get_user_status(request: Request, session: Session, runtime: MockRuntime) -> Response:
+@session_route(RouteDoc(name=Endpoint.GET_STATUS, summary="A user's current status.", response=UserStatus))
+async def get_user_status(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """A user's current status; 404 for an unknown user."""
     return icws_json(runtime.engine.user_status(session, request.path_params["user_id"], runtime.now()))
 
 
 @session_route(
     RouteDoc(
-        name="GET /status/status-messages",
+        name=Endpoint.STATUS_MESSAGES,
         summary="The statuses a user can take.",
         response=StatusMessageList,
     )
 )
-async def get_status_messages(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def get_status_messages(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """The statuses a user can take."""
     runtime.engine.touch(session, runtime.now())
     return icws_json(runtime.engine.status_messages())
@@ -501,22 +501,25 @@ async def get_status_messages(request: Request, session: Session, runtime: MockR
 
 # --- Dialer -----------------------------------------------------------------------------------------------
 
-DialerCall = Callable[[DialerEngine, Session, Any, float], object]
+DialerCall = Callable[[DialerEngine, ServerSession, Any, float], object]
 
-_DIALER: Final[dict[str, tuple[type[WireModel] | None, DialerCall]]] = {
-    "log-in": (LogInRequest, lambda e, s, b, now: e.dialer_log_in(s, b, now)),
-    "log-off": (LogOffRequest, lambda e, s, b, now: e.dialer_log_off(s, b, now)),
-    "ready-for-calls": (ReadyForCallsRequest, lambda e, s, b, now: e.ready_for_calls(s, b, now)),
-    "request-break": (None, lambda e, s, b, now: e.request_break(s, now)),
-    "end-break": (None, lambda e, s, b, now: e.end_break(s, now)),
-    "place-preview-call": (PlacePreviewCallRequest, lambda e, s, b, now: e.place_preview_call(s, b, now)),
-    "disposition": (DispositionRequest, lambda e, s, b, now: e.disposition(s, b, now)),
-    "request-form-definition": (
+_DIALER: Final[dict[Endpoint, tuple[type[WireModel] | None, DialerCall]]] = {
+    Endpoint.DIALER_LOG_IN: (LogInRequest, lambda e, s, b, now: e.dialer_log_in(s, b, now)),
+    Endpoint.DIALER_LOG_OFF: (LogOffRequest, lambda e, s, b, now: e.dialer_log_off(s, b, now)),
+    Endpoint.READY_FOR_CALLS: (ReadyForCallsRequest, lambda e, s, b, now: e.ready_for_calls(s, b, now)),
+    Endpoint.REQUEST_BREAK: (None, lambda e, s, b, now: e.request_break(s, now)),
+    Endpoint.END_BREAK: (None, lambda e, s, b, now: e.end_break(s, now)),
+    Endpoint.PLACE_PREVIEW_CALL: (
+        PlacePreviewCallRequest,
+        lambda e, s, b, now: e.place_preview_call(s, b, now),
+    ),
+    Endpoint.DISPOSITION: (DispositionRequest, lambda e, s, b, now: e.disposition(s, b, now)),
+    Endpoint.REQUEST_FORM_DEFINITION: (
         RequestFormDefinitionRequest,
         lambda e, s, b, now: e.form_definition(s, b, now),
     ),
-    "update-call-data": (UpdateCallDataRequest, lambda e, s, b, now: e.update_call_data(s, b, now)),
-    "establish-persistent-connection": (None, lambda e, s, b, now: e.touch(s, now)),
+    Endpoint.UPDATE_CALL_DATA: (UpdateCallDataRequest, lambda e, s, b, now: e.update_call_data(s, b, now)),
+    Endpoint.ESTABLISH_PERSISTENT_CONNECTION: (None, lambda e, s, b, now: e.touch(s, now)),
 }
 _NOT_SIMULATED: Final = frozenset(
     {
@@ -535,13 +538,13 @@ _NOT_SIMULATED: Final = frozenset(
 )
 
 
-def _dialer_endpoint(name: str) -> Endpoint:
+def _dialer_endpoint(name: Endpoint) -> Handler:
     model, call = _DIALER[name]
-    response = FormDefinition if name == "request-form-definition" else None
-    doc = RouteDoc(name=f"POST /dialer/{name}", summary=f"Dialer {name}.", body=model, response=response)
+    response = FormDefinition if name is Endpoint.REQUEST_FORM_DEFINITION else None
+    doc = RouteDoc(name=name, summary=f"Dialer {name.path.removeprefix('/')}.", body=model, response=response)
 
     @session_route(doc)
-    async def endpoint(request: Request, session: Session, runtime: MockRuntime) -> Response:
+    async def endpoint(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
         data = await read_json(request, _limit(runtime))
         body = parse_body(model, data) if model is not None else None
         result = call(runtime.engine, session, body, runtime.now())
@@ -552,11 +555,11 @@ def _dialer_endpoint(name: str) -> Endpoint:
 
 @session_route(
     RouteDoc(
-        name=UNKNOWN_DIALER,
+        name=Endpoint.DIALER_UNKNOWN,
         summary="Any other Dialer request: 404 (notSimulated for the ones the mock lacks).",
     )
 )
-async def other_dialer(request: Request, session: Session, runtime: MockRuntime) -> Response:
+async def other_dialer(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """A Dialer request the mock does not serve: 404, ``notSimulated`` when a real server has it."""
     name = request.path_params["name"]
     if name in _NOT_SIMULATED:
@@ -591,8 +594,8 @@ def icws_routes() -> list[Route]:
         Route(statuses, get_user_status, methods=["GET"]),
         Route(f"{session}/status/status-messages", get_status_messages, methods=["GET"]),
         *(
-            Route(f"{session}/dialer/{name}", _dialer_endpoint(name), methods=["POST"])
-            for name in DIALER_NAMES
+            Route(f"{session}{endpoint.path}", _dialer_endpoint(endpoint), methods=["POST"])
+            for endpoint in DIALER_ENDPOINTS
         ),
         Route(f"{session}/dialer/{{name}}", other_dialer, methods=["POST"]),
     ]

@@ -16,8 +16,8 @@ from typing import Any, Final, Literal
 from pydantic import TypeAdapter
 from starlette.routing import BaseRoute, Route
 
-from botagent.icws import ICWS_MEDIA_TYPE, ErrorBody
 from botagent.mock._endpoints import RouteDoc, route_doc
+from botagent.wire import ICWS_MEDIA_TYPE, Endpoint, ErrorBody
 
 __all__ = ["openapi_document"]
 
@@ -137,7 +137,7 @@ def _parameters(path: str, doc: RouteDoc) -> list[dict[str, Any]]:
             "name": "Accept", "in": "header", "required": False, "schema": string,
             "description": f"text/event-stream opens a server-sent-events stream ({doc.stream_name}).",
         })  # fmt: skip
-    if doc.name == "POST /connection":
+    if doc.name is Endpoint.CONNECT:
         parameters.append({
             "name": "include", "in": "query", "required": False, "schema": string,
             "description": "Comma-separated: features, version, server-time, effective-station.",

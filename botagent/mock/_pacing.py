@@ -26,15 +26,8 @@ import math
 from collections import deque
 from datetime import UTC, datetime
 
-from botagent.icws import (
-    BreakStatus,
-    DataPopCall,
-    DataPopMessage,
-    DialingMode,
-    PreviewPopCall,
-)
-from botagent.mock._ledger import CallRecord
-from botagent.mock._state import AgentState, Callback, CampaignState, Contact, Dial, LiveCall, World
+from botagent.mock._state import Callback, CampaignState, Contact, Dial, DialerAgent, LiveCall, World
+from botagent.wire import BreakStatus, DataPopCall, DataPopMessage, DialingMode, LedgerEntry, PreviewPopCall
 
 __all__ = ["Pacer"]
 
@@ -47,7 +40,7 @@ class Pacer:
 
     # --- who is idle where -------------------------------------------------------------------------
 
-    def is_free(self, agent: AgentState, *, ignore_reservation: bool = False) -> bool:
+    def is_free(self, agent: DialerAgent, *, ignore_reservation: bool = False) -> bool:
         """True when nothing but campaign membership stands between the agent and a call."""
         return (
             agent.logged_in
@@ -61,7 +54,7 @@ class Pacer:
             and agent.session.open
         )
 
-    def refresh(self, agent: AgentState) -> None:
+    def refresh(self, agent: DialerAgent) -> None:
         """Bring the agent's idle-set membership up to date; drop a reservation it no longer deserves."""
         dial = agent.reservation
         if dial is not None and not (
@@ -77,14 +70,14 @@ class Pacer:
             self.world.dirty[campaign] = None
         agent.idle_in = target
 
-    def _wanted(self, agent: AgentState) -> set[CampaignState]:
+    def _wanted(self, agent: DialerAgent) -> set[CampaignState]:
         return {
             campaign
             for campaign in agent.campaigns.values()
             if campaign.spec.running and (agent.ready_all or campaign.id in agent.ready)
         }
 
-    def release(self, agent: AgentState) -> None:
+    def release(self, agent: DialerAgent) -> None:
         """Take away the agent's reservation; a preview not yet popped gives its contact back."""
         dial = agent.reservation
         if dial is None:
@@ -163,7 +156,7 @@ class Pacer:
         self,
         campaign: CampaignState,
         source: tuple[Contact, Callback | None],
-        agent: AgentState | None,
+        agent: DialerAgent | None,
         now: float,
     ) -> None:
         spec = campaign.spec
@@ -213,9 +206,9 @@ class Pacer:
         record.connected_at = now
         self.world.ledger.add(record)
 
-    def _record(self, dial: Dial, kind: str, mode: int, agent: AgentState | None) -> CallRecord:
+    def _record(self, dial: Dial, kind: str, mode: int, agent: DialerAgent | None) -> LedgerEntry:
         callback = dial.callback
-        return CallRecord(
+        return LedgerEntry(
             call_id=self.world.new_guid(),
             interaction_id=self.world.new_interaction_id(),
             campaign_id=dial.campaign.id,
@@ -228,7 +221,7 @@ class Pacer:
             attributes=dict(dial.contact.attributes),
         )
 
-    def _attributes(self, record: CallRecord, dial: Dial) -> dict[str, str]:
+    def _attributes(self, record: LedgerEntry, dial: Dial) -> dict[str, str]:
         record.attributes.update(
             {
                 "IS_ATTR_CallId": record.call_id,
@@ -240,7 +233,7 @@ class Pacer:
         )
         return record.attributes
 
-    def _pop_data(self, agent: AgentState, dial: Dial, now: float) -> None:
+    def _pop_data(self, agent: DialerAgent, dial: Dial, now: float) -> None:
         own = dial.callback is not None and dial.callback.agent == agent.user.user_id
         mode = DialingMode.OWN_AGENT_CALLBACK if own else DialingMode.REGULAR
         record = self._record(dial, "dataPop", mode, agent)
@@ -288,7 +281,7 @@ class Pacer:
             )
         self._hand_over(agent, call)
 
-    def _hand_over(self, agent: AgentState, call: LiveCall) -> None:
+    def _hand_over(self, agent: DialerAgent, call: LiveCall) -> None:
         self.world.ledger.add(call.record)
         self.world.ledger.count(call.campaign.name, "popped")
         agent.call = call
@@ -297,7 +290,7 @@ class Pacer:
 
     # --- preview calls -----------------------------------------------------------------------------------
 
-    def place_preview(self, agent: AgentState, attributes: dict[str, str] | None, now: float) -> None:
+    def place_preview(self, agent: DialerAgent, attributes: dict[str, str] | None, now: float) -> None:
         """Dial the agent's preview call; it connects ``ring_delay`` later. Checks are the caller's."""
         call = agent.call
         assert call is not None and isinstance(call.wire, PreviewPopCall)
@@ -316,7 +309,7 @@ class Pacer:
         if agent is not None and call.record.state == "popped":
             self.place_preview(agent, None, now)
 
-    def _preview_connected(self, agent: AgentState, call: LiveCall, now: float) -> None:
+    def _preview_connected(self, agent: DialerAgent, call: LiveCall, now: float) -> None:
         call.timers.clear()
         call.record.state = "connected"
         call.record.connected_at = now
@@ -324,7 +317,7 @@ class Pacer:
             wire = call.wire.model_copy(update={"call_placed": True})
             self.world.send(agent.session, DataPopMessage(call=wire))
 
-    def _holder(self, call: LiveCall) -> AgentState | None:
+    def _holder(self, call: LiveCall) -> DialerAgent | None:
         user = self.world.users.get(call.record.agent or "")
         agent = user.dialer_agent if user is not None else None
         return agent if agent is not None and agent.call is call else None

@@ -14,7 +14,7 @@ from collections import deque
 from pathlib import Path
 
 from botagent._child import end_with_parent
-from botagent.icws import BotagentError
+from botagent.wire import BotagentError
 
 __all__ = ["MockProcess", "MockStartError"]
 

@@ -23,7 +23,7 @@ from botagent.mock._delays import HeldMessages
 from botagent.mock._engine import DialerEngine
 from botagent.mock._faults import FaultInjector
 from botagent.mock._scenario import Scenario
-from botagent.mock._state import Session
+from botagent.mock._state import ServerSession
 
 __all__ = ["TIMINGS_KEPT", "MockRuntime"]
 
@@ -102,7 +102,7 @@ class MockRuntime:
         self.changed()
         return vanished
 
-    def lose_session(self, session: Session) -> None:
+    def lose_session(self, session: ServerSession) -> None:
         """Make one session vanish (a ``session_loss`` fault)."""
         self.engine.lose_session(session, self.clock())
         self.held.forget(session.session_id)
@@ -175,7 +175,7 @@ class MockRuntime:
         self._wake(self.held.due_sessions(self.clock()))
         self._arm_release()
 
-    def take_messages(self, session: Session) -> list[dict[str, Any]]:
+    def take_messages(self, session: ServerSession) -> list[dict[str, Any]]:
         """Return the session's messages that are visible now (held ones once released), in order.
 
         Raises:
@@ -189,7 +189,7 @@ class MockRuntime:
         self.held.hold(session_id, [(now, message) for message in fresh])
         return self.held.take_due(session_id, now)
 
-    def put_back(self, session: Session, messages: list[dict[str, Any]]) -> None:
+    def put_back(self, session: ServerSession, messages: list[dict[str, Any]]) -> None:
         """Return messages taken but not delivered, so the next poll or stream gets them first."""
         if self.held.holding(session.session_id):
             self.held.put_front(session.session_id, messages, self.clock())
@@ -230,14 +230,14 @@ class MockRuntime:
 
     # --- streams ------------------------------------------------------------------------------------
 
-    def open_stream(self, session: Session) -> asyncio.Event:
+    def open_stream(self, session: ServerSession) -> asyncio.Event:
         """Register an event stream for a session; its event is set when the session has news."""
         event = asyncio.Event()
         self._streams.setdefault(session.session_id, set()).add(event)
         self.engine.stream_opened(session)
         return event
 
-    def close_stream(self, session: Session, event: asyncio.Event) -> None:
+    def close_stream(self, session: ServerSession, event: asyncio.Event) -> None:
         """Forget an event stream."""
         events = self._streams.get(session.session_id)
         if events is not None:

@@ -33,7 +33,7 @@ from botagent.mock._errors import ScenarioError
 from botagent.mock._faults import FaultSpec
 
 __all__ = [
-    "Behaviour",
+    "ServerBehaviour",
     "CampaignSpec",
     "ContactSpec",
     "DispositionSpec",
@@ -281,7 +281,7 @@ def _default_statuses() -> list[StatusSpec]:
     ]
 
 
-class Behaviour(_Spec):
+class ServerBehaviour(_Spec):
     """Knobs for the choices the ICWS reference marks [inferred]."""
 
     status_put_code: Literal[200, 202] = 202
@@ -311,7 +311,7 @@ class Scenario(_Spec):
     statuses: list[StatusSpec] = Field(default_factory=_default_statuses, min_length=1)
     campaigns: list[CampaignSpec] = Field(default_factory=_default_campaigns)
     users: list[UserGroup] = Field(default_factory=_default_users)
-    behaviour: Behaviour = Field(default_factory=Behaviour)
+    behaviour: ServerBehaviour = Field(default_factory=ServerBehaviour)
     faults: list[FaultSpec] = Field(default_factory=list)
     max_body_bytes: int = Field(64 * 1024, ge=1024, le=64 * 1024 * 1024)
 

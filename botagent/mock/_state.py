@@ -13,19 +13,19 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from botagent.icws import BreakStatus, DataPopCall, Disposition, PreviewPopCall, WireModel
-from botagent.mock._ledger import CallRecord, Ledger
+from botagent.mock._ledger import Ledger
 from botagent.mock._scenario import CampaignSpec, ResolvedUser, Scenario, StatusSpec
 from botagent.mock._timers import Timer, TimerHeap
+from botagent.wire import BreakStatus, DataPopCall, Disposition, LedgerEntry, PreviewPopCall, WireModel
 
 __all__ = [
-    "AgentState",
     "Callback",
     "CampaignState",
     "Contact",
     "Dial",
+    "DialerAgent",
     "LiveCall",
-    "Session",
+    "ServerSession",
     "UserState",
     "World",
 ]
@@ -61,7 +61,7 @@ class CampaignState:
     returned: deque[Contact] = field(default_factory=deque)
     due_any: deque[Callback] = field(default_factory=deque)
     due_for: dict[str, deque[Callback]] = field(default_factory=dict)
-    idle: dict[AgentState, None] = field(default_factory=dict)
+    idle: dict[DialerAgent, None] = field(default_factory=dict)
     unreserved_dials: int = 0
 
     @classmethod
@@ -107,8 +107,8 @@ class UserState:
     spec: ResolvedUser
     status: StatusSpec
     status_changed: float
-    dialer_agent: AgentState | None = None
-    watchers: dict[Session, None] = field(default_factory=dict)
+    dialer_agent: DialerAgent | None = None
+    watchers: dict[ServerSession, None] = field(default_factory=dict)
 
     @property
     def user_id(self) -> str:
@@ -119,7 +119,7 @@ class UserState:
 class LiveCall:
     """A Dialer call an agent holds until it is dispositioned."""
 
-    record: CallRecord
+    record: LedgerEntry
     campaign: CampaignState
     contact: Contact
     callback: Callback | None
@@ -140,16 +140,16 @@ class Dial:
     campaign: CampaignState
     contact: Contact
     callback: Callback | None
-    reserved: AgentState | None
+    reserved: DialerAgent | None
     placed_at: float
     timer: Timer | None = None
 
 
 @dataclass(slots=True, eq=False)
-class AgentState:
+class DialerAgent:
     """The Dialer side of one session (R2..R31)."""
 
-    session: Session
+    session: ServerSession
     user: UserState
     logged_in: bool = False
     campaigns: dict[str, CampaignState] = field(default_factory=dict)
@@ -178,7 +178,7 @@ class AgentState:
 
 
 @dataclass(slots=True, eq=False)
-class Session:
+class ServerSession:
     """An ICWS session: credentials, the message queue, subscriptions and its Dialer agent."""
 
     session_id: str
@@ -187,7 +187,7 @@ class Session:
     cookie_value: str
     created_at: float
     last_seen: float
-    agent: AgentState = field(init=False)
+    agent: DialerAgent = field(init=False)
     queue: list[dict[str, Any]] = field(default_factory=list)
     open: bool = True
     open_streams: int = 0
@@ -196,7 +196,7 @@ class Session:
     expiry: Timer | None = None
 
     def __post_init__(self) -> None:
-        self.agent = AgentState(session=self, user=self.user)
+        self.agent = DialerAgent(session=self, user=self.user)
 
 
 class World:
@@ -209,13 +209,13 @@ class World:
         self.timers = TimerHeap()
         self.ledger = Ledger()
         self.users: dict[str, UserState] = {}
-        self.sessions: dict[str, Session] = {}
+        self.sessions: dict[str, ServerSession] = {}
         self.campaigns = {spec.id: CampaignState.from_spec(spec) for spec in scenario.campaigns}
         self.woken: set[str] = set()
         self.dirty: dict[CampaignState, None] = {}
         self._interaction = 1_000_000_000
 
-    def send(self, session: Session, message: WireModel) -> None:
+    def send(self, session: ServerSession, message: WireModel) -> None:
         """Queue a message for a session (JSON-ready dict) and mark the session to be woken."""
         session.queue.append(message.to_wire())
         self.woken.add(session.session_id)

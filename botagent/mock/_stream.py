@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from botagent.mock._errors import EngineError
 from botagent.mock._runtime import MockRuntime
-from botagent.mock._state import Session
+from botagent.mock._state import ServerSession
 
 __all__ = ["OPENED_KEY", "EventStream"]
 
@@ -32,7 +32,7 @@ class EventStream:
     """
 
     def __init__(
-        self, runtime: MockRuntime, session: Session, keepalive: float, cut_after: int | None = None
+        self, runtime: MockRuntime, session: ServerSession, keepalive: float, cut_after: int | None = None
     ) -> None:
         self.runtime = runtime
         self.session = session

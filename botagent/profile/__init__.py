@@ -11,9 +11,9 @@ Every problem in a profile raises :class:`ProfileError`, one line per problem na
 dotted key. ``python -m botagent.profile`` prints the JSON schema (``profiles/profile.schema.json``).
 """
 
-from botagent.icws._errors import ProfileError
+from botagent.wire import ProfileError
 
-from ._distributions import Constant, Distribution, Lognormal, Normal, Rng, Uniform
+from ._distributions import Constant, Distribution, Lognormal, Normal, Uniform
 from ._durations import Duration, parse_duration
 from ._identities import CsvIdentities, Identities, Identity, PatternIdentities
 from ._load import deep_merge, load_profile, profile_json_schema, render_schema
@@ -64,7 +64,6 @@ __all__ = [
     "RemoteWorkstationStation",
     "Reschedule",
     "Retries",
-    "Rng",
     "Station",
     "StationlessStation",
     "StatusChanges",

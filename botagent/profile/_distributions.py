@@ -13,25 +13,18 @@ Every ``sample(rng)`` is zero or more, and the same seeded ``rng`` gives the sam
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from botagent.agent import Rng
+
 from ._base import ProfileModel, field_error
 
-__all__ = ["Constant", "Distribution", "Lognormal", "Normal", "Rng", "Uniform"]
+__all__ = ["Constant", "Distribution", "Lognormal", "Normal", "Uniform"]
 
 _Z95 = 1.6448536
 """The 95th percentile of the standard normal distribution."""
-
-
-class Rng(Protocol):
-    """The random source a distribution draws from; ``random.Random`` fits."""
-
-    def random(self) -> float: ...
-    def uniform(self, a: float, b: float) -> float: ...
-    def gauss(self, mu: float, sigma: float) -> float: ...
-    def lognormvariate(self, mu: float, sigma: float) -> float: ...
 
 
 class Constant(ProfileModel):

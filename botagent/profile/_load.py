@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from botagent.icws._errors import ProfileError
+from botagent.wire import ProfileError
 
 from ._models import Profile
 from ._problems import describe_errors

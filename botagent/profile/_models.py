@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 
-from botagent.icws import (
+from botagent.wire import (
     RemoteNumberSettings,
     RemoteWorkstationSettings,
     StationlessSettings,

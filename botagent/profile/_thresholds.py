@@ -12,13 +12,14 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from botagent.agent import KPI_NAMES
-from botagent.icws import ENDPOINT_NAMES
+from botagent.wire import CLIENT_ENDPOINTS
 
 from ._base import ProfileModel
 
 __all__ = ["ENDPOINT_NAMES", "KPI_NAMES", "Bounds", "CallsPerAgent", "Thresholds"]
 
-"""The dialer KPIs an agent records, in milliseconds."""
+ENDPOINT_NAMES: tuple[str, ...] = tuple(endpoint.value for endpoint in CLIENT_ENDPOINTS)
+"""The endpoint names thresholds may name: those the bot's session calls."""
 
 
 def _known(kind: str, names: tuple[str, ...]) -> AfterValidator:

@@ -14,10 +14,10 @@ from botagent.agent import (
     AgentPlan,
     AgentState,
     CallFinished,
-    CallRecord,
     CancelTimer,
     Event,
     Finished,
+    FinishedCall,
     Fixed,
     MessageReceived,
     RecordKpi,
@@ -35,7 +35,7 @@ from botagent.agent import (
     TimerKind,
     Trigger,
 )
-from botagent.icws import (
+from botagent.wire import (
     AVAILABLE_CAMPAIGNS_MESSAGE,
     BREAK_STATUS_MESSAGE,
     DATA_POP,
@@ -128,7 +128,7 @@ class Harness:
         self.outstanding: Request | None = None
         self.timers: dict[TimerKind, SetTimer] = {}
         self.finished: Finished | None = None
-        self.records: dict[str, CallRecord] = {}
+        self.records: dict[str, FinishedCall] = {}
 
     @property
     def state(self) -> AgentState:

@@ -19,7 +19,6 @@ from botagent.agent import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
-    Disposition,
     EndBreak,
     Event,
     Finished,
@@ -38,10 +37,12 @@ from botagent.agent import (
     SetStatus,
     SetTimer,
     Start,
+    SubmitDisposition,
     Timer,
     TimerFired,
 )
-from botagent.icws import (
+from botagent.mock import DialerEngine, EngineError, ServerSession
+from botagent.wire import (
     AsyncRequest,
     DispositionRequest,
     LogInRequest,
@@ -51,7 +52,6 @@ from botagent.icws import (
     UserStatusUpdate,
     parse_message,
 )
-from botagent.mock import DialerEngine, EngineError, Session
 
 PASSWORD = "botagent"
 
@@ -69,7 +69,7 @@ class AgentEnginePair:
         self.agent = Agent(plan, random.Random(seed), lambda: self.now)
         self.user = plan.user_id
         self.messages_first = messages_first
-        self.session: Session | None = None
+        self.session: ServerSession | None = None
         self.timers: list[tuple[float, int, Timer]] = []
         self.live: set[Timer] = set()
         self.actions: list[Action] = []
@@ -161,7 +161,7 @@ class AgentEnginePair:
                 return AsyncRequest(request_id=request_id) if request_id else None
             case PlacePreviewCall():
                 engine.place_preview_call(session, PlacePreviewCallRequest(), now)
-            case Disposition(label=label, scheduled_time=when, scheduled_agent=who):
+            case SubmitDisposition(label=label, scheduled_time=when, scheduled_agent=who):
                 engine.disposition(
                     session, DispositionRequest(label=label, scheduled_time=when, scheduled_agent=who), now
                 )

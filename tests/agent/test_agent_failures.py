@@ -10,10 +10,10 @@ from botagent.agent import (
     CallOutcome,
     CloseSession,
     DialerLogOff,
-    Disposition,
     ReaderFailed,
     ReportStepError,
     SetStatus,
+    SubmitDisposition,
     TimerKind,
 )
 
@@ -119,7 +119,7 @@ def test_failure_when_the_final_disposition_fails_records_it_and_only_closes_r11
 
     assert h.records["i1"].outcome is CallOutcome.DISPOSITION_FAILED
     assert h.records["i1"].label is not None
-    assert [type(r).__name__ for r in h.sent[-3:]] == ["DialerLogOff", "Disposition", "CloseSession"]
+    assert [type(r).__name__ for r in h.sent[-3:]] == ["DialerLogOff", "SubmitDisposition", "CloseSession"]
 
 
 def test_failure_when_a_call_is_held_dispositions_it_with_its_first_label_r23() -> None:
@@ -127,10 +127,10 @@ def test_failure_when_a_call_is_held_dispositions_it_with_its_first_label_r23() 
 
     h.fail()
 
-    assert h.expect(Disposition) == Disposition(label="Sale")
+    assert h.expect(SubmitDisposition) == SubmitDisposition(label="Sale")
     clean_up(h)
     assert h.records["i1"].outcome is CallOutcome.DISPOSITIONED
-    assert [type(r).__name__ for r in h.sent[-3:]] == ["DialerLogOff", "Disposition", "CloseSession"]
+    assert [type(r).__name__ for r in h.sent[-3:]] == ["DialerLogOff", "SubmitDisposition", "CloseSession"]
 
 
 def test_failure_when_a_cleanup_request_fails_too_reports_it_and_moves_on() -> None:

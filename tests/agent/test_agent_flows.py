@@ -30,7 +30,6 @@ from botagent.agent import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
-    Disposition,
     EndBreak,
     Finished,
     Fixed,
@@ -39,6 +38,7 @@ from botagent.agent import (
     ReadyForCalls,
     RequestBreak,
     SetStatus,
+    SubmitDisposition,
     TimerKind,
 )
 
@@ -138,7 +138,7 @@ def test_predictive_call_when_popped_is_talked_wrapped_dispositioned_and_availab
     h.fire(TimerKind.TALK)
     assert h.state is S.WRAPPING_UP
     h.fire(TimerKind.WRAP_UP)
-    disposition = h.expect(Disposition)
+    disposition = h.expect(SubmitDisposition)
     h.succeed()
 
     assert disposition.label in LABELS
@@ -157,7 +157,7 @@ def test_predictive_calls_when_several_pop_in_turn_are_each_dispositioned_once_r
         h.take_call(f"i{number}")
         h.succeed()
 
-    assert len(h.requests(Disposition)) == 3
+    assert len(h.requests(SubmitDisposition)) == 3
     assert h.agent.counters.calls_handled == 3
     assert h.agent.counters.calls_popped == 3
     assert h.state is S.WAITING_FOR_POP
@@ -237,7 +237,7 @@ def test_break_when_due_is_requested_granted_taken_and_ended_r17_r19_r21() -> No
 
     assert h.kpis(KPI_BREAK_GRANT) == [2000.0]
     assert h.agent.breaks_taken == 1
-    assert _names(h)[-4:] == ["Disposition", "RequestBreak", "EndBreak", "SetStatus"]
+    assert _names(h)[-4:] == ["SubmitDisposition", "RequestBreak", "EndBreak", "SetStatus"]
     assert h.state is S.SETTING_AVAILABLE
 
 
@@ -309,7 +309,7 @@ def test_break_and_status_change_when_both_drawn_happen_in_that_order_before_ava
     h.message(break_status(2))
     h.fire(TimerKind.AWAY)
 
-    assert _names(h)[-5:] == ["Disposition", "RequestBreak", "EndBreak", "SetStatus", "SetStatus"]
+    assert _names(h)[-5:] == ["SubmitDisposition", "RequestBreak", "EndBreak", "SetStatus", "SetStatus"]
     assert h.requests(SetStatus)[-2:] == [
         SetStatus(status_id="Do Not Disturb"),
         SetStatus(status_id="Available"),
@@ -325,7 +325,7 @@ def test_reschedule_when_drawn_for_self_sends_epoch_seconds_and_own_user_r25_r26
     h.fire(TimerKind.WRAP_UP)
 
     expected_time = int(EPOCH + 30.0 + 5.0 + 1800.4)
-    assert h.expect(Disposition) == Disposition(
+    assert h.expect(SubmitDisposition) == SubmitDisposition(
         label="Sale", scheduled_time=expected_time, scheduled_agent=USER
     )
     h.succeed()
@@ -341,7 +341,7 @@ def test_reschedule_when_owner_is_another_user_sends_that_user_r26() -> None:
 
     h.fire(TimerKind.WRAP_UP)
 
-    assert h.expect(Disposition).scheduled_agent == "agent0042"
+    assert h.expect(SubmitDisposition).scheduled_agent == "agent0042"
 
 
 def test_reschedule_when_owner_is_none_omits_the_scheduled_agent_r25() -> None:
@@ -352,7 +352,7 @@ def test_reschedule_when_owner_is_none_omits_the_scheduled_agent_r25() -> None:
 
     h.fire(TimerKind.WRAP_UP)
 
-    disposition = h.expect(Disposition)
+    disposition = h.expect(SubmitDisposition)
     assert disposition.scheduled_agent is None
     assert isinstance(disposition.scheduled_time, int)
 
@@ -365,7 +365,7 @@ def test_reschedule_when_not_drawn_sends_neither_time_nor_agent_r25() -> None:
 
     h.fire(TimerKind.WRAP_UP)
 
-    assert h.expect(Disposition) == Disposition(label="Sale")
+    assert h.expect(SubmitDisposition) == SubmitDisposition(label="Sale")
 
 
 def test_disposition_label_when_weighted_comes_from_the_calls_own_labels_r24() -> None:
@@ -376,7 +376,7 @@ def test_disposition_label_when_weighted_comes_from_the_calls_own_labels_r24() -
 
     h.fire(TimerKind.WRAP_UP)
 
-    assert h.expect(Disposition).label == "Callback"
+    assert h.expect(SubmitDisposition).label == "Callback"
 
 
 def test_logoff_when_the_plans_call_count_is_reached_logs_off_before_the_disposition_r8_r10_r32() -> None:
@@ -387,7 +387,7 @@ def test_logoff_when_the_plans_call_count_is_reached_logs_off_before_the_disposi
     h.fire(TimerKind.WRAP_UP)
     assert h.expect(DialerLogOff) == DialerLogOff(campaign_ids=())
     h.succeed()
-    assert h.expect(Disposition)
+    assert h.expect(SubmitDisposition)
     h.succeed()
     assert h.state is S.AWAITING_LOGOFF_GRANT
     h.clock.advance(3.0)
@@ -396,7 +396,7 @@ def test_logoff_when_the_plans_call_count_is_reached_logs_off_before_the_disposi
     assert h.expect(CloseSession)
     h.succeed()
 
-    assert _names(h)[-3:] == ["DialerLogOff", "Disposition", "CloseSession"]
+    assert _names(h)[-3:] == ["DialerLogOff", "SubmitDisposition", "CloseSession"]
     assert h.kpis(KPI_LOGOFF_GRANT) == [3000.0]
     assert h.finished == Finished(reason="plan complete")
     assert h.state is S.FINISHED
@@ -466,7 +466,7 @@ def test_logoff_when_the_plans_time_runs_out_mid_call_finishes_the_call_first_r3
 
     assert h.expect(DialerLogOff)
     h.succeed()
-    assert h.expect(Disposition)
+    assert h.expect(SubmitDisposition)
 
 
 def test_dialer_call_when_popped_right_after_a_disposition_is_taken_without_available_r9() -> None:

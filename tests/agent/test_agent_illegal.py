@@ -21,7 +21,7 @@ from botagent.agent import (
     TimerFired,
     TimerKind,
 )
-from botagent.icws import BotagentError, parse_message
+from botagent.wire import BotagentError, parse_message
 
 S = AgentState
 

@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 from agent_harness import LABELS, USER, FakeRng, Harness, break_status, pop
 
-from botagent.agent import ANY_LABEL, Agent, AgentPlan, AgentState, Disposition, Fixed, SetTimer, TimerKind
+from botagent.agent import (
+    ANY_LABEL,
+    Agent,
+    AgentPlan,
+    AgentState,
+    Fixed,
+    SetTimer,
+    SubmitDisposition,
+    TimerKind,
+)
 from botagent.agent._calls import choose_label
 from botagent.profile import Constant, Lognormal, Uniform
 
@@ -113,7 +122,7 @@ def test_profile_distributions_when_used_as_plan_durations_drive_the_timers() ->
     assert h.timers[TimerKind.WRAP_UP].delay == 3.0
 
 
-def _run_seeded(seed: int) -> tuple[list[Disposition], list[float]]:
+def _run_seeded(seed: int) -> tuple[list[SubmitDisposition], list[float]]:
     h = Harness(
         rng=random.Random(seed),
         reschedule_probability=0.5,
@@ -125,7 +134,7 @@ def _run_seeded(seed: int) -> tuple[list[Disposition], list[float]]:
     for number in range(8):
         h.take_call(f"i{number}")
         _through_gap(h)
-    return h.requests(Disposition), [t.delay for t in h.of_type(SetTimer)]
+    return h.requests(SubmitDisposition), [t.delay for t in h.of_type(SetTimer)]
 
 
 def _through_gap(h: Harness) -> None:

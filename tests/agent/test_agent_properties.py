@@ -24,12 +24,12 @@ from botagent.agent import (
     AgentState,
     CloseSession,
     DialerLogIn,
-    Disposition,
     IllegalAction,
     RequestSucceeded,
     Send,
     SetStatus,
     Start,
+    SubmitDisposition,
     Timer,
     TimerFired,
     TimerKind,
@@ -105,7 +105,7 @@ class Checked(Harness):
     def feed(self, event: Any) -> list[Any]:
         actions = super().feed(event)
         for action in actions:
-            if isinstance(action, Send) and isinstance(action.request, Disposition):
+            if isinstance(action, Send) and isinstance(action.request, SubmitDisposition):
                 call = self.agent.current_call
                 assert call is not None, "a disposition with no call"
                 assert call.interaction_id not in self.dispositioned, (

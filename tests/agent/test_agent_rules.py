@@ -14,7 +14,7 @@ from agent_harness import (
     reach,
 )
 
-from botagent.agent import AgentState, CallOutcome, Disposition, ReportViolation, SetStatus, TimerKind
+from botagent.agent import AgentState, CallOutcome, ReportViolation, SetStatus, SubmitDisposition, TimerKind
 
 S = AgentState
 
@@ -101,7 +101,7 @@ def test_pop_when_it_races_a_logoff_sent_while_available_is_dispositioned_before
     h = reach(S.AWAITING_LOGOFF_GRANT)
 
     h.message(pop("late"))
-    assert h.expect(Disposition)
+    assert h.expect(SubmitDisposition)
     h.succeed()
     h.message(logout_granted(""))
 
@@ -117,7 +117,7 @@ def test_pop_when_unplaced_preview_arrives_after_the_final_disposition_is_a_viol
     h.message(pop("p9", PREVIEW, preview=True))
 
     assert h.violations() == ["R27"]
-    assert h.expect(Disposition)
+    assert h.expect(SubmitDisposition)
 
 
 def test_pop_when_another_call_is_undispositioned_is_a_violation_and_both_are_dispositioned_r9() -> None:
@@ -159,7 +159,7 @@ def test_pop_when_it_has_no_disposition_labels_is_a_violation_that_stops_the_age
     assert h.violations() == ["R24"]
     assert h.step_errors()[0].step == "dataPop"
     assert h.records["bare"].outcome is CallOutcome.UNDISPOSITIONED
-    assert h.requests(Disposition) == []
+    assert h.requests(SubmitDisposition) == []
     assert h.state is S.ERROR
 
 

@@ -11,12 +11,12 @@ from botagent.agent import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
-    Disposition,
     EndBreak,
     Finished,
     OpenSession,
     ReportBucket,
     RequestBreak,
+    SubmitDisposition,
 )
 
 S = AgentState
@@ -69,7 +69,7 @@ def test_stop_when_on_a_call_logs_off_before_dispositioning_it_r32(state: AgentS
     run_out(h)
 
     assert isinstance(h.sent[logoff_index], DialerLogOff)
-    assert isinstance(h.sent[logoff_index + 1], Disposition)
+    assert isinstance(h.sent[logoff_index + 1], SubmitDisposition)
     assert [r.outcome for r in h.records.values()] == [CallOutcome.DISPOSITIONED]
 
 

@@ -9,23 +9,20 @@ from typing import Any
 import httpx
 import pytest
 
-from botagent.icws import (
+from botagent.icws import HttpxTransport, RequestRecord, Session, SessionState
+from botagent.wire import (
     AsyncRequest,
     BadRequest,
     Forbidden,
-    HttpxTransport,
     IcwsResponseValidationError,
     IcwsStatusError,
     IcwsTimeout,
     IcwsTransportError,
     NotFound,
-    RequestRecord,
     ServerError,
     ServiceUnavailable,
-    Session,
     SessionExpired,
     SessionGone,
-    SessionState,
     UserStatus,
     WorkstationSettings,
 )

@@ -11,7 +11,7 @@ import sys
 import httpx
 import pytest
 
-from botagent.mock import MockServer
+from botagent.mock.server import MockServer
 
 CHILD = r"""
 from gevent import monkey
@@ -23,10 +23,8 @@ import sys
 import gevent
 import gevent.queue
 
-from botagent.icws import (
-    DataPopMessage, GeventTransport, IcwsError, LogoutGrantedMessage, PollingSource, PreviewPopCall, Session,
-    SseSource,
-)
+from botagent.wire import DataPopMessage, IcwsError, LogoutGrantedMessage, PreviewPopCall
+from botagent.icws import GeventTransport, PollingSource, Session, SseSource
 
 base_url, source_kind, agents = sys.argv[1], sys.argv[2], int(sys.argv[3])
 names = []

@@ -12,26 +12,28 @@ import httpx
 import pytest
 
 from botagent.icws import (
-    DataPopMessage,
-    Forbidden,
     GeventTransport,
     HttpxTransport,
+    PollingSource,
+    RequestRecord,
+    Session,
+    SessionState,
+    SseSource,
+    Transport,
+    open_message_source,
+)
+from botagent.mock.server import MockServer
+from botagent.wire import (
+    DataPopMessage,
+    Forbidden,
     IcwsError,
     IcwsTransportError,
     LogoutGrantedMessage,
     Message,
-    PollingSource,
     PreviewPopCall,
-    RequestRecord,
-    Session,
     SessionExpired,
-    SessionState,
-    SseSource,
-    Transport,
     WorkstationSettings,
-    open_message_source,
 )
-from botagent.mock import MockServer
 
 NextMessage = Callable[[float], Message]
 CONTRACT_NAMES = {

@@ -11,20 +11,22 @@ import httpx
 import pytest
 
 from botagent.icws import (
-    BreakStatusMessage,
     HttpxTransport,
-    IcwsResponseValidationError,
-    IcwsTransportError,
     PollingSource,
     RequestRecord,
     Session,
-    SessionExpired,
-    SessionGone,
     SseSource,
-    UnknownMessage,
     open_message_source,
 )
 from botagent.icws._messages_source import SseDecoder, SseEvent
+from botagent.wire import (
+    BreakStatusMessage,
+    IcwsResponseValidationError,
+    IcwsTransportError,
+    SessionExpired,
+    SessionGone,
+    UnknownMessage,
+)
 
 SESSION_ID = "54613001"
 CSRF = "Q1NSRg=="

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from botagent.icws import (
-    NO_RETRY,
-    REPEATABLE_ENDPOINTS,
+from botagent.icws import NO_RETRY, REPEATABLE_ENDPOINTS, RetryPolicy
+from botagent.wire import (
     BadRequest,
     IcwsError,
     IcwsTimeout,
     IcwsTransportError,
-    RetryPolicy,
     ServerError,
     ServiceUnavailable,
 )

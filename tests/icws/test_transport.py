@@ -11,15 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from botagent.icws import (
-    GeventTransport,
-    HttpxTransport,
-    IcwsTimeout,
-    IcwsTransportError,
-    ResponseHeaders,
-    Transport,
-)
+from botagent.icws import GeventTransport, HttpxTransport, ResponseHeaders, Transport
 from botagent.icws._transport import _split_url
+from botagent.wire import IcwsTimeout, IcwsTransportError
 
 
 class EchoHandler(BaseHTTPRequestHandler):

@@ -16,7 +16,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from botagent.icws import GeventTransport, HttpxTransport, IcwsTransportError, Transport
+from botagent.icws import GeventTransport, HttpxTransport, Transport
+from botagent.wire import IcwsTransportError
 
 
 def _certificate(

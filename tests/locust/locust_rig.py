@@ -23,7 +23,8 @@ from typing import Any
 import httpx
 import yaml
 
-from botagent.mock import MockServer, campaign_id_for, scenario_from_dict
+from botagent.mock import campaign_id_for, scenario_from_dict
+from botagent.mock.server import MockServer
 
 REPO = Path(__file__).resolve().parents[2]
 DIALER_LOCUSTFILE = REPO / "locustfiles" / "dialer.py"

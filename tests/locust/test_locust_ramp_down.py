@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from locust_rig import POWER, PREDICTIVE, PREVIEW, LocustRun, campaign, run_locust, scenario, write_profile
 
-from botagent.mock import MockServer
+from botagent.mock.server import MockServer
 
 pytestmark = pytest.mark.slow
 

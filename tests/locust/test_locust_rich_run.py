@@ -30,8 +30,8 @@ from locust_rig import (
     write_profile,
 )
 
-from botagent.icws import DialingMode
-from botagent.mock import MockServer
+from botagent.mock.server import MockServer
+from botagent.wire import DialingMode
 
 pytestmark = pytest.mark.slow
 

@@ -25,7 +25,7 @@ from locust_rig import (
     write_profile,
 )
 
-from botagent.mock import MockServer
+from botagent.mock.server import MockServer
 
 pytestmark = pytest.mark.slow
 

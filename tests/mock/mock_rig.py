@@ -9,14 +9,14 @@ from typing import Any
 
 import httpx
 
-from botagent.icws import (
+from botagent.mock import DialerEngine, EngineError, Scenario, ServerSession, scenario_from_dict
+from botagent.wire import (
     DispositionRequest,
     LogInRequest,
     LogOffRequest,
     ReadyForCallsRequest,
     UserStatusUpdate,
 )
-from botagent.mock import DialerEngine, EngineError, Scenario, Session, scenario_from_dict
 
 PASSWORD = "botagent"
 ICWS_JSON = "application/vnd.inin.icws+json"
@@ -58,36 +58,36 @@ class EngineRig:
         self.now += seconds
         self.engine.advance(self.now)
 
-    def open(self, user: str) -> Session:
+    def open(self, user: str) -> ServerSession:
         """Open a session for a user."""
         return self.engine.create_session(user, PASSWORD, self.now)
 
-    def messages(self, session: Session) -> list[dict[str, Any]]:
+    def messages(self, session: ServerSession) -> list[dict[str, Any]]:
         """Everything queued for the session since the last call."""
         return self.engine.take_messages(session, self.now)
 
-    def types(self, session: Session) -> list[str]:
+    def types(self, session: ServerSession) -> list[str]:
         """Short ``__type`` names of the messages queued since the last call."""
         return [short_type(m) for m in self.messages(session)]
 
-    def log_in(self, session: Session, campaign_id: str | None = None) -> None:
+    def log_in(self, session: ServerSession, campaign_id: str | None = None) -> None:
         self.engine.dialer_log_in(session, LogInRequest(campaign_id=campaign_id), self.now)
 
-    def ready(self, session: Session, campaign_ids: list[str] | None = None) -> None:
+    def ready(self, session: ServerSession, campaign_ids: list[str] | None = None) -> None:
         self.engine.ready_for_calls(session, ReadyForCallsRequest(campaign_ids=campaign_ids), self.now)
 
-    def status(self, session: Session, status_id: str = "Available") -> None:
+    def status(self, session: ServerSession, status_id: str = "Available") -> None:
         self.engine.set_user_status(
             session, session.user.user_id, UserStatusUpdate(status_id=status_id), self.now
         )
 
-    def disposition(self, session: Session, label: str = "Sale", **extra: Any) -> None:
+    def disposition(self, session: ServerSession, label: str = "Sale", **extra: Any) -> None:
         self.engine.disposition(session, DispositionRequest(label=label, **extra), self.now)
 
-    def log_off(self, session: Session, *campaign_ids: str) -> None:
+    def log_off(self, session: ServerSession, *campaign_ids: str) -> None:
         self.engine.dialer_log_off(session, LogOffRequest(campaign_ids=list(campaign_ids)), self.now)
 
-    def agent(self, user: str) -> Session:
+    def agent(self, user: str) -> ServerSession:
         """Open, log in, ready, Available; messages so far are dropped."""
         session = self.open(user)
         self.log_in(session)
@@ -97,7 +97,7 @@ class EngineRig:
         return session
 
     def wait_for(
-        self, session: Session, kind: str, limit: float = 30.0, step: float = 0.25
+        self, session: ServerSession, kind: str, limit: float = 30.0, step: float = 0.25
     ) -> dict[str, Any]:
         """Tick until a message of this short type arrives; fail after ``limit`` virtual seconds."""
         waited = 0.0
@@ -110,7 +110,7 @@ class EngineRig:
             self.tick(step)
             waited += step
 
-    def pop(self, session: Session, limit: float = 30.0) -> dict[str, Any]:
+    def pop(self, session: ServerSession, limit: float = 30.0) -> dict[str, Any]:
         """Wait for the next dataPopMessage and return its call."""
         call: dict[str, Any] = self.wait_for(session, "dataPopMessage", limit)["call"]
         return call

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from mock_rig import ICWS_JSON, IcwsClient, campaign, scenario
 
-from botagent.mock import MockServer
+from botagent.mock.server import MockServer
 
 
 def state(mock: MockServer) -> tuple[Any, Any]:

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from mock_rig import EngineRig, campaign, scenario, short_type
 
-from botagent.icws import (
+from botagent.mock import EngineError, load_scenario
+from botagent.wire import (
     PlacePreviewCallRequest,
     RequestFormDefinitionRequest,
     UpdateCallDataRequest,
     UserStatusUpdate,
 )
-from botagent.mock import EngineError, load_scenario
 
 
 def test_power_dial_when_agent_available_pops_after_dial_and_ring_delay() -> None:

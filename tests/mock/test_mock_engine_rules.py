@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from mock_rig import EngineRig, campaign, scenario, short_type
 
-from botagent.icws import LogInRequest, PlacePreviewCallRequest, ReadyForCallsRequest
 from botagent.mock import EngineError
+from botagent.wire import LogInRequest, PlacePreviewCallRequest, ReadyForCallsRequest
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from mock_rig import ICWS_JSON, IcwsClient, campaign, scenario
 
-from botagent.mock import MockServer
+from botagent.mock.server import MockServer
 
 SSE = {"Accept": "text/event-stream"}
 

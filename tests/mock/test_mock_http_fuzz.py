@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mock_rig import ICWS_JSON, IcwsClient, campaign, scenario
 
-from botagent.mock import MockServer
 from botagent.mock._endpoints import DIALER_NAMES
+from botagent.mock.server import MockServer
 
 FUZZ_EXAMPLES = 2000
 JSON = st.recursive(

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from mock_rig import ICWS_JSON, IcwsClient
 
-from botagent.mock import MockServer
+from botagent.mock.server import MockServer
 
 COOKIE = re.compile(r"^icws_(\d+)=([0-9a-f-]{36})\|languageId=en-us; Path=/icws/(\d+); HttpOnly$")
 

@@ -13,8 +13,9 @@ from jsonschema import Draft202012Validator
 from mock_rig import IcwsClient
 from starlette.routing import Route
 
-from botagent.mock import ICWS_ENDPOINTS, MockServer
+from botagent.mock import ICWS_ENDPOINTS
 from botagent.mock._endpoints import route_doc
+from botagent.mock.server import MockServer
 
 ICWS_JSON = "application/vnd.inin.icws+json"
 

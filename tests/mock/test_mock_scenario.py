@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from botagent.icws import BotagentError
 from botagent.mock import ScenarioError, campaign_id_for, default_scenario, load_scenario
+from botagent.wire import BotagentError
 
 
 def _write(tmp_path: Path, text: str) -> Path:

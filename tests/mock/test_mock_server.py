@@ -15,7 +15,8 @@ import pytest
 from mock_rig import IcwsClient, campaign, scenario
 
 import botagent.mock as mock_package
-from botagent.mock import DialerEngine, MockServer
+from botagent.mock import DialerEngine
+from botagent.mock.server import MockServer
 
 READY = re.compile(r"^botagent mock listening on (http://127\.0\.0\.1:(\d+))$")
 

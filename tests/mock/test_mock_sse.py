@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from mock_rig import IcwsClient
 
-from botagent.mock import MockServer
+from botagent.mock.server import MockServer
 
 SSE = {"Accept": "text/event-stream"}
 

@@ -8,8 +8,9 @@ from typing import Any
 import httpx
 from mock_rig import IcwsClient
 
-from botagent.mock import ICWS_ENDPOINTS, TIMINGS_KEPT, DialerEngine, MockRuntime, MockServer
+from botagent.mock import ICWS_ENDPOINTS, DialerEngine
 from botagent.mock._endpoints import UNMATCHED
+from botagent.mock.server import TIMINGS_KEPT, MockRuntime, MockServer
 
 
 def timings(mock: MockServer) -> list[dict[str, Any]]:

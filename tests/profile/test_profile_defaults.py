@@ -7,13 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from botagent.icws import (
-    BotagentError,
-    RemoteNumberSettings,
-    RemoteWorkstationSettings,
-    StationlessSettings,
-    WorkstationSettings,
-)
 from botagent.profile import (
     Constant,
     Profile,
@@ -21,6 +14,13 @@ from botagent.profile import (
     Uniform,
     deep_merge,
     load_profile,
+)
+from botagent.wire import (
+    BotagentError,
+    RemoteNumberSettings,
+    RemoteWorkstationSettings,
+    StationlessSettings,
+    WorkstationSettings,
 )
 
 WriteProfile = Callable[[str], Path]
@@ -165,4 +165,4 @@ def test_profile_when_loaded_is_read_only(write_profile: WriteProfile) -> None:
 def test_profile_error_when_imported_is_the_shared_botagent_value_error() -> None:
     assert issubclass(ProfileError, BotagentError)
     assert issubclass(ProfileError, ValueError)
-    assert ProfileError.__module__ == "botagent.icws._errors"
+    assert ProfileError.__module__ == "botagent.wire._errors"

@@ -9,11 +9,11 @@ from typing import Any
 import pydantic
 import pytest
 
-import botagent.icws as icws
+import botagent.wire as wire
 
 WIRE_CASES: list[tuple[pydantic.BaseModel, dict[str, Any]]] = [
     (
-        icws.ConnectionRequest(application_name="botagent", user_id="agent0001", password="secret"),
+        wire.ConnectionRequest(application_name="botagent", user_id="agent0001", password="secret"),
         {
             "__type": "urn:inin.com:connection:icAuthConnectionRequestSettings",
             "applicationName": "botagent",
@@ -21,31 +21,31 @@ WIRE_CASES: list[tuple[pydantic.BaseModel, dict[str, Any]]] = [
             "password": "secret",
         },
     ),
-    (icws.LogInRequest(), {}),
-    (icws.LogInRequest(campaign_id="c-1"), {"campaignId": "c-1"}),
-    (icws.LogOffRequest(), {"campaignIds": []}),
-    (icws.LogOffRequest(campaign_ids=["c-1"]), {"campaignIds": ["c-1"]}),
-    (icws.ReadyForCallsRequest(), {}),
+    (wire.LogInRequest(), {}),
+    (wire.LogInRequest(campaign_id="c-1"), {"campaignId": "c-1"}),
+    (wire.LogOffRequest(), {"campaignIds": []}),
+    (wire.LogOffRequest(campaign_ids=["c-1"]), {"campaignIds": ["c-1"]}),
+    (wire.ReadyForCallsRequest(), {}),
     (
-        icws.DispositionRequest(label="Callback", scheduled_time=1_800_000_000, scheduled_agent="agent0002"),
+        wire.DispositionRequest(label="Callback", scheduled_time=1_800_000_000, scheduled_agent="agent0002"),
         {"label": "Callback", "scheduledTime": 1_800_000_000, "scheduledAgent": "agent0002"},
     ),
-    (icws.UserStatusUpdate(status_id="Available"), {"statusId": "Available"}),
+    (wire.UserStatusUpdate(status_id="Available"), {"statusId": "Available"}),
     (
-        icws.WorkstationSettings(workstation="ws-1"),
+        wire.WorkstationSettings(workstation="ws-1"),
         {"__type": "urn:inin.com:connection:workstationSettings", "workstation": "ws-1"},
     ),
     (
-        icws.BreakStatusMessage(break_status=icws.BreakStatus.ON_BREAK),
-        {"__type": icws.BREAK_STATUS_MESSAGE, "isDelta": False, "breakStatus": 2},
+        wire.BreakStatusMessage(break_status=wire.BreakStatus.ON_BREAK),
+        {"__type": wire.BREAK_STATUS_MESSAGE, "isDelta": False, "breakStatus": 2},
     ),
     (
-        icws.AvailableCampaignsMessage(
+        wire.AvailableCampaignsMessage(
             agent_has_logon_campaign_right=True,
-            campaigns_added=[icws.AvailableCampaign(id="c-1", name="Predictive Sales", workgroup="Sales")],
+            campaigns_added=[wire.AvailableCampaign(id="c-1", name="Predictive Sales", workgroup="Sales")],
         ),
         {
-            "__type": icws.AVAILABLE_CAMPAIGNS_MESSAGE,
+            "__type": wire.AVAILABLE_CAMPAIGNS_MESSAGE,
             "isDelta": False,
             "agentHasLogonCampaignRight": True,
             "campaignsAdded": [
@@ -59,24 +59,24 @@ WIRE_CASES: list[tuple[pydantic.BaseModel, dict[str, Any]]] = [
         },
     ),
     (
-        icws.LogoutGrantedMessage(campaigns=[icws.LoggedOutCampaign(id="")]),
-        {"__type": icws.LOGOUT_GRANTED_MESSAGE, "isDelta": False, "campaigns": [{"id": ""}]},
+        wire.LogoutGrantedMessage(campaigns=[wire.LoggedOutCampaign(id="")]),
+        {"__type": wire.LOGOUT_GRANTED_MESSAGE, "isDelta": False, "campaigns": [{"id": ""}]},
     ),
     (
-        icws.DataPopMessage(
-            call=icws.PreviewPopCall(
+        wire.DataPopMessage(
+            call=wire.PreviewPopCall(
                 interaction_id="100",
                 campaign_id="c-3",
                 attributes={"IS_ATTR_CallId": "k-1"},
-                dispositions=[icws.Disposition(label="Sale", wrap_up_category="Success", wrap_up_code="S")],
+                dispositions=[wire.Disposition(label="Sale", wrap_up_category="Success", wrap_up_code="S")],
                 preview_timeout=datetime(2026, 11, 24, 10, 0, 5, tzinfo=UTC),
             )
         ),
         {
-            "__type": icws.DATA_POP_MESSAGE,
+            "__type": wire.DATA_POP_MESSAGE,
             "isDelta": False,
             "call": {
-                "__type": icws.PREVIEW_POP,
+                "__type": wire.PREVIEW_POP,
                 "interactionId": "100",
                 "campaignId": "c-3",
                 "attributes": {"IS_ATTR_CallId": "k-1"},
@@ -108,51 +108,51 @@ def test_wire_model_when_parsed_from_wire_json_equals_the_model(
 
 
 def test_message_parse_when_type_is_unknown_keeps_every_field() -> None:
-    [message] = icws.parse_messages(b'[{"__type": "urn:example:newThing", "isDelta": true, "x": 1}]')
-    assert isinstance(message, icws.UnknownMessage)
+    [message] = wire.parse_messages(b'[{"__type": "urn:example:newThing", "isDelta": true, "x": 1}]')
+    assert isinstance(message, wire.UnknownMessage)
     assert message.to_wire() == {"__type": "urn:example:newThing", "isDelta": True, "x": 1}
 
 
 def test_message_parse_when_server_adds_fields_keeps_them() -> None:
-    message = icws.parse_message({"__type": icws.BREAK_STATUS_MESSAGE, "breakStatus": 1, "extra": "kept"})
-    assert isinstance(message, icws.BreakStatusMessage)
-    assert message.break_status is icws.BreakStatus.BREAK_PENDING
+    message = wire.parse_message({"__type": wire.BREAK_STATUS_MESSAGE, "breakStatus": 1, "extra": "kept"})
+    assert isinstance(message, wire.BreakStatusMessage)
+    assert message.break_status is wire.BreakStatus.BREAK_PENDING
     assert message.to_wire()["extra"] == "kept"
 
 
 def test_message_parse_when_known_type_misses_required_field_raises() -> None:
     with pytest.raises(pydantic.ValidationError):
-        icws.parse_message({"__type": icws.BREAK_STATUS_MESSAGE})
+        wire.parse_message({"__type": wire.BREAK_STATUS_MESSAGE})
 
 
 def test_logout_granted_when_campaign_is_bare_empty_string_means_dialer() -> None:
-    message = icws.parse_message({"__type": icws.LOGOUT_GRANTED_MESSAGE, "campaigns": ["", {"id": "c-1"}]})
-    assert isinstance(message, icws.LogoutGrantedMessage)
+    message = wire.parse_message({"__type": wire.LOGOUT_GRANTED_MESSAGE, "campaigns": ["", {"id": "c-1"}]})
+    assert isinstance(message, wire.LogoutGrantedMessage)
     assert message.logged_out_of_dialer
     assert message.campaign_ids == {"c-1"}
 
 
 def test_break_status_message_when_it_carries_campaign_fields_tolerates_them() -> None:
-    message = icws.parse_message(
+    message = wire.parse_message(
         {
-            "__type": icws.BREAK_STATUS_MESSAGE,
+            "__type": wire.BREAK_STATUS_MESSAGE,
             "breakStatus": 0,
             "agentHasLogonCampaignRight": True,
             "campaignsAdded": [{"id": "c-1", "name": "Power Collections", "workgroup": "W"}],
         }
     )
-    assert isinstance(message, icws.BreakStatusMessage)
+    assert isinstance(message, wire.BreakStatusMessage)
     assert message.agent_has_logon_campaign_right is True
     assert message.campaigns_added is not None and message.campaigns_added[0].name == "Power Collections"
 
 
 @pytest.mark.parametrize("text", ["2026-11-24T10:00:05Z", "2026-11-24T10:00:05.000Z", "20261124T100005Z"])
 def test_icws_datetime_when_in_any_accepted_form_parses_to_utc(text: str) -> None:
-    assert icws.parse_icws_datetime(text) == datetime(2026, 11, 24, 10, 0, 5, tzinfo=UTC)
+    assert wire.parse_icws_datetime(text) == datetime(2026, 11, 24, 10, 0, 5, tzinfo=UTC)
 
 
 def test_connection_request_when_printed_hides_the_password() -> None:
-    request = icws.ConnectionRequest(application_name="a", user_id="u", password="hunter2")
+    request = wire.ConnectionRequest(application_name="a", user_id="u", password="hunter2")
     assert "hunter2" not in repr(request)
     assert "hunter2" not in str(request)
 
@@ -161,7 +161,7 @@ def test_connection_response_when_features_listed_reports_messaging_version() ->
     body = json.dumps(
         {"csrfToken": "t", "sessionId": "1", "features": [{"featureId": "messaging", "version": 2}]}
     )
-    response = icws.ConnectionResponse.model_validate_json(body)
+    response = wire.ConnectionResponse.model_validate_json(body)
     assert response.feature_version("messaging") == 2
     assert response.feature_version("other") is None
 
@@ -169,32 +169,24 @@ def test_connection_response_when_features_listed_reports_messaging_version() ->
 @pytest.mark.parametrize(
     ("status", "cls"),
     [
-        (400, icws.BadRequest),
-        (401, icws.SessionExpired),
-        (403, icws.Forbidden),
-        (404, icws.NotFound),
-        (410, icws.SessionGone),
-        (500, icws.ServerError),
-        (503, icws.ServiceUnavailable),
+        (400, wire.BadRequest),
+        (401, wire.SessionExpired),
+        (403, wire.Forbidden),
+        (404, wire.NotFound),
+        (410, wire.SessionGone),
+        (500, wire.ServerError),
+        (503, wire.ServiceUnavailable),
     ],
 )
 def test_status_error_when_built_from_status_gives_its_subclass(status: int, cls: type) -> None:
-    error = icws.status_error("POST /dialer/log-in", status, b'{"errorId": "e.x", "message": "nope"}')
+    error = wire.status_error("POST /dialer/log-in", status, b'{"errorId": "e.x", "message": "nope"}')
     assert type(error) is cls
     assert (error.status, error.error_id, error.message) == (status, "e.x", "nope")
     assert str(error) == f"POST /dialer/log-in: HTTP {status} e.x: nope"
 
 
 def test_status_error_when_503_has_retry_after_reads_it_case_insensitively() -> None:
-    error = icws.status_error("POST /connection", 503, b"", {"Retry-After": "2.5"})
-    assert isinstance(error, icws.ServiceUnavailable)
+    error = wire.status_error("POST /connection", 503, b"", {"Retry-After": "2.5"})
+    assert isinstance(error, wire.ServiceUnavailable)
     assert error.retry_after == 2.5
     assert error.message == "HTTP 503 with no ICWS error message"
-
-
-def test_icws_all_when_listed_is_sorted_and_complete() -> None:
-    public = {name for name in dir(icws) if not name.startswith("_")} - {"annotations"}
-    exported = set(icws.__all__)
-    modules = {name for name in public if type(getattr(icws, name)).__name__ == "module"}
-    assert icws.__all__ == sorted(icws.__all__)
-    assert public - modules == exported
