@@ -15,6 +15,7 @@ from botagent.report._charts import (
     write_latency_chart,
     write_state_chart,
 )
+from botagent.report._dialer_view import DIALER_VIEW_COLUMNS, dialer_view_rows
 from botagent.report._exit import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -44,6 +45,7 @@ from botagent.report._write import write_reports
 
 __all__ = [
     "CallTotals",
+    "DIALER_VIEW_COLUMNS",
     "EXIT_BAD_INPUT",
     "EXIT_OK",
     "EXIT_RUN_ERROR",
@@ -63,6 +65,7 @@ __all__ = [
     "THRESHOLD_ABORT_PREFIX",
     "ThresholdResult",
     "breached",
+    "dialer_view_rows",
     "evaluate_thresholds",
     "exit_code_for",
     "format_summary",
