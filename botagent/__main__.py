@@ -58,10 +58,11 @@ def _add_mock(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def _run_run(args: argparse.Namespace) -> int:
     from botagent._run_command import RunOptions, run_profile
+    from botagent.profile import default_profile_path
 
     return run_profile(
         RunOptions(
-            profile=args.profile,
+            profile=args.profile or default_profile_path(),
             users=args.users,
             spawn_rate=args.spawn_rate,
             run_time=args.run_time,
@@ -81,8 +82,9 @@ def _add_run(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "failed, 2 bad profile or option, 3 the run could not complete.",
     )
     parser.add_argument(
-        "profile", nargs="?", type=Path, default=Path("profiles/smoke.yaml"),
-        help="profile YAML (default: %(default)s)",
+        "profile", nargs="?", type=Path,
+        help="profile YAML (default: the smoke profile shipped with botagent, a copy of "
+        "profiles/smoke.yaml: 5 agents for 40 s against the embedded mock)",
     )  # fmt: skip
     parser.add_argument("-u", "--users", type=_positive_int, help="number of agents (overrides load.users)")
     parser.add_argument("-r", "--spawn-rate", type=float, help="agents started per second")
