@@ -32,6 +32,7 @@ __all__ = [
     "ROOT",
     "Child",
     "Sampler",
+    "add_mode_options",
     "bench_args",
     "children_of",
     "client_and_server_cores",
@@ -44,6 +45,8 @@ __all__ = [
     "pinned",
     "raise_nofile",
     "read_ready_line",
+    "resolve_mode",
+    "results_folder",
     "rss_kib",
     "socket_count",
     "start_mock",
@@ -67,13 +70,37 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 def bench_args(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the options every benchmark has: ``--quick``, ``--smoke`` and ``--out``."""
     parser = argparse.ArgumentParser(description=description)
+    add_mode_options(parser)
+    return resolve_mode(parser.parse_args(argv))
+
+
+def add_mode_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--quick``, ``--smoke`` and ``--out`` to ``parser``; `resolve_mode` reads them."""
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="smaller sizes and shorter windows")
     mode.add_argument("--smoke", action="store_true", help="tiny sizes: only checks that the script runs")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results JSON")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="folder for the results JSON (default: bench/results for full runs, "
+        "bench/results/quick or bench/results/smoke for the others)",
+    )
+
+
+def resolve_mode(args: argparse.Namespace) -> argparse.Namespace:
+    """Set ``args.mode`` (``full``, ``quick`` or ``smoke``) and, unless given, ``args.out`` from it."""
     args.mode = "smoke" if args.smoke else "quick" if args.quick else "full"
+    args.out = args.out or results_folder(args.mode)
     return args
+
+
+def results_folder(mode: str) -> Path:
+    """Where a run in ``mode`` writes its results by default.
+
+    Full runs write ``bench/results/``, the committed numbers the READMEs cite; quick and smoke runs
+    write ``bench/results/<mode>/`` (git-ignored), so they never overwrite those.
+    """
+    return RESULTS if mode == "full" else RESULTS / mode
 
 
 def machine_info() -> dict[str, Any]:

@@ -3,7 +3,9 @@
     python bench/run_all.py [--quick | --smoke] [--out DIR] [--only NAME ...]
 
 ``--quick`` finishes in under five minutes on a two-core machine. Each benchmark runs as its own
-process (so one that fails does not stop the rest); the exit code is 1 when any of them failed.
+process (so one that fails does not stop the rest); the exit code is 1 when any of them failed. Full
+runs write ``bench/results/`` (the committed numbers the READMEs cite); quick and smoke runs write
+``bench/results/quick/`` or ``bench/results/smoke/`` (git-ignored) unless ``--out`` says otherwise.
 """
 
 from __future__ import annotations
@@ -13,21 +15,23 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
+from collections.abc import Sequence
 
 import _common as common
 
 BENCHMARKS = ("client_overhead", "agents_per_core", "mock_capacity", "measurement_error", "scale_out", "soak")
 
 
-def main() -> int:
+def parse_options(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse ``--quick``, ``--smoke``, ``--out`` (``mode`` and ``out`` resolved) and ``--only``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true")
-    mode.add_argument("--smoke", action="store_true")
-    parser.add_argument("--out", type=Path, default=common.RESULTS)
+    common.add_mode_options(parser)
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these")
-    args = parser.parse_args()
+    return common.resolve_mode(parser.parse_args(argv))
+
+
+def main() -> int:
+    args = parse_options()
     flags = ["--quick"] if args.quick else ["--smoke"] if args.smoke else []
     machine = common.machine_info()
     print(

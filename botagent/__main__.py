@@ -14,7 +14,9 @@ from pathlib import Path
 
 __all__ = ["build_parser", "main"]
 
+from botagent import __version__
 from botagent.report._exit import EXIT_BAD_INPUT
+from botagent.report._fmt import counted
 
 _LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
@@ -56,10 +58,11 @@ def _add_mock(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def _run_run(args: argparse.Namespace) -> int:
     from botagent._run_command import RunOptions, run_profile
+    from botagent.profile import default_profile_path
 
     return run_profile(
         RunOptions(
-            profile=args.profile,
+            profile=args.profile or default_profile_path(),
             users=args.users,
             spawn_rate=args.spawn_rate,
             run_time=args.run_time,
@@ -79,8 +82,9 @@ def _add_run(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "failed, 2 bad profile or option, 3 the run could not complete.",
     )
     parser.add_argument(
-        "profile", nargs="?", type=Path, default=Path("profiles/smoke.yaml"),
-        help="profile YAML (default: %(default)s)",
+        "profile", nargs="?", type=Path,
+        help="profile YAML (default: the smoke profile shipped with botagent, a copy of "
+        "profiles/smoke.yaml: 5 agents for 40 s against the embedded mock)",
     )  # fmt: skip
     parser.add_argument("-u", "--users", type=_positive_int, help="number of agents (overrides load.users)")
     parser.add_argument("-r", "--spawn-rate", type=float, help="agents started per second")
@@ -102,29 +106,37 @@ def _positive_int(text: str) -> int:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
+    valid = [_validate_one(path) for path in args.profiles]
+    return 0 if all(valid) else EXIT_BAD_INPUT
+
+
+def _validate_one(path: Path) -> bool:
+    """Print the profile's one-line summary, or one line per problem; return whether it is valid."""
     from botagent.profile import ProfileError, load_profile
 
     try:
-        profile = load_profile(args.profile)
+        profile = load_profile(path)
     except ProfileError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    load = profile.load
+        print(exc, file=sys.stderr, flush=True)
+        return False
+    load, identities = profile.load, len(profile.identities.expand())
     print(
-        f"{args.profile}: valid: {load.users} agents against {profile.target} "
-        f"for {load.run_time:g} s, {len(profile.identities.expand())} identities"
+        f"{path}: valid: {counted(load.users, 'agent')} against {profile.target} "
+        f"for {load.run_time:g} s, {counted(identities, 'identity', 'identities')}",
+        flush=True,
     )
-    return 0
+    return True
 
 
 def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check a profile; exit 0, or 2 with one line per problem",
-        description="Check a profile without running it. Prints one line per problem "
-        "(<file>: <key>: <what is wrong>) and exits 2, or a one-line summary and exits 0.",
+        help="check profiles; exit 0, or 2 with one line per problem",
+        description="Check profiles without running them. For each file, prints a one-line summary when "
+        "it is valid, or one line per problem (<file>: <key>: <what is wrong>). Exits 0 when every file "
+        "is valid, 2 otherwise.",
     )
-    parser.add_argument("profile", type=Path, help="profile YAML")
+    parser.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE", help="profile YAML files")
     parser.set_defaults(handler=_run_validate)
 
 
@@ -168,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="botagent", description="Interaction Dialer agent bots, load tests and a mock ICWS server."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(title="commands", dest="command", required=True, metavar="COMMAND")
     for add in SUBCOMMANDS:
         add(subparsers)

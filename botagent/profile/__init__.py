@@ -7,12 +7,16 @@
     profile.behaviour.talk_time.sample(rng)  # seconds, from a seeded random.Random
     profile.identities.expand()             # [Identity(username='agent0001'), ...]
 
+``default_profile_path()`` is the smoke profile shipped inside the package, what ``botagent run``
+runs when no profile is named.
+
 Every problem in a profile raises :class:`ProfileError`, one line per problem naming the file and the
 dotted key. ``python -m botagent.profile`` prints the JSON schema (``profiles/profile.schema.json``).
 """
 
 from botagent.wire import ProfileError
 
+from ._default import default_profile_path
 from ._distributions import Constant, Distribution, Lognormal, Normal, Uniform
 from ._durations import Duration, parse_duration
 from ._identities import CsvIdentities, Identities, Identity, PatternIdentities
@@ -73,6 +77,7 @@ __all__ = [
     "Uniform",
     "WorkstationStation",
     "deep_merge",
+    "default_profile_path",
     "load_profile",
     "parse_duration",
     "profile_json_schema",

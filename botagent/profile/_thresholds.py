@@ -7,6 +7,7 @@ and per dialer KPI (``wait-for-pop``, ``break-grant``, ``logoff-grant``, ``previ
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -25,11 +26,19 @@ ENDPOINT_NAMES: tuple[str, ...] = tuple(endpoint.value for endpoint in CLIENT_EN
 def _known(kind: str, names: tuple[str, ...]) -> AfterValidator:
     def check(name: str) -> str:
         if name != "*" and name not in names:
-            listed = ", ".join(repr(known) for known in ("*", *names))
-            raise ValueError(f"unknown {kind} name; known names: {listed}")
+            raise ValueError(f"unknown {kind} name; {_hint(name, ('*', *names))}")
         return name
 
     return AfterValidator(check)
+
+
+def _hint(name: str, known: tuple[str, ...]) -> str:
+    """``did you mean 'X'?`` for the closest known name (case aside), else the list of known names."""
+    by_folded = {known_name.casefold(): known_name for known_name in known}
+    close = difflib.get_close_matches(name.casefold(), by_folded, n=1)
+    if close:
+        return f"did you mean {by_folded[close[0]]!r}?"
+    return "known names: " + ", ".join(repr(known_name) for known_name in known)
 
 
 EndpointName = Annotated[str, _known("endpoint", ENDPOINT_NAMES)]

@@ -76,7 +76,7 @@ def read_stats_history(path: Path | None) -> LatencyHistory:
     """
     history = LatencyHistory()
     if path is None:
-        history.note = "no Locust stats history (run with --csv)"
+        history.note = "no Locust stats history (run Locust with --csv PREFIX --csv-full-history)"
         return history
     try:
         with path.open(newline="", encoding="utf-8") as handle:

@@ -8,7 +8,28 @@ from datetime import UTC, datetime
 
 from botagent.report._result import ThresholdResult
 
-__all__ = ["finite", "iso_utc", "moment", "ms", "number", "percent", "short_list", "threshold_value"]
+__all__ = [
+    "counted",
+    "finite",
+    "iso_utc",
+    "moment",
+    "ms",
+    "number",
+    "percent",
+    "short_list",
+    "threshold_value",
+]
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun, singular only for one: ``1 agent``, ``0 agents``, ``2 identities``.
+
+    Args:
+        count: how many.
+        noun: the singular noun.
+        plural: the plural when it is not ``noun`` + "s".
+    """
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def finite(value: float | None) -> float | None:

@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 
 from botagent.report._exit import EXIT_OK, EXIT_RUN_ERROR, exit_code_for
-from botagent.report._fmt import iso_utc, moment, ms, number, percent, short_list, threshold_value
+from botagent.report._fmt import counted, iso_utc, moment, ms, number, percent, short_list, threshold_value
 from botagent.report._result import EndpointStats, Reconciliation, RunResult, StepErrorRecord, ThresholdResult
 
 __all__ = ["MAX_ROWS", "write_html_report"]
@@ -154,7 +154,7 @@ def _violations(result: RunResult) -> str:
         return _section("Rule violations", "<p>None.</p>")
     rows = [([moment(v.at, result.started_at), v.agent, v.rule, v.detail], True) for v in violations]
     table = _table(["At", "Agent", "Rule", "Detail"], rows[:MAX_ROWS])
-    more = _more(len(violations) - MAX_ROWS, "violations")
+    more = _more(len(violations) - MAX_ROWS, "violation")
     return _section(f"Rule violations ({len(violations)})", table + more)
 
 
@@ -167,7 +167,7 @@ def _step_errors(errors: Sequence[StepErrorRecord]) -> str:
     ranked = sorted(kinds.values(), key=len, reverse=True)
     rows = [(_step_row(group), True) for group in ranked[:MAX_ROWS]]
     table = _table(["Step", "Status", "errorId", "Count", "Agents", "First message"], rows)
-    more = _more(len(kinds) - MAX_ROWS, "kinds of error")
+    more = _more(len(kinds) - MAX_ROWS, "kind of error", "kinds of error")
     return _section(f"Agent step errors ({len(errors)})", table + more)
 
 
@@ -187,8 +187,10 @@ def _section(title: str, body: str) -> str:
     return f"<h2>{escape(title)}</h2>\n{body}"
 
 
-def _more(count: int, what: str) -> str:
-    return f"<p>(+{count} more {what} not listed)</p>" if count > 0 else ""
+def _more(count: int, noun: str, plural: str | None = None) -> str:
+    if count <= 0:
+        return ""
+    return f"<p>(+{counted(count, 'more ' + noun, plural and 'more ' + plural)} not listed)</p>"
 
 
 def _table(headers: list[str], rows: list[tuple[list[str], bool]], header: bool = True) -> str:

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from botagent.report._fmt import moment, short_list, threshold_value
+from botagent.report._fmt import counted, moment, short_list, threshold_value
 from botagent.report._result import Reconciliation, RunResult, StepErrorRecord
 
 __all__ = ["MAX_CASES", "junit_element", "write_junit_xml"]
@@ -75,7 +75,8 @@ def _step_suite(root: ET.Element, result: RunResult) -> None:
         _case(suite, f"{agent} {step}", (_step_message(group), "\n".join(lines)))
     if len(groups) > MAX_CASES:
         rest = len(groups) - MAX_CASES
-        _case(suite, f"{rest} more agent steps failed", (f"{rest} agent/step pairs not listed", ""))
+        listed = f"{counted(rest, 'agent/step pair')} not listed"
+        _case(suite, f"{counted(rest, 'more agent step')} failed", (listed, ""))
     if not groups:
         _case(suite, "no agent step failed")
     _count(suite)
@@ -100,7 +101,8 @@ def _rule_suite(root: ET.Element, result: RunResult) -> None:
         _case(suite, f"{v.rule} {v.agent}", (f"{v.rule}: {v.detail}", where))
     if len(violations) > MAX_CASES:
         rest = len(violations) - MAX_CASES
-        _case(suite, f"{rest} more rule violations", (f"{rest} rule violations not listed", ""))
+        listed = f"{counted(rest, 'rule violation')} not listed"
+        _case(suite, counted(rest, "more rule violation"), (listed, ""))
     if not violations:
         _case(suite, "no rule violation")
     _count(suite)
@@ -118,7 +120,7 @@ def _ledger_suite(root: ET.Element, rec: Reconciliation | None) -> None:
 
 
 def _id_case(suite: ET.Element, name: str, problem: str, call_ids: list[str]) -> None:
-    failure = (f"{len(call_ids)} calls {problem}: {short_list(call_ids)}", "\n".join(call_ids))
+    failure = (f"{counted(len(call_ids), 'call')} {problem}: {short_list(call_ids)}", "\n".join(call_ids))
     _case(suite, name, failure if call_ids else None)
 
 

@@ -15,6 +15,8 @@ __all__ = [
     "ThresholdResult",
 ]
 
+_PERCENTILES = ("p50", "p90", "p95", "p99")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EndpointStats:
@@ -22,6 +24,10 @@ class EndpointStats:
 
     ``count`` is every request of the row, failed ones included (as Locust counts); ``failures`` is the
     failed subset. Times are milliseconds; percentiles are None when the row has no sample.
+
+    A percentile given above ``max`` is lowered to ``max`` when the row is made: Locust rounds
+    percentiles to its buckets (507 ms becomes 510), but no percentile can exceed the largest sample.
+    Every report and threshold reads the rows, so they all show the same, possible, numbers.
     """
 
     request_type: str
@@ -35,6 +41,14 @@ class EndpointStats:
     max: float | None
     mean: float | None
     rps: float
+
+    def __post_init__(self) -> None:
+        if self.max is None:
+            return
+        for name in _PERCENTILES:
+            value = getattr(self, name)
+            if value is not None and value > self.max:
+                object.__setattr__(self, name, self.max)
 
     @property
     def error_ratio(self) -> float:

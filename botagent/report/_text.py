@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from botagent.report._exit import EXIT_OK, EXIT_RUN_ERROR, exit_code_for
-from botagent.report._fmt import iso_utc, ms, number, short_list, threshold_value
+from botagent.report._fmt import counted, iso_utc, ms, number, short_list, threshold_value
 from botagent.report._result import (
     EndpointStats,
     Reconciliation,
@@ -49,7 +49,8 @@ def format_summary(result: RunResult, color: bool = False) -> str:
 def _header(result: RunResult) -> str:
     return (
         f'botagent run of profile "{result.profile_name}" against {result.target}\n'
-        f"started {iso_utc(result.started_at)}, ran {result.duration:.1f} s with {result.users} agents"
+        f"started {iso_utc(result.started_at)}, ran {result.duration:.1f} s"
+        f" with {counted(result.users, 'agent')}"
     )
 
 
@@ -68,7 +69,7 @@ def _calls(result: RunResult) -> str:
     c = result.calls
     line = (
         f"Calls: {c.popped} popped, {c.dispositioned} dispositioned, {c.rescheduled} rescheduled"
-        f" by {c.agents} agents ({number(round(c.per_agent, 2))} per agent)"
+        f" by {counted(c.agents, 'agent')} ({number(round(c.per_agent, 2))} per agent)"
     )
     return line if result.reconciliation is None else f"{line}\n{_ledger(result.reconciliation)}"
 
@@ -102,13 +103,13 @@ def _step_errors(errors: Sequence[StepErrorRecord]) -> str:
         return "Agent step errors: none"
     kinds = Counter((e.step, e.status, e.error_id) for e in errors)
     example = {(e.step, e.status, e.error_id): e.message for e in reversed(errors)}
-    lines = [f"Agent step errors: {len(errors)} ({len(kinds)} kinds)"]
+    lines = [f"Agent step errors: {len(errors)} ({counted(len(kinds), 'kind')})"]
     for (step, status, error_id), count in kinds.most_common(MAX_LINES):
         status_text = "no response" if status is None else str(status)
         error_text = f" {error_id}" if error_id else ""
         lines.append(f"  {count:>6} x {step} {status_text}{error_text}: {example[(step, status, error_id)]}")
     if len(kinds) > MAX_LINES:
-        lines.append(f"  (+{len(kinds) - MAX_LINES} more kinds)")
+        lines.append(f"  (+{counted(len(kinds) - MAX_LINES, 'more kind')})")
     return "\n".join(lines)
 
 
@@ -129,16 +130,20 @@ def _verdict(result: RunResult, color: bool) -> str:
     code = exit_code_for(result)
     failed = sum(not t.passed for t in result.thresholds)
     if code == EXIT_OK:
-        passed = (
-            f"all {len(result.thresholds)} thresholds passed" if result.thresholds else "no threshold set"
-        )
-        text, tone = f"RESULT: PASS, {passed}", _GREEN
+        text, tone = f"RESULT: PASS, {_all_passed(len(result.thresholds))}", _GREEN
     elif code == EXIT_RUN_ERROR:
         text, tone = f"RESULT: ERROR, the run did not complete: {result.aborted}", _RED
     else:
         reason = f"; {result.aborted}" if result.aborted else ""
-        text, tone = f"RESULT: FAIL, {failed} of {len(result.thresholds)} thresholds breached{reason}", _RED
+        breached = f"{failed} of {counted(len(result.thresholds), 'threshold')} breached"
+        text, tone = f"RESULT: FAIL, {breached}{reason}", _RED
     return _paint(f"{text} (exit code {code})", _BOLD + tone, color)
+
+
+def _all_passed(count: int) -> str:
+    if count == 0:
+        return "no threshold set"
+    return "1 threshold passed" if count == 1 else f"all {count} thresholds passed"
 
 
 def _paint(text: str, code: str, color: bool) -> str:

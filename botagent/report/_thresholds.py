@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from botagent.report._fmt import number, percent, short_list
+from botagent.report._fmt import counted, number, percent, short_list
 from botagent.report._result import EndpointStats, Reconciliation, RunResult, ThresholdResult
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def _at_most(
 
 
 def _min_count(name: str, minimum: int, samples: int) -> ThresholdResult:
-    detail = "no samples" if samples == 0 else f"{samples} samples"
+    detail = "no samples" if samples == 0 else counted(samples, "sample")
     return ThresholdResult(
         name=f"{name} count >= {minimum}",
         observed=samples,
@@ -124,7 +124,7 @@ def _min_count(name: str, minimum: int, samples: int) -> ThresholdResult:
 def _overall_error_ratio(limit: float, result: RunResult) -> ThresholdResult:
     total, failures = result.total_requests, result.total_failures
     observed = failures / total if total else None
-    detail = f"{failures} of {total} requests failed"
+    detail = f"{failures} of {counted(total, 'request')} failed"
     return _at_most(f"error ratio <= {percent(limit)}", observed, limit, "no requests", detail)
 
 
@@ -135,7 +135,7 @@ def _calls_per_agent(minimum: float, result: RunResult) -> ThresholdResult:
         observed=calls.per_agent,
         limit=minimum,
         passed=calls.per_agent >= minimum,
-        detail=f"{calls.dispositioned} calls dispositioned by {calls.agents} agents",
+        detail=f"{counted(calls.dispositioned, 'call')} dispositioned by {counted(calls.agents, 'agent')}",
     )
 
 

@@ -2,11 +2,13 @@
 
 Nothing here is timed: the tests check that a script exits 0 and writes its results JSON with the keys
 the README and ``run_all.py`` read. The scripts start their own servers and Locust on loopback and stop
-them before they exit.
+them before they exit. One of them (`DEFAULT_OUT`) runs without ``--out``, to show that a smoke run
+writes ``bench/results/smoke/`` and leaves the committed full-run results alone.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -27,17 +29,36 @@ EXPECTED: dict[str, set[str]] = {
     "soak": {"series", "verdicts", "flat", "fault_note", "bounds"},
 }
 TIMEOUT = 240
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_OUT = "client_overhead"
+"""The benchmark run without ``--out``: its results go to the smoke folder, ``bench/results/smoke/``."""
+
+
+def committed_results() -> dict[str, bytes]:
+    """The full-run results in ``bench/results/`` (the numbers the READMEs cite), by file name."""
+    return {path.name: path.read_bytes() for path in sorted(RESULTS.glob("*.json"))}
+
+
+@pytest.fixture(scope="module")
+def committed_before() -> dict[str, bytes]:
+    """`committed_results` before any benchmark of this module ran."""
+    return committed_results()
 
 
 @pytest.fixture(scope="module")
 def smoke_runs(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, committed_before: dict[str, bytes]
 ) -> Iterator[dict[str, tuple[subprocess.Popen[str], Path]]]:
     """Start every benchmark in smoke mode at once; stop any still running at the end."""
     runs: dict[str, tuple[subprocess.Popen[str], Path]] = {}
+    (RESULTS / "smoke" / f"{DEFAULT_OUT}.json").unlink(missing_ok=True)
     for name in EXPECTED:
-        out = tmp_path_factory.mktemp(name)
-        command = [sys.executable, str(ROOT / "bench" / f"{name}.py"), "--smoke", "--out", str(out)]
+        command = [sys.executable, str(ROOT / "bench" / f"{name}.py"), "--smoke"]
+        if name == DEFAULT_OUT:
+            out = RESULTS / "smoke"
+        else:
+            out = tmp_path_factory.mktemp(name)
+            command += ["--out", str(out)]
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
@@ -94,3 +115,35 @@ def test_scale_out_when_smoke_run_compares_one_and_two_processes(
     result = finished(smoke_runs, "scale_out")
     assert [run["processes"] for run in result["runs"]] == [1, 2]
     assert all(run["collisions_403"] == 0 for run in result["runs"])
+
+
+def test_benchmark_when_smoke_run_without_out_writes_its_own_folder_not_the_committed_results(
+    smoke_runs: dict[str, tuple[subprocess.Popen[str], Path]], committed_before: dict[str, bytes]
+) -> None:
+    result = finished(smoke_runs, DEFAULT_OUT)  # read from bench/results/smoke/
+    assert result["mode"] == "smoke"
+    assert committed_results() == committed_before
+    for written in (f"bench/results/smoke/{DEFAULT_OUT}.json", "bench/results/quick/soak.json"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", written], cwd=ROOT)
+        assert ignored.returncode == 0, f"{written} is not git-ignored"
+
+
+@pytest.mark.parametrize(
+    ("options", "out"),
+    [
+        ([], RESULTS),
+        (["--quick"], RESULTS / "quick"),
+        (["--smoke"], RESULTS / "smoke"),
+        (["--quick", "--out", "elsewhere"], Path("elsewhere")),
+    ],
+    ids=["full", "quick", "smoke", "quick-with-out"],
+)
+def test_run_all_options_when_mode_given_pick_the_results_folder(
+    monkeypatch: pytest.MonkeyPatch, options: list[str], out: Path
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    run_all = importlib.import_module("run_all")
+
+    args = run_all.parse_options(options)
+
+    assert args.out == out

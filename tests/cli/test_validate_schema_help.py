@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import re
 from collections.abc import Callable
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from cli_rig import REPO, run_botagent
+
+import botagent
 
 PROFILES = sorted((REPO / "profiles").glob("*.yaml"))
 
@@ -40,6 +43,61 @@ def test_validate_when_profile_is_bad_exits_2_listing_every_problem(
     assert keys == ["load.spawn_rate", "load.userz", "messaging.mode"]
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout == ""
+
+
+def test_validate_when_several_profiles_are_valid_prints_one_line_each_and_exits_0() -> None:
+    result = run_botagent("validate", *(str(profile) for profile in PROFILES))
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(": valid: ")[0] for line in lines] == [str(profile) for profile in PROFILES]
+    assert result.stderr == ""
+
+
+def test_validate_when_one_of_several_profiles_is_bad_exits_2_reporting_every_file(
+    write_profile: Callable[..., Path],
+) -> None:
+    good = REPO / "profiles" / "smoke.yaml"
+    bad = write_profile("load:\n  userz: 5\n", name="bad.yaml")
+    missing = bad.parent / "missing.yaml"
+
+    result = run_botagent("validate", str(bad), str(good), str(missing))
+
+    assert result.returncode == 2
+    [valid] = result.stdout.splitlines()
+    assert valid.startswith(f"{good}: valid: 5 agents against mock for 40 s, ")
+    problems = result.stderr.splitlines()
+    assert [line.split(": ")[0] for line in problems] == [str(bad), str(missing)], result.stderr
+    assert problems[0].startswith(f"{bad}: load.userz: unknown key; did you mean users?")
+    assert problems[1].startswith(f"{missing}: cannot read the profile: ")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_validate_when_profile_has_one_agent_and_one_identity_says_so_in_the_singular(
+    write_profile: Callable[..., Path],
+) -> None:
+    profile = write_profile("load: {users: 1}\nidentities: {first: 7, last: 7, password: x}\n")
+
+    result = run_botagent("validate", str(profile))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{profile}: valid: 1 agent against mock for 60 s, 1 identity\n"
+
+
+def test_validate_when_no_file_given_exits_2_with_usage() -> None:
+    result = run_botagent("validate")
+
+    assert result.returncode == 2
+    assert "usage: botagent validate [-h] PROFILE [PROFILE ...]" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_version_when_asked_prints_the_installed_version_and_exits_0() -> None:
+    result = run_botagent("--version")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"botagent {botagent.__version__}\n"
+    assert botagent.__version__ == importlib.metadata.version("botagent")
 
 
 def test_schema_when_printed_equals_the_checked_in_schema() -> None:

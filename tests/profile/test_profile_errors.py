@@ -99,17 +99,42 @@ def test_load_profile_when_value_is_bad_names_file_and_key(
     assert_clean(message)
 
 
-def test_load_profile_when_threshold_endpoint_unknown_lists_known_names(problem: Problem) -> None:
+def test_load_profile_when_threshold_endpoint_misspelt_suggests_the_close_name(problem: Problem) -> None:
     message = problem("thresholds:\n  endpoints:\n    POST /dialer/login: {p99: 100}\n")
-    assert "thresholds.endpoints['POST /dialer/login']: unknown endpoint name" in message
+    key = "thresholds.endpoints['POST /dialer/login']"
+    assert f"{key}: unknown endpoint name; did you mean 'POST /dialer/log-in'?" in message
+    assert "known names" not in message
+
+
+def test_load_profile_when_threshold_endpoint_differs_in_case_suggests_the_known_spelling(
+    problem: Problem,
+) -> None:
+    message = problem("thresholds:\n  endpoints:\n    post /dialer/disposition: {p99: 100}\n")
+    assert "unknown endpoint name; did you mean 'POST /dialer/disposition'?" in message
+
+
+def test_load_profile_when_threshold_endpoint_unknown_and_nothing_close_lists_known_names(
+    problem: Problem,
+) -> None:
+    message = problem("thresholds:\n  endpoints:\n    TRACE /x: {p99: 100}\n")
+    assert "thresholds.endpoints['TRACE /x']: unknown endpoint name; known names: '*'" in message
     assert all(repr(name) in message for name in ENDPOINT_NAMES)
-    assert "'*'" in message
+    assert "did you mean" not in message
 
 
-def test_load_profile_when_threshold_kpi_unknown_lists_known_names(problem: Problem) -> None:
+def test_load_profile_when_threshold_kpi_misspelt_suggests_the_close_name(problem: Problem) -> None:
     message = problem("thresholds: {kpis: {wait-for-call: {p95: 1}}}\n")
-    assert "thresholds.kpis.wait-for-call: unknown KPI name" in message
+    assert "thresholds.kpis.wait-for-call: unknown KPI name; did you mean 'wait-for-pop'?" in message
+    assert "known names" not in message
+
+
+def test_load_profile_when_threshold_kpi_unknown_and_nothing_close_lists_known_names(
+    problem: Problem,
+) -> None:
+    message = problem("thresholds: {kpis: {latency: {p95: 1}}}\n")
+    assert "thresholds.kpis.latency: unknown KPI name; known names: '*'" in message
     assert all(repr(name) in message for name in KPI_NAMES)
+    assert "did you mean" not in message
 
 
 def test_load_profile_when_several_problems_gives_one_line_each(problem: Problem) -> None:

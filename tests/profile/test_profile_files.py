@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+import botagent
 import botagent.profile as profile_module
-from botagent.profile import Lognormal, Profile, load_profile, profile_json_schema, render_schema
+from botagent.profile import (
+    Lognormal,
+    Profile,
+    default_profile_path,
+    load_profile,
+    profile_json_schema,
+    render_schema,
+)
 
 PROFILES = Path(__file__).resolve().parents[2] / "profiles"
 SCHEMA = PROFILES / "profile.schema.json"
@@ -27,6 +35,20 @@ def test_profile_file_when_loaded_is_valid_and_named_after_file(path: Path) -> N
 
 def test_profiles_folder_when_listed_has_the_four_documented_profiles() -> None:
     assert {path.stem for path in PROFILES.glob("*.yaml")} >= {"smoke", "load", "soak", "preview"}
+
+
+def test_packaged_smoke_profile_when_compared_with_profiles_smoke_yaml_is_the_same_file() -> None:
+    packaged = default_profile_path()
+    assert packaged.read_bytes() == (PROFILES / "smoke.yaml").read_bytes(), (
+        f"{packaged} and profiles/smoke.yaml differ: edit one, then copy it over the other"
+    )
+
+
+def test_default_profile_path_when_resolved_is_the_smoke_profile_inside_the_package() -> None:
+    path = default_profile_path()
+    assert path == Path(botagent.__file__).parent / "profiles" / "smoke.yaml"
+    assert path.is_absolute() and path.is_file()
+    assert load_profile(path).name == "smoke"
 
 
 def test_smoke_profile_when_loaded_is_short_and_cycles_agents() -> None:

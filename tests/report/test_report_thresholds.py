@@ -34,7 +34,7 @@ def check(spec: dict[str, Any], result: RunResult) -> dict[str, ThresholdResult]
 def test_endpoint_latency_when_over_limit_fails_and_names_the_limit(
     stat: str, row: Row, result: Result
 ) -> None:
-    run = result(endpoints=[row("POST /dialer/disposition", **{stat: 612.0})])
+    run = result(endpoints=[row("POST /dialer/disposition", **({"max": 1000.0} | {stat: 612.0}))])
     checks = check({"endpoints": {"POST /dialer/disposition": {stat: 500}}}, run)
     found = checks[f"POST /dialer/disposition {stat} <= 500 ms"]
     assert (found.passed, found.observed, found.limit) == (False, 612.0, 500)
@@ -42,7 +42,7 @@ def test_endpoint_latency_when_over_limit_fails_and_names_the_limit(
 
 @pytest.mark.parametrize("stat", ["p50", "p90", "p95", "p99", "max"])
 def test_endpoint_latency_when_at_limit_passes(stat: str, row: Row, result: Result) -> None:
-    run = result(endpoints=[row("POST /dialer/disposition", **{stat: 500.0})])
+    run = result(endpoints=[row("POST /dialer/disposition", **({"max": 1000.0} | {stat: 500.0}))])
     checks = check({"endpoints": {"POST /dialer/disposition": {stat: 500}}}, run)
     assert checks[f"POST /dialer/disposition {stat} <= 500 ms"].passed
 
@@ -55,14 +55,14 @@ def test_wildcard_when_row_not_named_applies_to_every_row(row: Row, result: Resu
 
 
 def test_wildcard_when_row_named_explicitly_uses_only_its_own_bounds(row: Row, result: Result) -> None:
-    run = result(endpoints=[row("POST /dialer/log-in", p95=110.0, p99=300.0)])
+    run = result(endpoints=[row("POST /dialer/log-in", p95=110.0, p99=300.0, max=400.0)])
     checks = check({"endpoints": {"*": {"p95": 100}, "POST /dialer/log-in": {"p99": 250}}}, run)
     assert list(checks) == ["POST /dialer/log-in p99 <= 250 ms"]
     assert not checks["POST /dialer/log-in p99 <= 250 ms"].passed
 
 
 def test_kpi_latency_when_over_limit_fails(row: Row, result: Result) -> None:
-    run = result(kpis=[row("wait-for-pop", p95=4000.0), row("break-grant", p95=900.0)])
+    run = result(kpis=[row("wait-for-pop", p95=4000.0, max=5000.0), row("break-grant", p95=900.0)])
     checks = check({"kpis": {"wait-for-pop": {"p95": 3000}, "*": {"p95": 1000}}}, run)
     assert not checks["wait-for-pop p95 <= 3000 ms"].passed
     assert checks["break-grant p95 <= 1000 ms"].passed
