@@ -33,7 +33,7 @@ def test_dialer_view_when_a_run_has_agents_calls_and_kpis_lists_each_with_its_fi
         duration=120.0,
         states=[StateSample(elapsed=1.0, counts={"on call": 3, "ready": 2, "logging in": 0})],
         calls=CallTotals(popped=12, dispositioned=10, rescheduled=2, agents=5),
-        kpis=[row("wait-for-pop", count=10, p95=480.0)],
+        kpis=[row("wait-for-pop", count=10, p95=480.0, max=500.0)],
     )
     table = _by_section(dialer_view_rows(run))
     assert table["Agents"] == {"total": "5", "on call": "3", "ready": "2"}
