@@ -2,8 +2,9 @@
 
 Feed an `Agent` events (`Start`, `RequestSucceeded`, `RequestFailed`, `MessageReceived`, `TimerFired`,
 `StopRequested`, `ReaderFailed`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`,
-`RecordKpi`, `ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). ``STATES.md`` beside this
-file shows the lifecycle, generated from `TRANSITIONS`.
+`RecordKpi`, `ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). A request's success
+carries its typed `RequestResult`: `StatusSet` for `SetStatus`, `Acknowledged` for the others.
+``STATES.md`` beside this file shows the lifecycle, generated from `TRANSITIONS`.
 """
 
 from botagent.agent._actions import (
@@ -32,14 +33,6 @@ from botagent.agent._actions import (
     Timer,
 )
 from botagent.agent._agent import Agent
-from botagent.agent._core import (
-    KPI_BREAK_GRANT,
-    KPI_LOGOFF_GRANT,
-    KPI_NAMES,
-    KPI_PREVIEW_CONNECT,
-    KPI_WAIT_FOR_POP,
-    AgentCounters,
-)
 from botagent.agent._errors import IllegalAction, RuleViolation
 from botagent.agent._events import (
     Event,
@@ -51,11 +44,21 @@ from botagent.agent._events import (
     StopRequested,
     TimerFired,
 )
+from botagent.agent._outbox import (
+    KPI_BREAK_GRANT,
+    KPI_LOGOFF_GRANT,
+    KPI_NAMES,
+    KPI_PREVIEW_CONNECT,
+    KPI_WAIT_FOR_POP,
+    AgentCounters,
+)
 from botagent.agent._plan import ANY_LABEL, AgentPlan, Fixed, Rng, Sampler
+from botagent.agent._results import Acknowledged, RequestResult, StatusSet
 from botagent.agent._state import TRANSITIONS, AgentState, ReportBucket, TimerKind, Trigger, bucket_of
 
 __all__ = [
     "ANY_LABEL",
+    "Acknowledged",
     "Action",
     "Agent",
     "AgentCounters",
@@ -90,6 +93,7 @@ __all__ = [
     "Request",
     "RequestBreak",
     "RequestFailed",
+    "RequestResult",
     "RequestSucceeded",
     "Rng",
     "RuleViolation",
@@ -98,6 +102,7 @@ __all__ = [
     "SetStatus",
     "SetTimer",
     "Start",
+    "StatusSet",
     "StopRequested",
     "SubmitDisposition",
     "TRANSITIONS",

@@ -1,8 +1,8 @@
 """What the agent asks its driver to do: requests to send, timers, and reports.
 
-Requests name an ICWS call; ``endpoint`` is its stable name for reports. Actions are carried out in
-order; a `Send` must be answered with exactly one ``RequestSucceeded`` or ``RequestFailed`` before the
-agent sends anything else.
+Requests name an ICWS call; ``endpoint`` is its stable name for reports and ``result_type`` the
+`RequestResult` its success carries. Actions are carried out in order; a `Send` must be answered with
+exactly one ``RequestSucceeded`` or ``RequestFailed`` before the agent sends anything else.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from botagent.wire import Endpoint
 
+from ._results import Acknowledged, RequestResult, StatusSet
 from ._state import TimerKind
 
 __all__ = [
@@ -46,9 +47,10 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Request:
-    """Base of the ICWS calls the agent makes."""
+    """Base of the ICWS calls the agent makes; ``result_type`` is what its success carries."""
 
     endpoint: ClassVar[Endpoint]
+    result_type: ClassVar[type[RequestResult]] = Acknowledged
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,6 +88,7 @@ class SetStatus(Request):
     """Set the agent's own CIC status (R4, R22, R27)."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.SET_STATUS
+    result_type: ClassVar[type[RequestResult]] = StatusSet
     status_id: str
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from botagent.wire import Message
 
 from ._actions import Request, Timer
+from ._results import Acknowledged, RequestResult
 
 __all__ = [
     "Event",
@@ -32,11 +33,15 @@ class Start(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RequestSucceeded(Event):
-    """The request of the last `Send` got a 2xx answer."""
+    """The request of the last `Send` got a 2xx answer with HTTP ``status``.
+
+    ``result`` must be of the request's ``result_type``: a `StatusSet` for `SetStatus`, otherwise
+    `Acknowledged` (the default).
+    """
 
     request: Request
     status: int
-    body: object | None = None
+    result: RequestResult = Acknowledged()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 from botagent.wire import (
     AsyncOperationCompletedMessage,
-    AvailableCampaign,
     AvailableCampaignsMessage,
-    BreakStatus,
     BreakStatusMessage,
     DataPopCall,
     DataPopMessage,
@@ -15,96 +17,115 @@ from botagent.wire import (
     PreviewPopCall,
 )
 
-from ._calls import HeldCall, is_placed
+from ._calls import CallBook, HeldCall
 from ._checks import check_break_granted, check_logout_granted, check_pop
-from ._core import KPI_BREAK_GRANT, KPI_LOGOFF_GRANT, KPI_PREVIEW_CONNECT, AgentCore
 from ._errors import RuleViolation
+from ._outbox import KPI_BREAK_GRANT, KPI_LOGOFF_GRANT, KPI_PREVIEW_CONNECT, Outbox
+from ._records import (
+    AvailabilityFacts,
+    BreakFacts,
+    CampaignFacts,
+    Departure,
+    LogoffFacts,
+    PendingAsync,
+    SessionFacts,
+)
 
 __all__ = ["MessageObserver"]
 
 
-class MessageObserver(AgentCore):
-    """Turns each message into facts, KPIs and violations; it never changes the state itself."""
+@dataclass(frozen=True, eq=False, slots=True, kw_only=True)
+class MessageObserver:
+    """Turns each message into facts, KPIs and violations; it never changes the agent's state.
 
-    def _observe(self, message: Message) -> None:
+    It writes the records below only through their own methods, and reports to ``out``. A failure it
+    learns (a pop it cannot disposition, an asynchronous error) is a step error plus
+    ``departure.fail()``, which the agent takes as soon as no request is out.
+    """
+
+    calls: CallBook
+    session: SessionFacts
+    campaigns: CampaignFacts
+    availability: AvailabilityFacts
+    breaks: BreakFacts
+    logoff: LogoffFacts
+    pending: PendingAsync
+    departure: Departure
+    out: Outbox
+
+    def observe(self, message: Message, now: float) -> None:
+        """Take in one message that arrived at ``now``; unknown kinds are ignored."""
         match message:
             case DataPopMessage(call=call):
-                self._observe_pop(call)
+                self._pop(call, now)
             case BreakStatusMessage():
-                self._observe_break(message)
+                self._break_status(message, now)
             case AvailableCampaignsMessage():
-                self._observe_campaigns(message.agent_has_logon_campaign_right, message.campaigns_added)
+                self.campaigns.offer(message.agent_has_logon_campaign_right, message.campaigns_added)
             case LogoutGrantedMessage():
-                self._observe_logout(message)
+                self._logout_granted(message, now)
             case AsyncOperationCompletedMessage():
-                self._observe_async(message)
+                self._async_completed(message)
 
-    def _observe_pop(self, call: DataPopCall | PreviewPopCall) -> None:
-        f = self._facts
-        known = f.find(call.interaction_id)
+    def _pop(self, call: DataPopCall | PreviewPopCall, now: float) -> None:
+        known = self.calls.find(call.interaction_id)
         if known is not None:
-            self._observe_placed(known, call)
+            self._placed(known, call, now)
             return
-        if call.interaction_id in f.finished_ids:
+        if self.calls.was_finished(call.interaction_id):
             return
-        try:
-            check_pop(f, call)
-        except RuleViolation as violation:
-            self._violation(violation)
-        f.queued.append(HeldCall(call=call, popped_at=self._now, placed=is_placed(call)))
-        self._count("calls_popped")
+        with self._reporting_violations():
+            check_pop(
+                call,
+                calls=self.calls,
+                session=self.session,
+                campaigns=self.campaigns,
+                availability=self.availability,
+                breaks=self.breaks,
+            )
+        self.calls.add(call, now)
+        self.out.count("calls_popped")
         if not call.labels:
-            self._violation(RuleViolation("R24", f"call {call.interaction_id} offers no disposition labels"))
-            self._fail_later("dataPop", None, None, f"call {call.interaction_id} cannot be dispositioned")
+            interaction_id = call.interaction_id
+            self.out.violation(RuleViolation("R24", f"call {interaction_id} offers no disposition labels"))
+            self._fail("dataPop", None, f"call {interaction_id} cannot be dispositioned")
 
-    def _observe_placed(self, held: HeldCall, call: DataPopCall | PreviewPopCall) -> None:
-        if not isinstance(call, PreviewPopCall) or not call.call_placed or held.placed:
-            return
-        held.placed = True
-        if held.place_sent_at is not None and not held.connect_recorded:
-            held.connect_recorded = True
-            self._kpi(KPI_PREVIEW_CONNECT, held.place_sent_at)
+    def _placed(self, held: HeldCall, call: DataPopCall | PreviewPopCall, now: float) -> None:
+        if isinstance(call, PreviewPopCall) and call.call_placed:
+            asked_at = held.placed_by_dialer()
+            if asked_at is not None:
+                self.out.kpi(KPI_PREVIEW_CONNECT, asked_at, now)
 
-    def _observe_break(self, message: BreakStatusMessage) -> None:
-        f = self._facts
-        f.break_status_seen = True
+    def _break_status(self, message: BreakStatusMessage, now: float) -> None:
         if message.agent_has_logon_campaign_right is not None:
-            self._observe_campaigns(message.agent_has_logon_campaign_right, message.campaigns_added)
-        f.on_break = message.break_status is BreakStatus.ON_BREAK
-        if not f.on_break:
-            return
-        try:
-            check_break_granted(f)
-        except RuleViolation as violation:
-            self._violation(violation)
-        if f.status_changed_at is not None:
-            f.break_seen_while_away = True
-        if f.break_requested_at is not None and not f.break_granted:
-            f.break_granted = True
-            self._count("breaks_taken")
-            self._kpi(KPI_BREAK_GRANT, f.break_requested_at)
+            self.campaigns.offer(message.agent_has_logon_campaign_right, message.campaigns_added)
+        requested_at = self.breaks.observe(message.break_status)
+        if self.breaks.on_break:
+            with self._reporting_violations():
+                check_break_granted(self.calls)
+        if requested_at is not None:
+            self.out.count("breaks_taken")
+            self.out.kpi(KPI_BREAK_GRANT, requested_at, now)
 
-    def _observe_campaigns(self, right: bool, added: list[AvailableCampaign] | None) -> None:
-        self._facts.right = right
-        for campaign in added or ():
-            self._facts.offered[campaign.id] = campaign.name
+    def _logout_granted(self, message: LogoutGrantedMessage, now: float) -> None:
+        with self._reporting_violations():
+            check_logout_granted(self.calls, message)
+        sent_at = self.logoff.grant(message.campaign_ids, message.logged_out_of_dialer)
+        if sent_at is not None:
+            self.out.kpi(KPI_LOGOFF_GRANT, sent_at, now)
 
-    def _observe_logout(self, message: LogoutGrantedMessage) -> None:
-        f = self._facts
-        try:
-            check_logout_granted(f, message)
-        except RuleViolation as violation:
-            self._violation(violation)
-        if f.logoff_ids is None:
-            return
-        f.granted_ids |= message.campaign_ids
-        f.dialer_granted = f.dialer_granted or message.logged_out_of_dialer
-        if f.logoff_complete() and not f.logoff_kpi_recorded and f.logoff_sent_at is not None:
-            f.logoff_kpi_recorded = True
-            self._kpi(KPI_LOGOFF_GRANT, f.logoff_sent_at)
-
-    def _observe_async(self, message: AsyncOperationCompletedMessage) -> None:
-        step = self._facts.pending_async.pop(message.request_id, None)
+    def _async_completed(self, message: AsyncOperationCompletedMessage) -> None:
+        step = self.pending.complete(message.request_id)
         if step is not None and message.error is not None:
-            error = message.error
-            self._fail_later(step, None, error.error_id, error.message)
+            self._fail(step, message.error.error_id, message.error.message)
+
+    @contextmanager
+    def _reporting_violations(self) -> Iterator[None]:
+        try:
+            yield
+        except RuleViolation as violation:
+            self.out.violation(violation)
+
+    def _fail(self, step: str, error_id: str | None, message: str) -> None:
+        self.out.step_error(step, None, error_id, message)
+        self.departure.fail()

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, Protocol
 
+from ._state import TimerKind
+
 __all__ = ["ANY_LABEL", "AgentPlan", "Fixed", "Rng", "Sampler"]
 
 ANY_LABEL = "any"
@@ -109,6 +111,30 @@ class AgentPlan:
         _check_choice("on_error", self.on_error, ("stop", "restart"))
         _check_weights(self.disposition_weights)
         object.__setattr__(self, "disposition_weights", _weights(self.disposition_weights))
+
+    def deadline(self, kind: TimerKind) -> float | None:
+        """The seconds a wait of ``kind`` may last (R11); None for a timer that is not a deadline."""
+        deadlines = {
+            TimerKind.LOGIN_MESSAGES: self.login_timeout,
+            TimerKind.POP: self.pop_timeout,
+            TimerKind.BREAK_GRANT: self.break_grant_timeout,
+            TimerKind.LOGOFF_GRANT: self.logoff_grant_timeout,
+        }
+        return deadlines.get(kind)
+
+    def timer_delay(self, kind: TimerKind, rng: Rng) -> float:
+        """The seconds a state timer of ``kind`` runs: its deadline, or a behaviour drawn from ``rng``."""
+        deadline = self.deadline(kind)
+        if deadline is not None:
+            return deadline
+        behaviours = {
+            TimerKind.THINK: self.preview_think_time,
+            TimerKind.TALK: self.talk_time,
+            TimerKind.WRAP_UP: self.wrap_up_time,
+            TimerKind.BREAK: self.break_length,
+            TimerKind.AWAY: self.status_change_length,
+        }
+        return max(0.0, behaviours[kind].sample(rng))
 
 
 def _bad(name: str, value: object, problem: str) -> None:

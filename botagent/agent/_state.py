@@ -1,10 +1,10 @@
 """The agent lifecycle as data: states, triggers and the one transition table.
 
 Every rule that changes the agent's state lives in this file. ``TRANSITIONS[(state, trigger)]`` names
-the next state; a pair that is missing is not allowed. The driver in ``_agent.py`` only classifies what
+the next state; a pair that is missing is not allowed. `Agent` (``_agent.py``) only classifies what
 happened into a `Trigger`, looks the pair up here, and carries out the new state's entry (one request
-or one timer). If you change the table, regenerate ``STATES.md`` (``python -m botagent.agent._diagram``);
-a test fails while the checked-in diagram is out of date.
+made by ``_steps.py``, or one timer). If you change the table, regenerate ``STATES.md``
+(``python -m botagent.agent._diagram``); a test fails while the checked-in diagram is out of date.
 
 Rule 1: a state that sends a request (`SENDING_STATES`) is left only by SUCCEEDED or FAILED of that
 request, or, before its request went out, by LEAVE or FAIL. So at most one request is outstanding.

@@ -176,6 +176,7 @@ class Session:
         self._observer = observer
         self._status_path = f"/status/user-statuses/{quote(user_id, safe='')}"
         self._state = SessionState.UNOPENED
+        self._last_status: int | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -192,6 +193,15 @@ class Session:
     def state(self) -> SessionState:
         """The lifecycle state."""
         return self._state
+
+    @property
+    def last_status(self) -> int | None:
+        """The HTTP status of the last call that returned normally; None before the first.
+
+        Read it right after the call it belongs to: calls made later on this session (such as the
+        message reader's polls, in another greenlet) replace it.
+        """
+        return self._last_status
 
     @property
     def user_id(self) -> str:
@@ -467,6 +477,7 @@ class Session:
             self._report(name, method, response.status, response.elapsed_ms, len(response.body), error)
             raise error from exc
         self._report(name, method, response.status, response.elapsed_ms, len(response.body), None)
+        self._last_status = response.status
         return result
 
     def _send_with_retries(

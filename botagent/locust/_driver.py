@@ -1,9 +1,10 @@
 """Runs one agent machine against one ICWS session inside a gevent greenlet.
 
 The machine decides; the driver only carries out its actions in order. A `Send` becomes one session
-call whose outcome goes back to the machine as exactly one event; timers live in a dict of deadlines;
-messages arrive from a reader greenlet through the inbox. Between actions the driver blocks on the
-inbox until the earliest deadline, so an idle agent costs no CPU.
+call whose outcome goes back to the machine as exactly one event: a success with the call's HTTP status
+and its typed result, or a failure with the error. Timers live in a dict of deadlines; messages arrive
+from a reader greenlet through the inbox. Between actions the driver blocks on the inbox until the
+earliest deadline, so an idle agent costs no CPU.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import gevent
 from gevent.queue import Empty, Queue
 
 from botagent.agent import (
+    Acknowledged,
     Action,
     Agent,
     CallFinished,
@@ -37,11 +39,13 @@ from botagent.agent import (
     Request,
     RequestBreak,
     RequestFailed,
+    RequestResult,
     RequestSucceeded,
     Send,
     SetStatus,
     SetTimer,
     Start,
+    StatusSet,
     StopRequested,
     SubmitDisposition,
     Timer,
@@ -159,17 +163,19 @@ class AgentDriver:
 
     def _send(self, request: Request) -> Event:
         try:
-            body = self._call(request)
+            result = self._call(request)
         except IcwsStatusError as exc:
             return RequestFailed(
                 request=request, status=exc.status, error_id=exc.error_id, message=exc.message
             )
         except IcwsError as exc:
             return RequestFailed(request=request, status=None, error_id=None, message=str(exc))
-        return RequestSucceeded(request=request, status=200, body=body)
+        status = self.session.last_status
+        assert status is not None, "every request the agent sends is at least one HTTP call"
+        return RequestSucceeded(request=request, status=status, result=result)
 
-    def _call(self, request: Request) -> object | None:
-        """Make the session call for `request`; return the answer's body model, if it has one."""
+    def _call(self, request: Request) -> RequestResult:
+        """Make the session call for `request`; return its result as the agent types it."""
         session = self.session
         match request:
             case OpenSession():
@@ -183,7 +189,7 @@ class AgentDriver:
             case ReadyForCalls(campaign_ids=campaign_ids):
                 session.ready_for_calls(campaign_ids)
             case SetStatus(status_id=status_id):
-                return session.set_status(status_id)
+                return StatusSet(accepted=session.set_status(status_id))
             case PlacePreviewCall():
                 session.place_preview_call()
             case SubmitDisposition(
@@ -198,7 +204,7 @@ class AgentDriver:
                 session.dialer_log_off(campaign_ids)
             case _:
                 raise TypeError(f"the driver cannot send {request!r}")
-        return None
+        return Acknowledged()
 
     def _close_quietly(self) -> None:
         try:

@@ -28,8 +28,10 @@ from botagent.agent import (
     RequestSucceeded,
     Rng,
     Send,
+    SetStatus,
     SetTimer,
     Start,
+    StatusSet,
     StopRequested,
     TimerFired,
     TimerKind,
@@ -42,6 +44,7 @@ from botagent.wire import (
     DATA_POP_MESSAGE,
     LOGOUT_GRANTED_MESSAGE,
     PREVIEW_POP,
+    AsyncRequest,
     parse_message,
 )
 
@@ -164,11 +167,17 @@ class Harness:
     def start(self) -> list[Action]:
         return self.feed(Start())
 
-    def succeed(self, body: object | None = None) -> list[Action]:
+    def succeed(self, request_id: str | None = None) -> list[Action]:
+        """Answer the outstanding request; a SetStatus with ``request_id`` is answered 202 with it."""
         request = self.outstanding
         assert request is not None, "nothing outstanding"
         self.outstanding = None
-        return self.feed(RequestSucceeded(request=request, status=200, body=body))
+        if not isinstance(request, SetStatus):
+            return self.feed(RequestSucceeded(request=request, status=200))
+        if request_id is None:
+            return self.feed(RequestSucceeded(request=request, status=200, result=StatusSet(accepted=None)))
+        result = StatusSet(accepted=AsyncRequest(request_id=request_id))
+        return self.feed(RequestSucceeded(request=request, status=202, result=result))
 
     def fail(
         self, status: int | None = 500, error_id: str | None = "error.server", message: str = "boom"

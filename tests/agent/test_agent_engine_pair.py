@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from botagent.agent import (
+    Acknowledged,
     Action,
     Agent,
     AgentPlan,
@@ -32,11 +33,13 @@ from botagent.agent import (
     Request,
     RequestBreak,
     RequestFailed,
+    RequestResult,
     RequestSucceeded,
     Send,
     SetStatus,
     SetTimer,
     Start,
+    StatusSet,
     SubmitDisposition,
     Timer,
     TimerFired,
@@ -105,8 +108,9 @@ class AgentEnginePair:
 
     def _send(self, request: Request) -> list[Action]:
         try:
-            body = self._call(request)
-            outcome: Event = RequestSucceeded(request=request, status=200, body=body)
+            result = self._call(request)
+            accepted = isinstance(result, StatusSet) and result.accepted is not None
+            outcome: Event = RequestSucceeded(request=request, status=202 if accepted else 200, result=result)
         except EngineError as exc:
             error = exc.body if hasattr(exc, "body") else None
             outcome = RequestFailed(
@@ -138,11 +142,11 @@ class AgentEnginePair:
             return []
         return self.engine.take_messages(self.session, self.now)
 
-    def _call(self, request: Request) -> object | None:
+    def _call(self, request: Request) -> RequestResult:
         engine, now = self.engine, self.now
         if isinstance(request, OpenSession):
             self.session = engine.create_session(self.user, PASSWORD, now)
-            return None
+            return Acknowledged()
         session = self.session
         assert session is not None
         match request:
@@ -158,7 +162,7 @@ class AgentEnginePair:
                 request_id = engine.set_user_status(
                     session, self.user, UserStatusUpdate(status_id=status_id), now
                 )
-                return AsyncRequest(request_id=request_id) if request_id else None
+                return StatusSet(accepted=AsyncRequest(request_id=request_id) if request_id else None)
             case PlacePreviewCall():
                 engine.place_preview_call(session, PlacePreviewCallRequest(), now)
             case SubmitDisposition(label=label, scheduled_time=when, scheduled_agent=who):
@@ -171,7 +175,7 @@ class AgentEnginePair:
                 engine.end_break(session, now)
             case DialerLogOff(campaign_ids=ids):
                 engine.dialer_log_off(session, LogOffRequest(campaign_ids=list(ids)), now)
-        return None
+        return Acknowledged()
 
     def _next_moment(self) -> None:
         while self.timers and self.timers[0][2] not in self.live:

@@ -199,7 +199,7 @@ def test_failure_when_the_session_cannot_open_finishes_without_cleanup_requests(
 
 def test_failure_when_a_status_change_completes_with_an_async_error_cleans_up_r11() -> None:
     h = reach(S.SETTING_AVAILABLE)
-    h.succeed(body={"requestId": "r-1"})
+    h.succeed(request_id="r-1")
     assert h.state is S.WAITING_FOR_POP
 
     h.message(async_completed("r-1", {"errorId": "error.status", "message": "no such status"}))
@@ -212,7 +212,7 @@ def test_failure_when_a_status_change_completes_with_an_async_error_cleans_up_r1
 
 def test_failure_when_an_async_completion_has_no_error_is_ignored() -> None:
     h = reach(S.SETTING_AVAILABLE)
-    h.succeed(body={"requestId": "r-1"})
+    h.succeed(request_id="r-1")
 
     h.message(async_completed("r-1"))
     h.message(async_completed("unknown", {"message": "not ours"}))

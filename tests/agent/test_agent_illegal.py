@@ -6,6 +6,7 @@ import pytest
 from agent_harness import Harness, reach
 
 from botagent.agent import (
+    Acknowledged,
     AgentState,
     CloseSession,
     DialerLogIn,
@@ -13,9 +14,11 @@ from botagent.agent import (
     IllegalAction,
     MessageReceived,
     RequestFailed,
+    RequestResult,
     RequestSucceeded,
     RuleViolation,
     Start,
+    StatusSet,
     StopRequested,
     Timer,
     TimerFired,
@@ -43,6 +46,25 @@ def test_response_when_for_another_request_is_illegal() -> None:
 
     with pytest.raises(IllegalAction, match="no such request outstanding"):
         h.feed(RequestFailed(request=DialerLogIn(campaign_id="c"), status=500, error_id=None, message="x"))
+
+
+@pytest.mark.parametrize(
+    ("state", "result", "expected"),
+    [
+        (S.SETTING_AVAILABLE, Acknowledged(), "SetStatus succeeds with StatusSet, not Acknowledged"),
+        (S.DIALER_LOGIN, StatusSet(accepted=None), "DialerLogIn succeeds with Acknowledged, not StatusSet"),
+    ],
+)
+def test_response_when_its_result_does_not_fit_the_request_is_illegal(
+    state: AgentState, result: RequestResult, expected: str
+) -> None:
+    h = reach(state)
+    assert h.outstanding is not None
+
+    with pytest.raises(IllegalAction, match=expected):
+        h.feed(RequestSucceeded(request=h.outstanding, status=200, result=result))
+
+    assert h.state is S.ERROR
 
 
 def test_start_when_already_started_is_illegal() -> None:

@@ -393,6 +393,21 @@ def test_set_status_when_answer_has_no_body_returns_none(session: Session, fake:
     assert session.set_status("Available") is None
 
 
+def test_last_status_when_calls_return_is_the_http_status_of_the_latest_answer(fake: FakeIcws) -> None:
+    fake.answer("PUT", "/status/user-statuses/agent0001", icws(202, {"requestId": "r-9"}))
+    fake.answer("POST", "/dialer/log-in", httpx.Response(500))
+    session = make_session(fake)
+    assert session.last_status is None
+
+    session.open()
+    assert session.last_status == 201
+    session.set_status("Available")
+    assert session.last_status == 202
+    with pytest.raises(ServerError):
+        session.dialer_log_in()
+    assert session.last_status == 202, "a failed call leaves it alone"
+
+
 def test_get_status_when_body_fits_returns_model(session: Session, fake: FakeIcws) -> None:
     fake.answer(
         "GET", "/status/user-statuses/agent0001", icws(200, {"userId": "agent0001", "statusId": "Available"})

@@ -1,0 +1,153 @@
+"""Where an agent's actions collect: the outbox with its reports and counters, and the armed timers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+from ._actions import (
+    Action,
+    CallFinished,
+    CancelTimer,
+    FinishedCall,
+    RecordKpi,
+    ReportStepError,
+    ReportViolation,
+    SetTimer,
+    Timer,
+)
+from ._errors import RuleViolation
+from ._state import TimerKind
+
+__all__ = [
+    "KPI_BREAK_GRANT",
+    "KPI_LOGOFF_GRANT",
+    "KPI_NAMES",
+    "KPI_PREVIEW_CONNECT",
+    "KPI_WAIT_FOR_POP",
+    "AgentCounters",
+    "CounterName",
+    "Outbox",
+    "Timers",
+]
+
+KPI_WAIT_FOR_POP = "wait-for-pop"
+KPI_BREAK_GRANT = "break-grant"
+KPI_LOGOFF_GRANT = "logoff-grant"
+KPI_PREVIEW_CONNECT = "preview-connect"
+KPI_NAMES = (KPI_WAIT_FOR_POP, KPI_BREAK_GRANT, KPI_LOGOFF_GRANT, KPI_PREVIEW_CONNECT)
+"""Every Dialer KPI the agent records."""
+
+CounterName = Literal[
+    "calls_popped",
+    "calls_handled",
+    "previews_placed",
+    "reschedules",
+    "breaks_taken",
+    "status_changes",
+]
+"""The counters the agent's own steps move; violations and step errors are counted as reported."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentCounters:
+    """What one agent has done so far."""
+
+    calls_popped: int = 0
+    calls_handled: int = 0
+    previews_placed: int = 0
+    reschedules: int = 0
+    breaks_taken: int = 0
+    status_changes: int = 0
+    violations: int = 0
+    step_errors: int = 0
+
+
+class Outbox:
+    """Collects the actions of one event in order, and counts what the agent did over its life."""
+
+    def __init__(self) -> None:
+        self._actions: list[Action] = []
+        self._counts = dict.fromkeys((f.name for f in fields(AgentCounters)), 0)
+        self._failure: str | None = None
+
+    @property
+    def counters(self) -> AgentCounters:
+        """A snapshot of the counters."""
+        return AgentCounters(**self._counts)
+
+    @property
+    def failure(self) -> str | None:
+        """What the first step error said ("<step> failed: <message>"), None while there was none."""
+        return self._failure
+
+    def count(self, name: CounterName) -> None:
+        """Add one to a counter."""
+        self._counts[name] += 1
+
+    def counted(self, name: CounterName) -> int:
+        """The value of a counter."""
+        return self._counts[name]
+
+    def add(self, action: Action) -> None:
+        """Append an action."""
+        self._actions.append(action)
+
+    def take(self) -> list[Action]:
+        """The actions collected so far, in order; the outbox is empty afterwards."""
+        actions, self._actions = self._actions, []
+        return actions
+
+    def kpi(self, name: str, since: float, end: float) -> None:
+        """One KPI sample from ``since`` to ``end`` (seconds), never negative."""
+        self.add(RecordKpi(name=name, milliseconds=max(0.0, end - since) * 1000.0))
+
+    def violation(self, violation: RuleViolation) -> None:
+        """Report a rule the server broke."""
+        self._counts["violations"] += 1
+        self.add(ReportViolation(rule=violation.rule, detail=violation.detail))
+
+    def step_error(self, step: str, status: int | None, error_id: str | None, message: str) -> None:
+        """Report a failed step (R11); the first one becomes the `failure`."""
+        self._counts["step_errors"] += 1
+        if self._failure is None:
+            self._failure = f"{step} failed: {message}"
+        self.add(ReportStepError(step=step, status=status, error_id=error_id, message=message))
+
+    def call_finished(self, record: FinishedCall) -> None:
+        """Report a popped call as done with."""
+        self.add(CallFinished(record=record))
+
+
+class Timers:
+    """The agent's armed timers, at most one per kind; arming and cancelling post to the outbox."""
+
+    def __init__(self, out: Outbox) -> None:
+        self._out = out
+        self._armed: dict[TimerKind, Timer] = {}
+        self._serial = 0
+
+    def arm(self, kind: TimerKind, delay: float) -> None:
+        """Set a new timer of ``kind`` for ``delay`` seconds."""
+        self._serial += 1
+        timer = Timer(kind=kind, serial=self._serial)
+        self._armed[kind] = timer
+        self._out.add(SetTimer(timer=timer, delay=delay))
+
+    def cancel(self, kind: TimerKind) -> None:
+        """Cancel the timer of ``kind``, if one is armed."""
+        timer = self._armed.pop(kind, None)
+        if timer is not None:
+            self._out.add(CancelTimer(timer=timer))
+
+    def cancel_all(self) -> None:
+        """Cancel every armed timer."""
+        for kind in list(self._armed):
+            self.cancel(kind)
+
+    def fired(self, timer: Timer) -> bool:
+        """Forget ``timer`` and return True when it is the armed one; False for a stale or cancelled one."""
+        if self._armed.get(timer.kind) != timer:
+            return False
+        del self._armed[timer.kind]
+        return True

@@ -1,0 +1,35 @@
+"""What a request returns when it succeeds: one small frozen record per kind of answer.
+
+Every request declares the result it answers with (``Request.result_type``): `StatusSet` for
+`SetStatus`, `Acknowledged` for every other request. A driver builds the result from the session call
+it made, and the agent refuses a result of the wrong kind for its request (`IllegalAction`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botagent.wire import AsyncRequest
+
+__all__ = ["Acknowledged", "RequestResult", "StatusSet"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RequestResult:
+    """Base of what a successful request returns."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Acknowledged(RequestResult):
+    """The server did what was asked and the answer carries nothing the agent uses."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusSet(RequestResult):
+    """The answer to `SetStatus`.
+
+    ``accepted`` is the body of a 202 answer: the request id whose completion (or error) arrives later
+    as an asyncOperationCompletedMessage. It is None when the server answered without a body.
+    """
+
+    accepted: AsyncRequest | None

@@ -1,0 +1,339 @@
+"""The agent's own steps: what the answer to each request teaches, which trigger a resting state's facts
+imply, and which request entering a sending state makes.
+
+`Steps` never changes the state: `Agent` asks it and fires the triggers through ``TRANSITIONS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ._actions import (
+    CallOutcome,
+    CloseSession,
+    DialerLogIn,
+    DialerLogOff,
+    EndBreak,
+    OpenSession,
+    PlacePreviewCall,
+    ReadyForCalls,
+    Request,
+    RequestBreak,
+    SetStatus,
+    SubmitDisposition,
+)
+from ._calls import CallBook, HeldCall, choose_disposition, first_label_disposition
+from ._errors import IllegalAction
+from ._outbox import KPI_WAIT_FOR_POP, Outbox
+from ._plan import AgentPlan, Rng
+from ._records import (
+    AvailabilityFacts,
+    BreakFacts,
+    CampaignFacts,
+    LogoffFacts,
+    PendingAsync,
+    SessionFacts,
+)
+from ._results import RequestResult, StatusSet
+from ._state import AgentState, TimerKind, Trigger
+
+__all__ = ["Steps"]
+
+S = AgentState
+T = Trigger
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class Steps:
+    """What one agent does for itself, on the records it shares with its message observer.
+
+    It writes the records only through their own methods, reports to ``out``, and draws from ``rng``.
+    What the agent drew to do between calls (a break, a status change) is its own.
+    """
+
+    plan: AgentPlan
+    rng: Rng
+    calls: CallBook
+    session: SessionFacts
+    campaigns: CampaignFacts
+    availability: AvailabilityFacts
+    breaks: BreakFacts
+    logoff: LogoffFacts
+    pending: PendingAsync
+    out: Outbox
+    _break_next: bool = field(default=False, init=False)
+    _status_next: bool = field(default=False, init=False)
+
+    # --- answers -----------------------------------------------------------------------------------
+
+    def succeeded(self, request: Request, result: RequestResult, state: AgentState, now: float) -> None:
+        """Learn from the success of ``request`` (sent from ``state``), answered with ``result``."""
+        match request, result:
+            case OpenSession(), _:
+                self.session.opened()
+            case CloseSession(), _:
+                self.session.closed()
+            case DialerLogIn(campaign_id=None), _:
+                self.session.logged_in()
+            case DialerLogIn(campaign_id=str(campaign_id)), _:
+                self.campaigns.join(campaign_id)
+            case SetStatus(status_id=status_id), StatusSet(accepted=accepted):
+                if status_id == self.plan.available_status:
+                    self.availability.available_at(now)
+                if accepted is not None:
+                    self.pending.expect(accepted.request_id, SetStatus.endpoint.value)
+            case SubmitDisposition(), _:
+                self._dispositioned(state)
+
+    def _dispositioned(self, state: AgentState) -> None:
+        held = self.calls.current
+        assert held is not None and held.disposition is not None
+        self._finish_call(held, CallOutcome.DISPOSITIONED)
+        self.out.count("calls_handled")
+        if held.disposition.scheduled_time is not None:
+            self.out.count("reschedules")
+        if state is S.DISPOSITIONING:
+            self._draw_gap()
+
+    def _draw_gap(self) -> None:
+        plan, done = self.plan, self.out.counted("calls_handled")
+        every = plan.break_every_calls
+        self._break_next = every is not None and done % every == 0
+        if not self._break_next and plan.break_probability > 0:
+            self._break_next = self.rng.random() < plan.break_probability
+        change = plan.status_change_probability
+        self._status_next = change > 0 and self.rng.random() < change
+
+    def failed(self, request: Request) -> None:
+        """Learn from the failure of ``request``: a disposition that failed finishes its call."""
+        held = self.calls.current
+        if isinstance(request, SubmitDisposition) and held is not None:
+            self._finish_call(held, CallOutcome.DISPOSITION_FAILED)
+
+    # --- calls -------------------------------------------------------------------------------------
+
+    def take_call(self, waited: bool) -> None:
+        """Make the next queued call current; ``waited``: the agent was waiting for a pop (KPI)."""
+        held = self.calls.take_next()
+        since = self.availability.available_since
+        if waited and since is not None:
+            self.out.kpi(KPI_WAIT_FOR_POP, since, held.popped_at)
+
+    def drop_calls(self) -> None:
+        """Finish every call still held as undispositioned (the lifecycle ended)."""
+        for held in list(self.calls.calls()):
+            self._finish_call(held, CallOutcome.UNDISPOSITIONED)
+
+    def _finish_call(self, held: HeldCall, outcome: CallOutcome) -> None:
+        self.out.call_finished(self.calls.finish(held, outcome))
+
+    # --- decisions ---------------------------------------------------------------------------------
+
+    def decide(self, state: AgentState) -> Trigger | None:
+        """The trigger the facts imply in ``state``, if any (a pop, a grant, a choice, ...)."""
+        decide = _DECIDERS.get(state)
+        return decide(self) if decide is not None else None
+
+    def _decide_campaigns(self) -> Trigger | None:
+        campaigns = self.campaigns
+        if not self.breaks.status_seen or campaigns.right is None:
+            return None
+        if not campaigns.right:
+            return T.CAMPAIGNS_AUTO
+        if campaigns.choose(self.plan.campaigns):
+            return T.CAMPAIGNS_OFFERED
+        wanted = ", ".join(self.plan.campaigns) or "any"
+        offered = campaigns.describe_offered()
+        self.out.step_error("choose campaigns", None, None, f"wanted {wanted}; offered {offered} (R14)")
+        return T.FAIL
+
+    def _decide_join(self) -> Trigger | None:
+        return None if self.campaigns.to_join else T.ALL_JOINED
+
+    def _decide_pop(self) -> Trigger | None:
+        queued = self.calls.next_queued()
+        if queued is None:
+            return None
+        return T.POP_PLACED if queued.placed else T.POP_PREVIEW
+
+    def _decide_preview(self) -> Trigger | None:
+        held = self.calls.current
+        return T.PLACED_BY_DIALER if held is not None and held.placed else None
+
+    def _decide_gap(self) -> Trigger:
+        pop = self._decide_pop()
+        if pop is not None:
+            return pop
+        if self._break_next:
+            self._break_next = False
+            return T.TAKE_BREAK
+        if self._status_next:
+            self._status_next = False
+            return T.CHANGE_STATUS
+        return T.GO_AVAILABLE
+
+    def _decide_break(self) -> Trigger | None:
+        return T.BREAK_GRANTED if self.breaks.granted else None
+
+    def _decide_logoff(self) -> Trigger | None:
+        pop = self._decide_pop()
+        if pop is not None:
+            return pop
+        return T.LOGOFF_GRANTED if self.logoff.complete() else None
+
+    def _decide_cleanup(self) -> Trigger:
+        session = self.session
+        if session.gone:
+            return T.CLEANUP_DONE
+        if session.dialer_logged_in and not self.logoff.sent:
+            return T.CLEANUP_LOGOFF
+        if self._next_open_call() is not None:
+            return T.CLEANUP_DISPOSITION
+        if session.open and not session.close_sent:
+            return T.CLEANUP_CLOSE
+        return T.CLEANUP_DONE
+
+    def _next_open_call(self) -> HeldCall | None:
+        calls = self.calls
+        while calls.current is None or not calls.current.open or not calls.current.call.labels:
+            if calls.current is not None:
+                self._finish_call(calls.current, CallOutcome.UNDISPOSITIONED)
+            if calls.next_queued() is None:
+                return None
+            calls.take_next()
+        return calls.current
+
+    # --- entries -----------------------------------------------------------------------------------
+
+    def entry(self, state: AgentState, now: float) -> Request | None:
+        """The request entering ``state`` makes, None for a state that sends nothing.
+
+        Raises:
+            IllegalAction: the agent would disposition a call twice (a bug in botagent).
+        """
+        enter = _ENTRIES.get(state)
+        return enter(self, state, now) if enter is not None else None
+
+    def _open(self, state: AgentState, now: float) -> Request:
+        return OpenSession()
+
+    def _dialer_login(self, state: AgentState, now: float) -> Request:
+        self.session.logging_in()
+        return DialerLogIn(campaign_id=None)
+
+    def _join(self, state: AgentState, now: float) -> Request:
+        return DialerLogIn(campaign_id=self.campaigns.next_to_join())
+
+    def _ready(self, state: AgentState, now: float) -> Request:
+        return ReadyForCalls(campaign_ids=self.campaigns.ready_ids())
+
+    def _available(self, state: AgentState, now: float) -> Request:
+        self.availability.setting_available()
+        self.breaks.go_available()
+        return SetStatus(status_id=self.plan.available_status)
+
+    def _place_preview(self, state: AgentState, now: float) -> Request:
+        held = self.calls.current
+        assert held is not None
+        held.place(now)
+        self.out.count("previews_placed")
+        return PlacePreviewCall()
+
+    def _disposition(self, state: AgentState, now: float) -> Request:
+        held = self.calls.current
+        assert held is not None
+        return self._dispose(state, held, choose_disposition(self.plan, self.rng, held, now))
+
+    def _cleanup_disposition(self, state: AgentState, now: float) -> Request:
+        held = self.calls.current
+        assert held is not None
+        return self._dispose(state, held, first_label_disposition(held))
+
+    def _dispose(self, state: AgentState, held: HeldCall, disposition: SubmitDisposition) -> Request:
+        if not held.open:
+            raise IllegalAction(state, disposition, f"{held.interaction_id} was dispositioned already")
+        held.dispositioned(disposition)
+        self.availability.dispositioning()
+        return disposition
+
+    def _request_break(self, state: AgentState, now: float) -> Request:
+        self.breaks.request(now)
+        return RequestBreak()
+
+    def _end_break(self, state: AgentState, now: float) -> Request:
+        self.breaks.end()
+        return EndBreak()
+
+    def _change_status(self, state: AgentState, now: float) -> Request:
+        self.availability.leaving()
+        self.breaks.go_away(now)
+        self.out.count("status_changes")
+        return SetStatus(status_id=self.plan.status_change_to)
+
+    def _log_off(self, state: AgentState, now: float) -> Request:
+        ids = self.campaigns.logoff_ids() if self.plan.logoff_scope == "campaigns" else ()
+        self.logoff.send(ids, now)
+        self.breaks.logging_off()
+        return DialerLogOff(campaign_ids=ids)
+
+    def _close(self, state: AgentState, now: float) -> Request:
+        self.session.closing()
+        return CloseSession()
+
+    # --- waits ------------------------------------------------------------------------------------
+
+    def timed_out(self, kind: TimerKind) -> None:
+        """Report the wait that the deadline timer ``kind`` ended (R11)."""
+        seconds = self.plan.deadline(kind)
+        assert seconds is not None, f"{kind} is not a deadline"
+        message = f"nothing within {seconds:g} s"
+        if kind is TimerKind.LOGIN_MESSAGES:
+            message = f"no {self._missing_login_messages()} within {seconds:g} s of the Dialer log-in"
+        self.out.step_error(_WAIT_STEPS[kind], None, None, message)
+
+    def _missing_login_messages(self) -> str:
+        arrived = {
+            "breakStatusMessage (R12)": self.breaks.status_seen,
+            "availableCampaignsMessage": self.campaigns.right is not None,
+        }
+        return " and no ".join(name for name, seen in arrived.items() if not seen)
+
+
+_WAIT_STEPS = {
+    TimerKind.LOGIN_MESSAGES: "wait for log-in messages",
+    TimerKind.POP: "wait for pop",
+    TimerKind.BREAK_GRANT: "wait for break grant",
+    TimerKind.LOGOFF_GRANT: "wait for logout grant",
+}
+
+_DECIDERS: dict[AgentState, Callable[[Steps], Trigger | None]] = {
+    S.AWAITING_CAMPAIGNS: Steps._decide_campaigns,
+    S.JOINING_CAMPAIGN: Steps._decide_join,
+    S.WAITING_FOR_POP: Steps._decide_pop,
+    S.PREVIEWING: Steps._decide_preview,
+    S.BETWEEN_CALLS: Steps._decide_gap,
+    S.AWAITING_BREAK: Steps._decide_break,
+    S.AWAITING_LOGOFF_GRANT: Steps._decide_logoff,
+    S.CLEANING_UP: Steps._decide_cleanup,
+}
+
+_ENTRIES: dict[AgentState, Callable[[Steps, AgentState, float], Request]] = {
+    S.OPENING_SESSION: Steps._open,
+    S.DIALER_LOGIN: Steps._dialer_login,
+    S.JOINING_CAMPAIGN: Steps._join,
+    S.READYING: Steps._ready,
+    S.SETTING_AVAILABLE: Steps._available,
+    S.PLACING_PREVIEW: Steps._place_preview,
+    S.DISPOSITIONING: Steps._disposition,
+    S.FINAL_DISPOSITIONING: Steps._disposition,
+    S.CLEANUP_DISPOSITIONING: Steps._cleanup_disposition,
+    S.REQUESTING_BREAK: Steps._request_break,
+    S.ENDING_BREAK: Steps._end_break,
+    S.CHANGING_STATUS: Steps._change_status,
+    S.LOGGING_OFF_ON_CALL: Steps._log_off,
+    S.LOGGING_OFF: Steps._log_off,
+    S.CLEANUP_LOGGING_OFF: Steps._log_off,
+    S.CLOSING: Steps._close,
+    S.CLEANUP_CLOSING: Steps._close,
+}
