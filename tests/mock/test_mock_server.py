@@ -8,11 +8,13 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from mock_rig import IcwsClient, campaign, scenario
+from mock_rig import FakeClock, IcwsClient, campaign, scenario
 
 import botagent.mock as mock_package
 from botagent.mock import DialerEngine
@@ -51,6 +53,27 @@ def test_mock_server_when_reset_with_scenario_serves_new_users(fresh_mock: MockS
     assert fresh_mock.call(lambda engine: [c.name for c in engine.scenario.campaigns]) == ["P"]
     with IcwsClient(fresh_mock.base_url, user="boss") as client:
         assert client.connect().status_code == 201
+
+
+def test_mock_server_when_given_a_clock_answers_with_its_time(
+    clocked_mock: MockServer, mock_clock: FakeClock
+) -> None:
+    url = f"{clocked_mock.base_url}/icws/connection/server-time"
+
+    def served() -> str:
+        answer: str = httpx.get(url).json()["serverUtcTime"]
+        return answer
+
+    def on_clock() -> str:
+        return datetime.fromtimestamp(mock_clock(), UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    assert served() == on_clock()
+    mock_clock.advance(86_400)
+    assert served() == on_clock()
+
+
+def test_mock_server_when_given_no_clock_keeps_wall_clock_time() -> None:
+    assert MockServer().runtime.clock is time.time
 
 
 def test_exports_when_listed_are_sorted_and_complete() -> None:
