@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from cli_rig import REPO, run_botagent
 
+pytestmark = pytest.mark.slow
+
 PROFILES = sorted((REPO / "profiles").glob("*.yaml"))
 
 

@@ -102,6 +102,7 @@ def _first_line(process: subprocess.Popen[str], timeout: float = 20.0) -> str:
     return lines[0].rstrip("\n")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_cli_mock_when_port_zero_prints_ready_line_and_stops_on_signal(signum: signal.Signals) -> None:
@@ -119,6 +120,7 @@ def test_cli_mock_when_port_zero_prints_ready_line_and_stops_on_signal(signum: s
                 process.wait()
 
 
+@pytest.mark.slow
 def test_cli_mock_when_scenario_bad_exits_2_naming_file_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("campaigns:\n  - name: X\n    mode: turbo\n")
@@ -133,6 +135,7 @@ def test_cli_mock_when_scenario_bad_exits_2_naming_file_and_key(tmp_path: Path) 
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_cli_help_when_asked_lists_the_mock_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "botagent", "--help"], capture_output=True, text=True, timeout=60

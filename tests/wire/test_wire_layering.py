@@ -35,6 +35,7 @@ def _loaded_after(statement: str) -> set[str]:
     return {name.split(".")[0] for name in json.loads(result.stdout)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "statement",
     [
