@@ -36,6 +36,7 @@ def test_package_all_when_listed_is_sorted_and_names_every_public_member(package
     assert set(module.__all__) == _public_names(module)
 
 
+@pytest.mark.slow
 def test_locust_package_all_when_listed_is_sorted_and_complete() -> None:
     check = (
         "import types, botagent.locust as m; "

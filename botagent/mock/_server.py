@@ -80,6 +80,10 @@ class MockServer:
         host: the address to listen on (loopback by default).
         port: the port; 0 picks a free one (see ``base_url``).
         log_level: uvicorn's log level.
+        clock: epoch seconds for the engine, the faults and the ``startedAt`` of timings, as
+            ``create_app`` takes it; ``time.time`` by default. A test passes a clock it moves by hand to
+            drive sessions, calls and faults without sleeping. The loop's timers still wait real
+            seconds (a deadline minus this clock's time), then run what is due by this clock.
     """
 
     def __init__(
@@ -89,8 +93,9 @@ class MockServer:
         port: int = 0,
         *,
         log_level: str = "warning",
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.app = create_app(scenario)
+        self.app = create_app(scenario, clock=clock)
         self.runtime: MockRuntime = self.app.state.runtime
         self.host = host
         self._requested_port = port

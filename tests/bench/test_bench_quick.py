@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 COMMON_KEYS = {"benchmark", "mode", "finished_at", "machine", "table"}
 EXPECTED: dict[str, set[str]] = {

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from cli_rig import closed_port, run_botagent, smoke_profile
 
+pytestmark = pytest.mark.slow
+
 WriteProfile = Callable[..., Path]
 
 

@@ -13,6 +13,8 @@ from cli_rig import REPO, run_botagent
 
 import botagent
 
+pytestmark = pytest.mark.slow
+
 PROFILES = sorted((REPO / "profiles").glob("*.yaml"))
 
 

@@ -13,6 +13,8 @@ import pytest
 
 from botagent.mock.server import MockServer
 
+pytestmark = pytest.mark.slow
+
 CHILD = r"""
 from gevent import monkey
 

@@ -239,6 +239,7 @@ def test_split_url_when_given_full_url_separates_origin_and_target(
     assert _split_url(url) == (origin, target)
 
 
+@pytest.mark.slow
 def test_gevent_transport_when_module_imported_does_not_import_gevent() -> None:
     import subprocess
     import sys

@@ -1,8 +1,10 @@
-"""Test rigs for the mock: the pure engine on a virtual clock, and a small ICWS client over loopback."""
+"""Test rigs for the mock: the pure engine on a virtual clock, a clock to give the served mock, and a
+small ICWS client over loopback."""
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 from typing import Any
@@ -43,6 +45,29 @@ def scenario(*campaigns: dict[str, Any], **top: Any) -> Scenario:
 def short_type(message: dict[str, Any]) -> str:
     """``urn:inin.com:dialer:dataPopMessage`` -> ``dataPopMessage``."""
     return str(message["__type"]).rsplit(":", 1)[-1]
+
+
+class FakeClock:
+    """Epoch seconds that move only when a test says so; a clock for ``MockServer(clock=...)``.
+
+    Readings are floats near 1.8e9, so ``advance(0.3)`` moves them on by 0.3 within 2.4e-7 s. Taken from
+    a whole second on, the same advances give the same floats on every run. The server's thread reads the
+    clock while the test's thread moves it: one float read or written under the GIL.
+    """
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock on by ``seconds``."""
+        self.now += seconds
+
+    def next_second(self) -> None:
+        """Move the clock on to the next whole second."""
+        self.now = float(math.floor(self.now) + 1)
 
 
 class EngineRig:

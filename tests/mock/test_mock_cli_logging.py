@@ -9,6 +9,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
 
 RIGHT = "Rt-pass-4f9a1c77e2"
 WRONG = "Wr-pass-8b3d0e55a6"

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from mock_rig import ICWS_JSON, IcwsClient, campaign, scenario
+from mock_rig import ICWS_JSON, FakeClock, IcwsClient, campaign, scenario
 
 from botagent.mock.server import MockServer
 
@@ -19,6 +19,12 @@ SSE = {"Accept": "text/event-stream"}
 @pytest.fixture
 def agent(fresh_mock: MockServer) -> Iterator[IcwsClient]:
     with IcwsClient(fresh_mock.base_url, user="agent0001") as icws:
+        yield icws
+
+
+@pytest.fixture
+def clocked_agent(clocked_mock: MockServer) -> Iterator[IcwsClient]:
+    with IcwsClient(clocked_mock.base_url, user="agent0001") as icws:
         yield icws
 
 
@@ -53,30 +59,32 @@ def hold_a_call(agent: IcwsClient) -> dict[str, Any]:
     return call
 
 
-def timed(fn: Any) -> float:
-    started = time.perf_counter()
+def timed(clock: FakeClock, fn: Any) -> float:
+    started = clock()
     fn()
-    return time.perf_counter() - started
+    return clock() - started
 
 
 # --- kinds ------------------------------------------------------------------------------------------
 
 
 def test_latency_fault_when_endpoint_matches_delays_only_that_endpoint(
-    fresh_mock: MockServer, agent: IcwsClient
+    clocked_mock: MockServer, clocked_agent: IcwsClient, waits_on_clock: FakeClock
 ) -> None:
+    agent = clocked_agent
     agent.connect()
-    add_fault(fresh_mock, kind="latency", seconds=0.5, endpoints=["GET /connection"])
-    assert timed(lambda: agent.ok("GET", "/connection")) >= 0.5
-    assert timed(lambda: agent.ok("POST", "/messaging/heartbeat")) < 0.45
+    add_fault(clocked_mock, kind="latency", seconds=0.5, endpoints=["GET /connection"])
+    assert timed(waits_on_clock, lambda: agent.ok("GET", "/connection")) >= 0.5
+    assert timed(waits_on_clock, lambda: agent.ok("POST", "/messaging/heartbeat")) < 0.45
 
 
 def test_latency_fault_when_seconds_is_a_range_draws_within_it(
-    fresh_mock: MockServer, agent: IcwsClient
+    clocked_mock: MockServer, clocked_agent: IcwsClient, waits_on_clock: FakeClock
 ) -> None:
+    agent = clocked_agent
     agent.connect()
-    add_fault(fresh_mock, kind="latency", seconds={"low": 0.15, "high": 0.2}, endpoints=["GET /connection"])
-    assert 0.15 <= timed(lambda: agent.ok("GET", "/connection")) < 1.0
+    add_fault(clocked_mock, kind="latency", seconds={"low": 0.15, "high": 0.2}, endpoints=["GET /connection"])
+    assert 0.15 <= timed(waits_on_clock, lambda: agent.ok("GET", "/connection")) < 1.0
 
 
 def test_error_fault_when_status_500_answers_icws_error_and_changes_nothing(
@@ -187,17 +195,18 @@ def test_sse_cut_fault_when_hit_ends_the_stream_and_keeps_the_rest_queued(
 
 
 def test_message_delay_fault_when_user_matches_shows_messages_late_in_order(
-    fresh_mock: MockServer, agent: IcwsClient
+    clocked_mock: MockServer, clocked_agent: IcwsClient, mock_clock: FakeClock
 ) -> None:
-    add_fault(fresh_mock, kind="message_delay", seconds=0.4, users=["agent0001"])
+    agent = clocked_agent
+    add_fault(clocked_mock, kind="message_delay", seconds=0.4, users=["agent0001"])
     agent.connect()
-    with IcwsClient(fresh_mock.base_url, user="agent0002") as other:
+    with IcwsClient(clocked_mock.base_url, user="agent0002") as other:
         other.connect()
         other.dialer("log-in")
         assert len(other.poll()) == 2
     agent.dialer("log-in")
     assert agent.poll() == []
-    time.sleep(0.5)
+    mock_clock.advance(0.5)
     kinds = [m["__type"].rsplit(":", 1)[-1] for m in agent.poll()]
     assert kinds == ["breakStatusMessage", "availableCampaignsMessage"]
 
@@ -249,11 +258,14 @@ def test_fault_when_users_named_spares_everybody_else(fresh_mock: MockServer, ag
         assert other.dialer("log-in").status_code == 200
 
 
-def test_fault_when_after_set_waits_before_firing(fresh_mock: MockServer, agent: IcwsClient) -> None:
+def test_fault_when_after_set_waits_before_firing(
+    clocked_mock: MockServer, clocked_agent: IcwsClient, mock_clock: FakeClock
+) -> None:
+    agent = clocked_agent
     agent.connect()
-    add_fault(fresh_mock, kind="error", after=0.6, endpoints=["GET /connection"])
+    add_fault(clocked_mock, kind="error", after=0.6, endpoints=["GET /connection"])
     assert agent.call("GET", "/connection").status_code == 200
-    time.sleep(0.65)
+    mock_clock.advance(0.65)
     assert agent.call("GET", "/connection").status_code == 503
 
 

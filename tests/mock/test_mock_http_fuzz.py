@@ -246,6 +246,7 @@ def _check(response: httpx.Response, bad: Bad) -> None:
         assert isinstance(body["message"], str) and body["message"], bad
 
 
+@pytest.mark.slow
 def test_bad_requests_when_thrown_by_thousands_never_get_a_5xx_nor_change_state(arena: Arena) -> None:
     before = arena.state()
     statuses: dict[int, int] = {}

@@ -8,11 +8,13 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from mock_rig import IcwsClient, campaign, scenario
+from mock_rig import FakeClock, IcwsClient, campaign, scenario
 
 import botagent.mock as mock_package
 from botagent.mock import DialerEngine
@@ -53,6 +55,27 @@ def test_mock_server_when_reset_with_scenario_serves_new_users(fresh_mock: MockS
         assert client.connect().status_code == 201
 
 
+def test_mock_server_when_given_a_clock_answers_with_its_time(
+    clocked_mock: MockServer, mock_clock: FakeClock
+) -> None:
+    url = f"{clocked_mock.base_url}/icws/connection/server-time"
+
+    def served() -> str:
+        answer: str = httpx.get(url).json()["serverUtcTime"]
+        return answer
+
+    def on_clock() -> str:
+        return datetime.fromtimestamp(mock_clock(), UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    assert served() == on_clock()
+    mock_clock.advance(86_400)
+    assert served() == on_clock()
+
+
+def test_mock_server_when_given_no_clock_keeps_wall_clock_time() -> None:
+    assert MockServer().runtime.clock is time.time
+
+
 def test_exports_when_listed_are_sorted_and_complete() -> None:
     assert mock_package.__all__ == sorted(mock_package.__all__)
     public = {name for name in vars(mock_package) if not name.startswith("_")}
@@ -79,6 +102,7 @@ def _first_line(process: subprocess.Popen[str], timeout: float = 20.0) -> str:
     return lines[0].rstrip("\n")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_cli_mock_when_port_zero_prints_ready_line_and_stops_on_signal(signum: signal.Signals) -> None:
@@ -96,6 +120,7 @@ def test_cli_mock_when_port_zero_prints_ready_line_and_stops_on_signal(signum: s
                 process.wait()
 
 
+@pytest.mark.slow
 def test_cli_mock_when_scenario_bad_exits_2_naming_file_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("campaigns:\n  - name: X\n    mode: turbo\n")
@@ -110,6 +135,7 @@ def test_cli_mock_when_scenario_bad_exits_2_naming_file_and_key(tmp_path: Path) 
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_cli_help_when_asked_lists_the_mock_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "botagent", "--help"], capture_output=True, text=True, timeout=60

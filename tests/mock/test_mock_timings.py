@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 import httpx
-from mock_rig import IcwsClient
+from mock_rig import FakeClock, IcwsClient
 
 from botagent.mock import ICWS_ENDPOINTS, DialerEngine
 from botagent.mock._endpoints import UNMATCHED
@@ -18,6 +18,18 @@ def timings(mock: MockServer) -> list[dict[str, Any]]:
     assert response.status_code == 200
     requests: list[dict[str, Any]] = response.json()["requests"]
     return requests
+
+
+def wait_for_timing(mock: MockServer, endpoint: str, timeout: float = 5.0) -> dict[str, Any]:
+    """The first timing of ``endpoint``, waiting for it to be recorded (a stream's, once it ended)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [t for t in timings(mock) if t["endpoint"] == endpoint]
+        if found:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no timing of {endpoint} within {timeout}s")
+        time.sleep(0.01)
 
 
 def test_timings_when_requests_made_record_endpoint_start_time_and_status(fresh_mock: MockServer) -> None:
@@ -42,27 +54,31 @@ def test_timings_when_requests_made_record_endpoint_start_time_and_status(fresh_
         assert 0.0 < entry["handlingMs"] < 5000.0
 
 
-def test_timings_when_latency_injected_include_the_wait(fresh_mock: MockServer) -> None:
+def test_timings_when_latency_injected_include_the_wait(
+    clocked_mock: MockServer, waits_on_clock: FakeClock
+) -> None:
     httpx.post(
-        f"{fresh_mock.base_url}/mock/faults",
+        f"{clocked_mock.base_url}/mock/faults",
         json={"kind": "latency", "seconds": 0.2, "endpoints": ["GET /connection/version"]},
     )
-    httpx.get(f"{fresh_mock.base_url}/icws/connection/version")
-    (entry,) = timings(fresh_mock)
+    httpx.get(f"{clocked_mock.base_url}/icws/connection/version")
+    (entry,) = timings(clocked_mock)
     assert (entry["endpoint"], entry["status"]) == ("GET /connection/version", 200)
     assert entry["handlingMs"] >= 200.0
 
 
-def test_timings_when_event_stream_stays_open_measure_only_the_opening(fresh_mock: MockServer) -> None:
-    with IcwsClient(fresh_mock.base_url) as agent:
+def test_timings_when_event_stream_stays_open_measure_only_the_opening(
+    clocked_mock: MockServer, waits_on_clock: FakeClock
+) -> None:
+    with IcwsClient(clocked_mock.base_url) as agent:
         agent.connect()
         url = f"/icws/{agent.session_id}/messaging/messages"
         with agent.http.stream("GET", url, headers={"Accept": "text/event-stream"}) as stream:
             next(stream.iter_lines())
-            time.sleep(0.3)
+            # On the server's loop, so after the stream noted that it was open.
+            clocked_mock.call(lambda engine: waits_on_clock.advance(0.3))
         agent.ok("DELETE", "/connection")
-    time.sleep(0.05)
-    stream_entry = next(t for t in timings(fresh_mock) if t["endpoint"] == "GET /messaging/messages (sse)")
+    stream_entry = wait_for_timing(clocked_mock, "GET /messaging/messages (sse)")
     assert stream_entry["status"] == 200 and stream_entry["handlingMs"] < 250.0
 
 

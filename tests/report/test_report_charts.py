@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from botagent.report import (
     LATENCY_CHART,
     STATE_CHART,
@@ -72,6 +74,7 @@ def test_read_stats_history_when_rows_are_odd_skips_them(tmp_path: Path) -> None
     assert history.timestamps == [5.0] and math.isnan(history.percentiles["p50"][0])
 
 
+@pytest.mark.slow
 def test_import_botagent_report_when_fresh_does_not_import_matplotlib() -> None:
     code = "import sys, botagent.report; print('matplotlib' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
