@@ -11,7 +11,7 @@ from botagent.report._result import EndpointStats, Reconciliation, RunResult
 
 __all__ = ["DIALER_VIEW_COLUMNS", "dialer_view_rows"]
 
-DIALER_VIEW_COLUMNS = (("section", "Section"), ("name", "Name"), ("value", "Value"), ("detail", "Detail"))
+DIALER_VIEW_COLUMNS = (("section", "Section"), ("item", "Item"), ("value", "Value"), ("detail", "Detail"))
 """(key, title) of each column of the Dialer tab's table."""
 
 MAX_FINDINGS = 50
@@ -30,8 +30,8 @@ def dialer_view_rows(result: RunResult) -> list[dict[str, str]]:
     ]
 
 
-def _row(section: str, name: str, value: object, detail: str = "") -> dict[str, str]:
-    return {"section": section, "name": name, "value": str(value), "detail": detail}
+def _row(section: str, item: str, value: object, detail: str = "") -> dict[str, str]:
+    return {"section": section, "item": item, "value": str(value), "detail": detail}
 
 
 def _agents(result: RunResult) -> list[dict[str, str]]:

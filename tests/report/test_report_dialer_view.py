@@ -22,7 +22,7 @@ STARTED_AT = 1_714_557_600.0
 def _by_section(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
     for row in rows:
-        table.setdefault(row["section"], {}).setdefault(row["name"], row["value"])
+        table.setdefault(row["section"], {}).setdefault(row["item"], row["value"])
     return table
 
 
@@ -43,7 +43,7 @@ def test_dialer_view_when_a_run_has_agents_calls_and_kpis_lists_each_with_its_fi
         "rescheduled": "2",
         "dispositioned per minute": "5",
     }
-    kpi = next(line for line in dialer_view_rows(run) if line["name"] == "wait-for-pop")
+    kpi = next(line for line in dialer_view_rows(run) if line["item"] == "wait-for-pop")
     assert kpi["value"] == "10 samples" and "p95 480" in kpi["detail"]
 
 
@@ -61,7 +61,7 @@ def test_dialer_view_when_findings_exist_counts_them_and_names_agent_step_and_st
     table = _by_section(rows)
     assert table["Rule violations"] == {"total": "1", "R18": "agent0001"}
     assert table["Step errors"] == {"total": "7", "dial": "agent0002"}
-    error = next(line for line in rows if line["name"] == "dial")
+    error = next(line for line in rows if line["item"] == "dial")
     assert error["detail"] == "HTTP 401 · no"
 
 
