@@ -22,6 +22,7 @@ from botagent.locust._messages import message_reader
 from botagent.locust._plan import build_plan
 from botagent.locust._recorder import BotCall, RunRecorder
 from botagent.locust._results import KPI_REQUEST_TYPE, REQUEST_TYPE
+from botagent.locust._session_open import SessionOpenTimeout
 from botagent.profile import Identity, Profile
 from botagent.report import RuleViolationRecord, StepErrorRecord
 
@@ -85,7 +86,10 @@ class DialerRun:
             application_name=profile.application_name,
             language=profile.language,
             station=profile.station_settings(),
-            transport=GeventTransport(verify=profile.tls.verify, ca_bundle=profile.tls.ca_bundle),
+            transport=SessionOpenTimeout(
+                GeventTransport(verify=profile.tls.verify, ca_bundle=profile.tls.ca_bundle),
+                profile.timeouts.session_open,
+            ),
             timeout=profile.timeouts.request,
             retry=RetryPolicy(attempts=profile.retries.attempts, max_wait=profile.retries.max_wait),
             observer=self._observer(context),
