@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import json
 import logging
 import os
 import ssl
@@ -26,7 +25,7 @@ from locust import events
 from locust.env import Environment
 from locust.runners import STATE_INIT, STATE_MISSING, STATE_STOPPED, MasterRunner, WorkerRunner
 
-from botagent.locust._results import build_result
+from botagent.locust._results import build_result, reconcile_with_ledger
 from botagent.locust._run import DialerRun
 from botagent.mock import MockProcess
 from botagent.profile import Profile, load_profile
@@ -39,7 +38,6 @@ from botagent.report import (
     evaluate_thresholds,
     exit_code_for,
     format_summary,
-    reconcile,
     threshold_abort_reason,
     write_reports,
 )
@@ -268,14 +266,7 @@ class _RunControl:
             self.mock.stop()
 
     def _reconcile(self) -> Reconciliation | None:
-        host = self.environment.host or ""
-        try:
-            with urllib.request.urlopen(f"{host.rstrip('/')}/mock/ledger", timeout=30) as response:
-                ledger = json.load(response)["calls"]
-        except (OSError, ValueError, KeyError):
-            return None  # not a botagent mock: nothing to reconcile with
-        recorder = self.run.recorder
-        return reconcile(recorder.calls, ledger, agents=recorder.agents_seen, since=recorder.started_at - 1)
+        return reconcile_with_ledger(self.run.recorder, self.environment.host or "")
 
 
 def _probe(host: str, timeout: float) -> str | None:
@@ -327,4 +318,3 @@ def _stats_history_csv(environment: Environment) -> Path | None:
 def _locust_html(environment: Environment) -> str | None:
     html_file = getattr(environment.parsed_options, "html_file", None)
     return Path(html_file).name if html_file else None
-

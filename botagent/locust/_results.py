@@ -7,10 +7,18 @@ import time
 from locust.env import Environment
 from locust.stats import StatsEntry
 
+from botagent.locust._ledger import read_ledger
 from botagent.locust._recorder import RunRecorder
-from botagent.report import CallTotals, EndpointStats, Reconciliation, RunResult, was_dispositioned
+from botagent.report import (
+    CallTotals,
+    EndpointStats,
+    Reconciliation,
+    RunResult,
+    reconcile,
+    was_dispositioned,
+)
 
-__all__ = ["KPI_REQUEST_TYPE", "REQUEST_TYPE", "build_result", "endpoint_stats"]
+__all__ = ["KPI_REQUEST_TYPE", "REQUEST_TYPE", "build_result", "endpoint_stats", "reconcile_with_ledger"]
 
 REQUEST_TYPE = "ICWS"
 KPI_REQUEST_TYPE = "DIALER"
@@ -48,7 +56,7 @@ def build_result(
 ) -> RunResult:
     """Gather the run: endpoint and KPI rows, calls, errors, violations, states, reconciliation."""
     rows = [endpoint_stats(entry) for entry in environment.stats.entries.values()]
-    calls = recorder.calls
+    calls = [bot_call.call for bot_call in recorder.calls]
     return RunResult(
         profile_name=profile_name,
         target=target,
@@ -63,13 +71,22 @@ def build_result(
         calls=CallTotals(
             popped=len(calls),
             dispositioned=sum(1 for call in calls if was_dispositioned(call)),
-            rescheduled=sum(1 for call in calls if call.get("scheduledTime")),
+            rescheduled=sum(1 for call in calls if call.scheduled_time),
             agents=len(recorder.agents_seen),
         ),
         reconciliation=reconciliation,
         ledger_expected=ledger_expected,
         states=list(recorder.states),
     )
+
+
+def reconcile_with_ledger(recorder: RunRecorder, target: str) -> Reconciliation | None:
+    """The bots' calls against the ledger of the mock at ``target``; None when it has no ledger."""
+    ledger = read_ledger(target)
+    if ledger is None:
+        return None
+    calls = [bot_call.call for bot_call in recorder.calls]
+    return reconcile(calls, ledger, agents=recorder.agents_seen, since=recorder.started_at - 1)
 
 
 def _peak_agents(recorder: RunRecorder) -> int:

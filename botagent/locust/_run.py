@@ -20,9 +20,10 @@ from botagent.locust._driver import AgentDriver
 from botagent.locust._identities import IdentityLeaser
 from botagent.locust._messages import message_reader
 from botagent.locust._plan import build_plan
-from botagent.locust._recorder import BotCall, RunRecorder
+from botagent.locust._recorder import RunRecorder
 from botagent.locust._results import KPI_REQUEST_TYPE, REQUEST_TYPE
 from botagent.locust._session_open import SessionOpenTimeout
+from botagent.locust._worker_report import BotCall
 from botagent.profile import Identity, Profile
 from botagent.report import RuleViolationRecord, StepErrorRecord
 
@@ -159,15 +160,4 @@ class _Reporter:
         )
 
     def call_finished(self, action: CallFinished) -> None:
-        record = action.record
-        self._run.recorder.call(
-            BotCall(
-                interactionId=record.interaction_id,
-                campaignId=record.campaign_id,
-                agent=self._agent,
-                label=record.label,
-                scheduledTime=record.scheduled_time,
-                scheduledAgent=record.scheduled_agent,
-                outcome=record.outcome,
-            )
-        )
+        self._run.recorder.call(BotCall(agent=self._agent, call=action.record))
