@@ -21,13 +21,17 @@ from botagent.locust._identities import IdentityLeaser
 from botagent.locust._messages import message_reader
 from botagent.locust._plan import build_plan
 from botagent.locust._recorder import RunRecorder
-from botagent.locust._results import KPI_REQUEST_TYPE, REQUEST_TYPE
 from botagent.locust._session_open import SessionOpenTimeout
 from botagent.locust._worker_report import BotCall
 from botagent.profile import Identity, Profile
 from botagent.report import RuleViolationRecord, StepErrorRecord
 
-__all__ = ["DialerRun", "dialer_run_of"]
+__all__ = ["KPI_REQUEST_TYPE", "REQUEST_TYPE", "DialerRun", "dialer_run_of"]
+
+REQUEST_TYPE = "ICWS"
+"""The Locust request type of every ICWS call."""
+KPI_REQUEST_TYPE = "DIALER"
+"""The Locust request type of every Dialer KPI sample (wait-for-pop, break-grant, ...)."""
 
 _RUNS: weakref.WeakKeyDictionary[Environment, DialerRun] = weakref.WeakKeyDictionary()
 
