@@ -90,7 +90,9 @@ def _add_run(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("-r", "--spawn-rate", type=float, help="agents started per second")
     parser.add_argument("-t", "--run-time", help='run time, e.g. "90s", "10m", "1h30m"')
     parser.add_argument("--processes", type=int, help="Locust worker processes; -1 = one per core")
-    parser.add_argument("--target", help="ICWS base URL (overrides the profile's target)")
+    parser.add_argument(
+        "--target", help='ICWS base URL, or "mock" for the embedded mock (overrides the profile\'s target)'
+    )
     parser.add_argument("--reports", type=Path, help="report folder (default: reports/<time>-<profile>)")
     parser.set_defaults(handler=_run_run)
 

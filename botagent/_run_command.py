@@ -1,17 +1,24 @@
 """`botagent run PROFILE`: one command for a whole headless run, embedded mock included.
 
-It validates the profile, starts the embedded mock ICWS when the profile targets `mock`, checks that the
-target answers, then runs Locust headless on the packaged locustfile with the report folder set up.
-Locust's own tables and logs go to `locust.log` in the report folder; progress lines and the
-end-of-test summary (printed by botagent's Locust listeners on stdout) reach the terminal. The exit
-code is Locust's, which botagent sets from the thresholds (see `botagent.report` for the codes).
-Ctrl-C or SIGTERM reaches Locust once, from here: it stops the agents and writes the reports as at the
-end of a run; Locust also stops if botagent itself is killed.
+It validates the profile, then runs Locust headless on the packaged locustfile. Everything else about
+the run is done inside Locust by botagent's run controller (`botagent.locust`), the same as for a plain
+``locust -f`` run: it starts the embedded mock when the target is ``mock``, checks that the target
+answers, runs and stops the agents, reconciles, judges and reports the run, and sets the exit code.
+
+What is left here is what only this command has: Locust's command line (the profile's load, target and
+report files), the Locust child process, the signals and the exit code. The report folder is named and
+made here, before Locust starts, because Locust opens its own files there (``locust.log``, CSV) before
+botagent's listeners run. Locust's tables and logs go to ``locust.log``; botagent's own lines reach the
+terminal: progress and the summary on stdout, problems and the start line on stderr (on the file
+descriptor handed down as ``BOTAGENT_CONSOLE_FD``). Ctrl-C or SIGTERM reaches Locust once, from here:
+it stops the agents and writes the reports as at the end of a run; Locust also stops if botagent itself
+is killed.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import signal
 import socket
 import subprocess
@@ -23,10 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import httpx
-
 from botagent._child import end_with_parent
-from botagent.mock import MockProcess, MockStartError
 from botagent.profile import Profile, load_profile
 from botagent.report import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_ERROR, EXIT_THRESHOLDS
 from botagent.wire import ProfileError
@@ -34,7 +38,10 @@ from botagent.wire import ProfileError
 __all__ = ["RunOptions", "run_profile"]
 
 LOCUSTFILE = Path(__file__).parent / "locust" / "locustfile.py"
-KNOWN_EXIT_CODES = {EXIT_OK, EXIT_THRESHOLDS, EXIT_BAD_INPUT, EXIT_RUN_ERROR}
+CONSOLE_FD_VARIABLE = "BOTAGENT_CONSOLE_FD"
+"""Where botagent's lines go in the Locust child: read by ``botagent.locust._console``."""
+EXPLAINED_EXIT_CODES = {EXIT_OK, EXIT_THRESHOLDS, EXIT_BAD_INPUT, EXIT_RUN_ERROR}
+"""Exit codes botagent sets in Locust; for 2 and 3 it has said why on the terminal."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,32 +83,11 @@ def run_profile(options: RunOptions) -> int:
         _say(f"cannot create the report folder {reports}: {exc.strerror or exc}")
         return EXIT_BAD_INPUT
     with _sigterm_as_keyboard_interrupt():
-        return _run_with_target(options.profile, profile, reports)
-
-
-def _run_with_target(profile_path: Path, profile: Profile, reports: Path) -> int:
-    mock: MockProcess | None = None
-    try:
-        if profile.target == "mock":
-            mock = MockProcess(profile.mock_scenario)
-            target = mock.base_url
-        else:
-            target = profile.target
-        problem = _unreachable(target, profile.timeouts.request)
-        if problem:
-            _say(f"target unreachable: {problem}")
+        try:
+            return _run_locust(_locust_command(options.profile, profile, reports), reports)
+        except KeyboardInterrupt:
+            _say("interrupted before the run started")
             return EXIT_RUN_ERROR
-        _say(f"running {profile.name}: {profile.load.users} agents against {target}; reports in {reports}")
-        return _run_locust(profile_path, profile, target, reports)
-    except MockStartError as exc:
-        _say(str(exc))
-        return EXIT_RUN_ERROR
-    except KeyboardInterrupt:
-        _say("interrupted before the run started")
-        return EXIT_RUN_ERROR
-    finally:
-        if mock is not None:
-            mock.stop()
 
 
 @contextmanager
@@ -134,7 +120,8 @@ def _overrides(options: RunOptions) -> dict[str, object]:
     return overrides
 
 
-def _locust_command(profile_path: Path, profile: Profile, target: str, reports: Path) -> list[str]:
+def _locust_command(profile_path: Path, profile: Profile, reports: Path) -> list[str]:
+    """Locust's command line: the profile's load and target (``mock`` or a URL), and the report files."""
     load = profile.load
     command = [
         sys.executable, "-m", "locust",
@@ -143,7 +130,7 @@ def _locust_command(profile_path: Path, profile: Profile, target: str, reports: 
         "--users", str(load.users),
         "--spawn-rate", str(load.spawn_rate),
         "--run-time", f"{math.ceil(load.run_time)}s",
-        "--host", target,
+        "--host", profile.target,
         "--profile", str(profile_path),
         "--reports", str(reports),
         "--progress",
@@ -170,22 +157,34 @@ def _free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _run_locust(profile_path: Path, profile: Profile, target: str, reports: Path) -> int:
-    command = _locust_command(profile_path, profile, target, reports)
+def _run_locust(command: list[str], reports: Path) -> int:
     log_path = reports / "locust.log"
     with open(log_path, "w") as log:
-        # Its own process group (see _wait_for_locust) and no terminal input: Locust's key commands
-        # would change the terminal's mode from a background group, which stops the process.
-        locust = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stderr=log, process_group=0, preexec_fn=end_with_parent()
-        )
+        locust = _start_locust(command, log.fileno())
         code = _wait_for_locust(locust)
-    if code not in KNOWN_EXIT_CODES:
+    if code not in EXPLAINED_EXIT_CODES:
         _say(f"Locust ended with exit code {code}; the end of {log_path}:\n{_tail(log_path)}")
         return EXIT_RUN_ERROR
-    if code != EXIT_OK and code != EXIT_THRESHOLDS:
-        _say(f"the run failed (exit code {code}); the end of {log_path}:\n{_tail(log_path)}")
     return code
+
+
+def _start_locust(command: list[str], log: int) -> subprocess.Popen[bytes]:
+    """Start Locust with its stderr in ``log`` and this terminal's stderr as botagent's console."""
+    console = os.dup(sys.stderr.fileno())
+    try:
+        # Its own process group (see _wait_for_locust) and no terminal input: Locust's key commands
+        # would change the terminal's mode from a background group, which stops the process.
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stderr=log,
+            pass_fds=(console,),
+            env={**os.environ, CONSOLE_FD_VARIABLE: str(console)},
+            process_group=0,
+            preexec_fn=end_with_parent(),
+        )
+    finally:
+        os.close(console)
 
 
 def _wait_for_locust(locust: subprocess.Popen[bytes]) -> int:
@@ -204,14 +203,6 @@ def _wait_for_locust(locust: subprocess.Popen[bytes]) -> int:
 
 def _tail(path: Path, lines: int = 20) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _unreachable(target: str, timeout: float) -> str | None:
-    try:
-        httpx.get(f"{target.rstrip('/')}/icws/connection/version", timeout=timeout, verify=False)
-    except httpx.HTTPError as exc:
-        return f"{target}: {exc or type(exc).__name__}"
-    return None
 
 
 def _say(message: str) -> None:

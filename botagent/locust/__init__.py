@@ -6,14 +6,13 @@ needs a concrete subclass of `IcwsAgentUser`.
 
 from botagent.locust import _options as _options
 from botagent.locust._driver import AgentDriver
-from botagent.locust._hooks import DEFAULT_PROFILE, setup_dialer_run
 from botagent.locust._identities import IdentitiesExhausted, IdentityLeaser, IdentityPool
 from botagent.locust._run import DialerRun, dialer_run_of
+from botagent.locust._setup import setup_dialer_run
 from botagent.locust._user import IcwsAgentUser
 
 __all__ = [
     "AgentDriver",
-    "DEFAULT_PROFILE",
     "DialerRun",
     "IcwsAgentUser",
     "IdentitiesExhausted",

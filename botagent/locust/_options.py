@@ -1,7 +1,8 @@
 """botagent's options on Locust's command line, each also settable by a BOTAGENT_* variable.
 
 The profile comes from Locust's own `--profile` option (a free-text label of the run for Locust), whose
-value botagent reads as the profile file; `BOTAGENT_PROFILE` is the fallback, then profiles/smoke.yaml.
+value botagent reads as the profile file; `BOTAGENT_PROFILE` is the fallback, then the smoke profile
+shipped in the package.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """What the agents of a run did beyond request timings: step errors, rule violations, calls, states.
 
-Each process keeps one `RunRecorder`. Workers send what is new with every Locust report to the master
-(`report_to_master`), and the master merges it (`worker_report`), so the master's recorder holds the
-whole run, as Locust's own stats do. Agent states are sampled once a second into a timeline: the
-master sums the latest counts of every worker.
+Each process keeps one `RunRecorder` of typed records. Workers send what is new with every Locust
+report to the master (as `WorkerFacts`, made plain for the trip), and the master merges it, so the
+master's recorder holds the whole run, as Locust's own stats do. Agent states are sampled once a second
+into a timeline: the master sums the latest counts of every worker.
 """
 
 from __future__ import annotations
@@ -11,23 +11,19 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any
 
 import gevent
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from botagent.locust._worker_report import BotCall, WorkerFacts
 from botagent.report import RuleViolationRecord, StateSample, StepErrorRecord
 
-__all__ = ["BotCall", "RunRecorder"]
+__all__ = ["RunRecorder"]
 
 _KEY = "botagent"
 MAX_KEPT_ERRORS = 1000
-
-
-class BotCall(dict[str, Any]):
-    """One call as a bot handled it: interactionId, campaignId, agent, label, scheduledTime, ..."""
 
 
 class RunRecorder:
@@ -48,33 +44,36 @@ class RunRecorder:
         self.states: list[StateSample] = []
         self._state_counts = state_counts
         self._worker_states: dict[str, Counter[str]] = {}
-        self._unsent: dict[str, list[Any]] = _empty_unsent()
+        self._unsent = WorkerFacts()
         self._sampler: gevent.Greenlet | None = None
+        self._is_worker = isinstance(environment.runner, WorkerRunner)
+        self._is_master = isinstance(environment.runner, MasterRunner)
         environment.events.report_to_master.add_listener(self._on_report_to_master)
         environment.events.worker_report.add_listener(self._on_worker_report)
-        self._environment = environment
 
     def agent_started(self, agent: str) -> None:
         """Note that an agent took part in the run."""
         self.agents_seen.add(agent)
-        self._queue("agents", agent)
+        if self._is_worker:
+            self._unsent.agents.append(agent)
 
     def step_error(self, record: StepErrorRecord) -> None:
         """Record a failed agent step (R11)."""
-        self.step_error_total += 1
-        if len(self.step_errors) < MAX_KEPT_ERRORS:
-            self.step_errors.append(record)
-        self._queue("step_errors", asdict(record))
+        self._keep_step_error(record)
+        if self._is_worker:
+            self._unsent.step_errors.append(record)
 
     def violation(self, record: RuleViolationRecord) -> None:
         """Record a Dialer rule the server broke."""
         self.violations.append(record)
-        self._queue("violations", asdict(record))
+        if self._is_worker:
+            self._unsent.violations.append(record)
 
     def call(self, call: BotCall) -> None:
         """Record a call the bot finished (dispositioned or given up)."""
         self.calls.append(call)
-        self._queue("calls", dict(call))
+        if self._is_worker:
+            self._unsent.calls.append(call)
 
     def start_sampling(self, interval: float = 1.0) -> None:
         """Sample agent states every `interval` seconds until `stop_sampling`."""
@@ -84,6 +83,7 @@ class RunRecorder:
             self._sampler = gevent.spawn(self._sample_forever, interval)
 
     def stop_sampling(self) -> None:
+        """Take a last sample and stop sampling."""
         if self._sampler is not None:
             self._sample_once()
             self._sampler.kill(block=False)
@@ -91,9 +91,14 @@ class RunRecorder:
 
     def current_states(self) -> Counter[str]:
         """Agents per bucket now: this process's own, or on a master the sum over its workers."""
-        if isinstance(self._environment.runner, MasterRunner):
+        if self._is_master:
             return sum(self._worker_states.values(), Counter())
         return self._state_counts()
+
+    def _keep_step_error(self, record: StepErrorRecord) -> None:
+        self.step_error_total += 1
+        if len(self.step_errors) < MAX_KEPT_ERRORS:
+            self.step_errors.append(record)
 
     def _sample_forever(self, interval: float) -> None:
         while True:
@@ -104,27 +109,18 @@ class RunRecorder:
         counts = self.current_states()
         self.states.append(StateSample(elapsed=time.time() - self.started_at, counts=dict(counts)))
 
-    def _queue(self, kind: str, item: Any) -> None:
-        if isinstance(self._environment.runner, WorkerRunner):
-            self._unsent[kind].append(item)
-
     def _on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
-        data[_KEY] = {**self._unsent, "states": dict(self._state_counts()), "errors": self.step_error_total}
-        self._unsent = _empty_unsent()
+        facts, self._unsent = self._unsent, WorkerFacts()
+        facts.states = self._state_counts()
+        data[_KEY] = facts.to_plain()
 
     def _on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
-        report = data.get(_KEY)
-        if not report:
+        if _KEY not in data:
             return
-        self._worker_states[client_id] = Counter(report["states"])
-        for item in report["step_errors"]:
-            self.step_error_total += 1
-            if len(self.step_errors) < MAX_KEPT_ERRORS:
-                self.step_errors.append(StepErrorRecord(**item))
-        self.violations.extend(RuleViolationRecord(**item) for item in report["violations"])
-        self.calls.extend(BotCall(item) for item in report["calls"])
-        self.agents_seen.update(report["agents"])
-
-
-def _empty_unsent() -> dict[str, list[Any]]:
-    return {"step_errors": [], "violations": [], "calls": [], "agents": []}
+        facts = WorkerFacts.from_plain(data[_KEY])
+        self._worker_states[client_id] = facts.states
+        for record in facts.step_errors:
+            self._keep_step_error(record)
+        self.violations.extend(facts.violations)
+        self.calls.extend(facts.calls)
+        self.agents_seen.update(facts.agents)

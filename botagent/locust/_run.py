@@ -20,12 +20,18 @@ from botagent.locust._driver import AgentDriver
 from botagent.locust._identities import IdentityLeaser
 from botagent.locust._messages import message_reader
 from botagent.locust._plan import build_plan
-from botagent.locust._recorder import BotCall, RunRecorder
-from botagent.locust._results import KPI_REQUEST_TYPE, REQUEST_TYPE
+from botagent.locust._recorder import RunRecorder
+from botagent.locust._session_open import SessionOpenTimeout
+from botagent.locust._worker_report import BotCall
 from botagent.profile import Identity, Profile
 from botagent.report import RuleViolationRecord, StepErrorRecord
 
-__all__ = ["DialerRun", "dialer_run_of"]
+__all__ = ["KPI_REQUEST_TYPE", "REQUEST_TYPE", "DialerRun", "dialer_run_of"]
+
+REQUEST_TYPE = "ICWS"
+"""The Locust request type of every ICWS call."""
+KPI_REQUEST_TYPE = "DIALER"
+"""The Locust request type of every Dialer KPI sample (wait-for-pop, break-grant, ...)."""
 
 _RUNS: weakref.WeakKeyDictionary[Environment, DialerRun] = weakref.WeakKeyDictionary()
 
@@ -85,7 +91,10 @@ class DialerRun:
             application_name=profile.application_name,
             language=profile.language,
             station=profile.station_settings(),
-            transport=GeventTransport(verify=profile.tls.verify, ca_bundle=profile.tls.ca_bundle),
+            transport=SessionOpenTimeout(
+                GeventTransport(verify=profile.tls.verify, ca_bundle=profile.tls.ca_bundle),
+                profile.timeouts.session_open,
+            ),
             timeout=profile.timeouts.request,
             retry=RetryPolicy(attempts=profile.retries.attempts, max_wait=profile.retries.max_wait),
             observer=self._observer(context),
@@ -155,15 +164,4 @@ class _Reporter:
         )
 
     def call_finished(self, action: CallFinished) -> None:
-        record = action.record
-        self._run.recorder.call(
-            BotCall(
-                interactionId=record.interaction_id,
-                campaignId=record.campaign_id,
-                agent=self._agent,
-                label=record.label,
-                scheduledTime=record.scheduled_time,
-                scheduledAgent=record.scheduled_agent,
-                outcome=record.outcome,
-            )
-        )
+        self._run.recorder.call(BotCall(agent=self._agent, call=action.record))

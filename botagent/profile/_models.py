@@ -238,7 +238,9 @@ class Timeouts(ProfileModel):
     pop: _Seconds = Field(60.0, description="From ready for calls to the next Dialer call.")
     break_grant: _Seconds = Field(120.0, description="From request-break to the break being granted.")
     logoff_grant: _Seconds = Field(120.0, description="From log-off to logoutGrantedMessage.")
-    session_open: _Seconds = Field(10.0, description="Creating the ICWS session.")
+    session_open: _Seconds = Field(
+        10.0, description="The request creating the ICWS session (POST /connection), instead of request."
+    )
 
 
 class Retries(ProfileModel):

@@ -1,29 +1,39 @@
-"""Reconcile the calls the bots handled with the mock's ledger, the ground truth of what was popped."""
+"""Reconcile the calls the bots finished with the mock's ledger, the ground truth of what was popped.
+
+Both sides are typed: the bots' side is the agent's own `FinishedCall` records, the server's side the
+mock's `LedgerEntry` records (read back from ``GET /mock/ledger`` with ``LedgerEntry.from_wire``).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from botagent.report._result import Reconciliation
+
+if TYPE_CHECKING:  # types only: importing them would load pydantic into every report reader
+    from botagent.agent import FinishedCall
+    from botagent.wire import LedgerEntry
 
 __all__ = ["reconcile", "was_dispositioned"]
 
 MAX_LISTED = 200
+_DISPOSITIONED = "dispositioned"
+"""The value of ``CallOutcome.DISPOSITIONED`` (a string enum), compared without importing the agent."""
 
 
 def reconcile(
-    bot_calls: Iterable[Mapping[str, Any]],
-    ledger: Iterable[Mapping[str, Any]],
-    agents: set[str] | None = None,
+    bot_calls: Iterable[FinishedCall],
+    ledger: Iterable[LedgerEntry],
+    agents: Collection[str] | None = None,
     since: float | None = None,
 ) -> Reconciliation:
     """Compare what the bots dispositioned with what the mock popped.
 
     Args:
-        bot_calls: the bots' call records (``interactionId``, ``label``, ``scheduledTime``, ...).
-        ledger: the mock's ledger entries (``GET /mock/ledger``).
+        bot_calls: the calls the bots finished, one record per popped call each bot saw.
+        ledger: the mock's ledger entries.
         agents: only ledger calls popped to these users count (a shared mock may serve others).
         since: only ledger calls popped at or after this epoch second count.
 
@@ -32,25 +42,19 @@ def reconcile(
         ledger or by the bots), mismatched ones (label or callback differ, or unknown to the ledger),
         and orphaned ones (the server dropped the session holding them), each as interaction ids.
     """
-    popped = {
-        entry["interactionId"]: entry
-        for entry in ledger
-        if entry.get("poppedAt") is not None
-        and (agents is None or entry.get("agent") in agents)
-        and (since is None or entry["poppedAt"] >= since)
-    }
+    popped = {entry.interaction_id: entry for entry in ledger if _counts(entry, agents, since)}
     dispositioned_by_bots = [call for call in bot_calls if was_dispositioned(call)]
-    bot_counts = Counter(call["interactionId"] for call in dispositioned_by_bots)
-    orphaned = sorted(i for i, entry in popped.items() if entry.get("state") == "orphaned")
-    lost = sorted(i for i, entry in popped.items() if not entry.get("dispositionCount") and i not in orphaned)
+    bot_counts = Counter(call.interaction_id for call in dispositioned_by_bots)
+    orphaned = sorted(i for i, entry in popped.items() if entry.state == "orphaned")
+    lost = sorted(i for i, entry in popped.items() if not entry.disposition_count and i not in orphaned)
     duplicated = sorted(
-        {i for i, entry in popped.items() if entry.get("dispositionCount", 0) > 1}
+        {i for i, entry in popped.items() if entry.disposition_count > 1}
         | {i for i, count in bot_counts.items() if count > 1}
     )
     mismatched = sorted({_mismatch(call, popped) for call in dispositioned_by_bots} - {""})
     return Reconciliation(
         ledger_popped=len(popped),
-        ledger_dispositioned=sum(1 for entry in popped.values() if entry.get("dispositionCount")),
+        ledger_dispositioned=sum(1 for entry in popped.values() if entry.disposition_count),
         bot_dispositioned=len(dispositioned_by_bots),
         lost=lost[:MAX_LISTED],
         duplicated=duplicated[:MAX_LISTED],
@@ -59,19 +63,25 @@ def reconcile(
     )
 
 
-def was_dispositioned(call: Mapping[str, Any]) -> bool:
+def was_dispositioned(call: FinishedCall) -> bool:
     """The bot's disposition of this call succeeded (a failed one still carries its label)."""
-    return bool(call.get("label")) and call.get("outcome", "dispositioned") == "dispositioned"
+    return bool(call.label) and call.outcome == _DISPOSITIONED
 
 
-def _mismatch(call: Mapping[str, Any], popped: Mapping[str, Mapping[str, Any]]) -> str:
-    interaction_id = call["interactionId"]
-    entry = popped.get(interaction_id)
+def _counts(entry: LedgerEntry, agents: Collection[str] | None, since: float | None) -> bool:
+    """The entry is a call popped to one of the run's agents during the run."""
+    if entry.popped_at is None:
+        return False
+    return (agents is None or entry.agent in agents) and (since is None or entry.popped_at >= since)
+
+
+def _mismatch(call: FinishedCall, popped: Mapping[str, LedgerEntry]) -> str:
+    entry = popped.get(call.interaction_id)
     if entry is None:
-        return f"{interaction_id} (not in the ledger)"
-    if entry.get("label") != call["label"]:
-        return f"{interaction_id} (label {call['label']!r}, ledger {entry.get('label')!r})"
-    if entry.get("scheduledTime") != call.get("scheduledTime"):
-        ours, theirs = call.get("scheduledTime"), entry.get("scheduledTime")
-        return f"{interaction_id} (scheduledTime {ours}, ledger {theirs})"
+        return f"{call.interaction_id} (not in the ledger)"
+    if entry.label != call.label:
+        return f"{call.interaction_id} (label {call.label!r}, ledger {entry.label!r})"
+    if entry.scheduled_time != call.scheduled_time:
+        ours, theirs = call.scheduled_time, entry.scheduled_time
+        return f"{call.interaction_id} (scheduledTime {ours}, ledger {theirs})"
     return ""

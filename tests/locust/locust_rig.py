@@ -268,3 +268,18 @@ def logoff_windows(events: list[dict[str, Any]]) -> list[tuple[float, float]]:
             windows.append((answered, event["at"]))
             answered = None
     return windows
+
+
+def run_in_locust_process(code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run Python ``code`` in a child that has imported Locust and botagent.locust; return what it did."""
+    prelude = "import locust, botagent.locust\n"
+    result = subprocess.run(
+        [sys.executable, "-c", prelude + code], cwd=REPO, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def closed_port_url() -> str:
+    """The URL of a loopback port nothing listens on (just released by the OS)."""
+    return f"http://127.0.0.1:{_free_port()}"

@@ -3,12 +3,15 @@
 Every Locust request event (ICWS rows and DIALER KPI rows) is appended, in the order it fires, to
 ``requests-<pid>.jsonl`` in the folder named by ``BOTAGENT_TEST_RECORD``: ``at`` (epoch seconds when it
 fired), ``type``, ``name``, ``ms``, ``agent`` and ``failed``. When Locust quits, the master (or the only
-process) writes the calls the bots finished, as botagent's run recorder holds them, to ``calls.json``.
+process) writes the calls the bots finished, as botagent's run recorder holds them, to ``calls.json``:
+each is the agent's `FinishedCall` as a dict (``interaction_id``, ``label``, ``scheduled_time``, ...) with
+the ``agent`` that finished it.
 """
 
 import json
 import os
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,4 +62,5 @@ def _record_calls(environment: Environment, **_: Any) -> None:
     run = dialer_run_of(environment)
     if run is None or isinstance(environment.runner, WorkerRunner):
         return
-    (_FOLDER / "calls.json").write_text(json.dumps([dict(call) for call in run.recorder.calls]))
+    calls = [{"agent": bot_call.agent, **asdict(bot_call.call)} for bot_call in run.recorder.calls]
+    (_FOLDER / "calls.json").write_text(json.dumps(calls))

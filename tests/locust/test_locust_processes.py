@@ -105,7 +105,7 @@ def test_ledger_when_distributed_run_ends_matches_what_the_bots_did(run: LocustR
     assert {call["campaignName"] for call in run.popped} == {POWER}
     assert all(call["kind"] == "dataPop" for call in run.popped)
     assert all(call["state"] == "dispositioned" and call["dispositionCount"] == 1 for call in run.popped)
-    bots = {call["interactionId"]: call for call in run.bot_calls}
+    bots = {call["interaction_id"]: call for call in run.bot_calls}
     assert len(bots) == len(run.popped)
     assert all(bots[call["interactionId"]]["label"] == call["label"] for call in run.popped)
     assert run.summary["reconciliation"]["reconciles"] is True

@@ -146,12 +146,12 @@ def test_ledger_when_run_ends_holds_each_popped_call_dispositioned_once_as_the_b
     assert run.popped
     assert all(call["state"] == "dispositioned" for call in run.popped)
     assert all(call["dispositionCount"] == 1 for call in run.popped)
-    bots = {call["interactionId"]: call for call in run.bot_calls}
+    bots = {call["interaction_id"]: call for call in run.bot_calls}
     assert len(bots) == len(run.bot_calls) == len(run.popped)
     for call in run.popped:
         bot = bots[call["interactionId"]]
         assert bot["agent"] == call["agent"]
-        chosen = (bot["label"], bot["scheduledTime"], bot["scheduledAgent"])
+        chosen = (bot["label"], bot["scheduled_time"], bot["scheduled_agent"])
         assert chosen == (call["label"], call["scheduledTime"], call["scheduledAgent"]), call
     assert {call["label"] for call in run.popped} <= set(LABELS)
     reconciliation = run.summary["reconciliation"]

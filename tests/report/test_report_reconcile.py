@@ -4,23 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
-from botagent.report import reconcile
+from botagent.agent import CallOutcome, FinishedCall
+from botagent.report import reconcile, was_dispositioned
+from botagent.wire import LedgerEntry
 
 
-def entry(interaction_id: str, **overrides: Any) -> dict[str, Any]:
+def entry(interaction_id: str, **overrides: Any) -> LedgerEntry:
+    """A ledger entry of a call popped to agent0001 and dispositioned once as Sale."""
     fields: dict[str, Any] = {
-        "interactionId": interaction_id,
+        "call_id": f"call-{interaction_id}",
+        "interaction_id": interaction_id,
+        "campaign_id": "c-1",
+        "campaign_name": "Power Collections",
+        "contact_id": f"contact-{interaction_id}",
+        "kind": "dataPop",
+        "dialing_mode": 2,
         "agent": "agent0001",
-        "poppedAt": 100.0,
+        "state": "dispositioned",
+        "popped_at": 100.0,
         "label": "Sale",
-        "scheduledTime": None,
-        "dispositionCount": 1,
+        "scheduled_time": None,
+        "disposition_count": 1,
     }
-    return fields | overrides
+    return LedgerEntry(**(fields | overrides))
 
 
-def bot(interaction_id: str, label: str | None = "Sale", **extra: Any) -> dict[str, Any]:
-    return {"interactionId": interaction_id, "label": label, "scheduledTime": None} | extra
+def bot(
+    interaction_id: str,
+    label: str | None = "Sale",
+    outcome: CallOutcome = CallOutcome.DISPOSITIONED,
+    scheduled_time: int | None = None,
+) -> FinishedCall:
+    """A call as the bot finished it."""
+    return FinishedCall(
+        interaction_id=interaction_id,
+        campaign_id="c-1",
+        label=label,
+        scheduled_time=scheduled_time,
+        scheduled_agent=None,
+        outcome=outcome,
+    )
 
 
 def test_reconcile_when_every_popped_call_dispositioned_once_reconciles() -> None:
@@ -30,12 +53,12 @@ def test_reconcile_when_every_popped_call_dispositioned_once_reconciles() -> Non
 
 
 def test_reconcile_when_popped_call_never_dispositioned_reports_it_lost() -> None:
-    rec = reconcile([bot("i-1")], [entry("i-1"), entry("i-2", dispositionCount=0, label=None)])
+    rec = reconcile([bot("i-1")], [entry("i-1"), entry("i-2", disposition_count=0, label=None)])
     assert rec.lost == ["i-2"] and not rec.reconciles
 
 
 def test_reconcile_when_call_dispositioned_twice_reports_it_duplicated() -> None:
-    rec = reconcile([bot("i-1"), bot("i-1")], [entry("i-1", dispositionCount=2)])
+    rec = reconcile([bot("i-1"), bot("i-1")], [entry("i-1", disposition_count=2)])
     assert rec.duplicated == ["i-1"]
 
 
@@ -44,22 +67,56 @@ def test_reconcile_when_label_differs_reports_a_mismatch() -> None:
     assert rec.mismatched == ["i-1 (label 'No Answer', ledger 'Sale')"]
 
 
+def test_reconcile_when_callback_time_differs_reports_a_mismatch() -> None:
+    rec = reconcile([bot("i-1", scheduled_time=1_700_000_600)], [entry("i-1")])
+    assert rec.mismatched == ["i-1 (scheduledTime 1700000600, ledger None)"]
+
+
+def test_reconcile_when_bot_call_is_unknown_to_the_ledger_reports_a_mismatch() -> None:
+    rec = reconcile([bot("i-1"), bot("i-7")], [entry("i-1")])
+    assert rec.mismatched == ["i-7 (not in the ledger)"] and not rec.reconciles
+
+
 def test_reconcile_when_agents_given_ignores_other_users_calls() -> None:
     rec = reconcile(
-        [bot("i-1")], [entry("i-1"), entry("i-9", agent="someone", dispositionCount=0)], {"agent0001"}
+        [bot("i-1")], [entry("i-1"), entry("i-9", agent="someone", disposition_count=0)], {"agent0001"}
     )
     assert rec.reconciles and rec.ledger_popped == 1
 
 
+def test_reconcile_when_since_given_ignores_calls_popped_before_the_run() -> None:
+    rec = reconcile([bot("i-1")], [entry("i-1"), entry("i-0", popped_at=50.0, disposition_count=0)], since=99)
+    assert rec.reconciles and rec.ledger_popped == 1
+
+
+def test_reconcile_when_ledger_call_never_popped_leaves_it_out() -> None:
+    dialing = entry("i-2", state="dialing", agent=None, popped_at=None, label=None, disposition_count=0)
+    rec = reconcile([bot("i-1")], [entry("i-1"), dialing])
+    assert rec.reconciles and rec.ledger_popped == 1
+
+
 def test_reconcile_when_server_dropped_the_holding_session_reports_it_orphaned_not_lost() -> None:
-    orphan = entry("i-2", dispositionCount=0, label=None, state="orphaned", orphanReason="session lost")
+    orphan = entry("i-2", disposition_count=0, label=None, state="orphaned", orphan_reason="session lost")
     rec = reconcile([bot("i-1")], [entry("i-1"), orphan])
     assert rec.orphaned == ["i-2"] and rec.lost == []
     assert rec.reconciles
 
 
 def test_reconcile_when_the_bots_disposition_failed_does_not_count_it_as_dispositioned() -> None:
-    failed = bot("i-2", label="Callback", outcome="disposition failed")
-    orphan = entry("i-2", dispositionCount=0, label=None, state="orphaned", orphanReason="server restart")
-    rec = reconcile([bot("i-1", outcome="dispositioned"), failed], [entry("i-1"), orphan])
+    failed = bot("i-2", label="Callback", outcome=CallOutcome.DISPOSITION_FAILED)
+    orphan = entry("i-2", disposition_count=0, label=None, state="orphaned", orphan_reason="server restart")
+    rec = reconcile([bot("i-1", outcome=CallOutcome.DISPOSITIONED), failed], [entry("i-1"), orphan])
     assert rec.reconciles and rec.bot_dispositioned == 1 and rec.orphaned == ["i-2"]
+
+
+def test_reconcile_when_ledger_is_read_back_from_the_wire_gives_the_same_answer() -> None:
+    ledger = [entry("i-1"), entry("i-2", disposition_count=0, label=None)]
+    read_back = [LedgerEntry.from_wire(item.to_wire()) for item in ledger]
+    assert reconcile([bot("i-1")], read_back) == reconcile([bot("i-1")], ledger)
+
+
+def test_was_dispositioned_when_outcome_or_label_says_otherwise_is_false() -> None:
+    assert was_dispositioned(bot("i-1"))
+    assert not was_dispositioned(bot("i-1", label=None))
+    assert not was_dispositioned(bot("i-1", outcome=CallOutcome.UNDISPOSITIONED))
+    assert not was_dispositioned(bot("i-1", outcome=CallOutcome.DISPOSITION_FAILED))

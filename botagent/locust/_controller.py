@@ -1,0 +1,185 @@
+"""The run controller: the run as a whole, owned once, by the master or the only Locust process.
+
+Whichever front door started Locust (`botagent run`, which runs Locust on the packaged locustfile, or
+plain ``locust -f``), the controller does every step of the run that is not an agent's:
+
+1. at Locust's init: make the report folder, bring up the target (the embedded mock when it is
+   ``mock``) and check that it answers. A run that cannot start ends there, with one line saying why:
+   `RunNotStarted` (exit code 2 for a report folder it cannot make, 3 otherwise). Then it sets Locust's
+   stop timeout and, on a master, the stop protocol of its workers (`_stop`), and says what runs where;
+2. with each test start: state sampling, progress lines and threshold watching;
+3. at quit: stops agents still running (an interrupt), reconciles, judges and reports the run, sets
+   Locust's exit code, and stops the embedded mock.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import gevent
+from locust.env import Environment
+from locust.runners import STATE_INIT, STATE_STOPPED, MasterRunner
+
+from botagent.locust._console import say
+from botagent.locust._progress import print_progress
+from botagent.locust._results import build_result, final_result, report_run
+from botagent.locust._run import DialerRun
+from botagent.locust._stop import stop_workers_agents_on_test_stop
+from botagent.locust._target import MOCK, Target, open_target, unreachable
+from botagent.locust._watch import watch_thresholds
+from botagent.profile import Profile
+from botagent.report import EXIT_BAD_INPUT, EXIT_RUN_ERROR, RunResult, exit_code_for
+from botagent.wire import BotagentError
+
+__all__ = ["RunController", "RunNotStarted", "make_reports_folder"]
+
+logger = logging.getLogger(__name__)
+
+
+class RunNotStarted(BotagentError):
+    """The run cannot start; the message says why on one line, `exit_code` is the process's."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def make_reports_folder(profile_name: str, folder: Path | None = None) -> Path:
+    """Create the report folder (by default ``reports/<timestamp>-<profile>``) and return it.
+
+    Raises:
+        RunNotStarted: the folder cannot be created (exit code 2).
+    """
+    folder = folder or Path("reports") / f"{datetime.now():%Y%m%d-%H%M%S}-{profile_name}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise RunNotStarted(f"cannot create the report folder {folder}: {reason}", EXIT_BAD_INPUT) from exc
+    return folder
+
+
+def open_checked_target(wanted: str, profile: Profile) -> Target:
+    """The target named ``wanted`` (a URL or ``mock``), up and answering.
+
+    Raises:
+        RunNotStarted: the embedded mock did not start, or the target does not answer (exit code 3).
+    """
+    try:
+        target = open_target(wanted, profile)
+    except BotagentError as exc:
+        raise RunNotStarted(str(exc), EXIT_RUN_ERROR) from exc
+    try:
+        problem = unreachable(target.url, profile.timeouts.request)
+    except BaseException:
+        target.close()
+        raise
+    if problem:
+        target.close()
+        raise RunNotStarted(f"target unreachable: {problem}", EXIT_RUN_ERROR)
+    return target
+
+
+class RunController:
+    """The duties of the master (or the only process) for one run; see the module docstring.
+
+    Args:
+        run: this process's agents and recorder.
+        reports: the report folder (default ``reports/<timestamp>-<profile>``).
+        progress: print a progress line every few seconds.
+
+    Raises:
+        RunNotStarted: the report folder cannot be made, or the target is not up; nothing was started
+            (an embedded mock started on the way is stopped again).
+    """
+
+    def __init__(self, run: DialerRun, reports: Path | None, progress: bool) -> None:
+        self.run = run
+        self.environment: Environment = run.environment
+        self.reports = make_reports_folder(run.profile.name, reports)
+        self.target = open_checked_target(self.environment.host or run.profile.target, run.profile)
+        self.environment.host = self.target.url
+        self.aborted: str | None = None
+        self._progress = progress
+        self._greenlets: list[gevent.Greenlet] = []
+        self._stop_with_the_test()
+        self.environment.events.test_start.add_listener(self._on_test_start)
+        self.environment.events.quitting.add_listener(self._on_quitting)
+        name, url = run.profile.name, self.target.url
+        say(f"running {name}: {self._users()} agents against {url}; reports in {self.reports}")
+
+    @property
+    def ledger_expected(self) -> bool:
+        """The target is the mock, so the run must reconcile with its ledger."""
+        return self.run.profile.target == MOCK or self.target.mock is not None
+
+    def abort(self, reason: str, exit_code: int | None = None) -> None:
+        """Stop the run early for ``reason``; the summary shows it (and ``exit_code``, if given, wins)."""
+        logger.error("botagent: %s", reason)
+        self.aborted = reason
+        if exit_code is not None:
+            self.environment.process_exit_code = exit_code
+        gevent.spawn(self.environment.runner.quit)  # type: ignore[union-attr]
+
+    def _users(self) -> int:
+        return getattr(self.environment.parsed_options, "num_users", None) or self.run.profile.load.users
+
+    def _stop_with_the_test(self) -> None:
+        timeouts = self.run.profile.timeouts
+        if not self.environment.stop_timeout:
+            self.environment.stop_timeout = timeouts.logoff_grant + timeouts.request
+        runner = self.environment.runner
+        if isinstance(runner, MasterRunner):
+            stop_workers_agents_on_test_stop(runner, self.environment.stop_timeout + timeouts.request)
+
+    def _on_test_start(self, environment: Environment, **_: Any) -> None:
+        if self._host_answers(environment.host or ""):
+            self.run.recorder.start_sampling()
+            self._start_watchers()
+
+    def _host_answers(self, host: str) -> bool:
+        """Whether the host answers; it was checked at init unless the web UI has changed it since."""
+        problem = None if host == self.target.url else unreachable(host, self.run.profile.timeouts.request)
+        if problem:
+            self.abort(f"target unreachable: {problem}", EXIT_RUN_ERROR)
+        return problem is None
+
+    def _start_watchers(self) -> None:
+        self._kill_watchers()  # a test started again from the web UI gets fresh ones
+        if self._progress:
+            self._greenlets.append(gevent.spawn(print_progress, self.run))
+        thresholds = self.run.profile.thresholds
+        if thresholds.abort_on_fail:
+            self._greenlets.append(
+                gevent.spawn(watch_thresholds, thresholds, self._result_so_far, self.abort)
+            )
+
+    def _result_so_far(self) -> RunResult:
+        run = self.run
+        return build_result(
+            run.environment, run.recorder, run.profile.name, run.target, None, self.ledger_expected
+        )
+
+    def _kill_watchers(self) -> None:
+        for greenlet in self._greenlets:
+            greenlet.kill(block=False)
+        self._greenlets.clear()
+
+    def _on_quitting(self, environment: Environment, **_: Any) -> None:
+        self._kill_watchers()
+        runner = environment.runner
+        if runner is not None and runner.state not in (STATE_INIT, STATE_STOPPED):
+            # Interrupted (Ctrl-C, SIGTERM): Locust quits before it stops the users, so stop them here
+            # and let every agent log off before the run is summed up.
+            runner.stop()
+        self.run.recorder.stop_sampling()
+        try:
+            result = final_result(self.run, aborted=self.aborted, ledger_expected=self.ledger_expected)
+            report_run(result, environment, self.reports)
+            if environment.process_exit_code is None:
+                environment.process_exit_code = exit_code_for(result)
+        finally:
+            self.target.close()

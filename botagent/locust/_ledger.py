@@ -1,0 +1,71 @@
+"""The mock's ledger, read back for reconciliation: ``GET /mock/ledger`` as typed `LedgerEntry` records."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import urllib.request
+from collections.abc import Mapping
+from types import NoneType
+from typing import Any
+
+from botagent.wire import LedgerEntry
+
+__all__ = ["parse_ledger", "read_ledger"]
+
+logger = logging.getLogger(__name__)
+
+LEDGER_TIMEOUT = 30.0
+
+_READ_KEYS: dict[str, tuple[type, ...]] = {
+    "agent": (str, NoneType),
+    "poppedAt": (int, float, NoneType),
+    "label": (str, NoneType),
+    "scheduledTime": (int, NoneType),
+    "dispositionCount": (int,),
+}
+"""The keys the reconciliation reads beyond those `LedgerEntry.from_wire` checks, and their types."""
+
+
+def read_ledger(target: str, timeout: float = LEDGER_TIMEOUT) -> list[LedgerEntry] | None:
+    """The ledger of the botagent mock at ``target``, or None when there is none to reconcile with.
+
+    None when the target is no botagent mock (no answer, an HTTP error, no JSON). A ledger that is
+    there but malformed also gives None, with a warning naming the problem.
+    """
+    url = f"{target.rstrip('/')}/mock/ledger"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            body = json.load(response)
+    except (OSError, ValueError, http.client.HTTPException):
+        return None  # not a botagent mock: nothing to reconcile with
+    try:
+        return parse_ledger(body)
+    except ValueError as exc:
+        logger.warning("botagent: the ledger at %s is malformed, so no call is reconciled: %s", url, exc)
+        return None
+
+
+def parse_ledger(body: Any) -> list[LedgerEntry]:
+    """The entries of a ``GET /mock/ledger`` answer (``{"calls": [...], ...}``).
+
+    Raises:
+        ValueError: the answer is not a ledger; the message says what is wrong, naming the entry.
+    """
+    calls = body.get("calls") if isinstance(body, Mapping) else None
+    if not isinstance(calls, list):
+        raise ValueError("no list of calls")
+    return [_entry(item) for item in calls]
+
+
+def _entry(item: Any) -> LedgerEntry:
+    if not isinstance(item, Mapping):
+        raise ValueError(f"a call is {type(item).__name__}, not an object")
+    for key, types in _READ_KEYS.items():
+        if key in item and not isinstance(item[key], types):
+            raise ValueError(f"ledger entry {item.get('callId', '?')}: {key} is {type(item[key]).__name__}")
+    try:
+        return LedgerEntry.from_wire(item)
+    except TypeError as exc:  # attributes that are not an object
+        raise ValueError(f"ledger entry {item.get('callId', '?')}: {exc}") from exc

@@ -1,0 +1,67 @@
+"""What a worker adds to its reports to the master: the agents' facts, as plain data.
+
+Locust sends a worker's report to the master as msgpack, which carries dicts, lists, strings and
+numbers only. `WorkerFacts` holds the typed records a worker collected since its last report; this
+module is the one place where they become plain data (`to_plain`) and typed again (`from_plain`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from botagent.agent import CallOutcome, FinishedCall
+from botagent.report import RuleViolationRecord, StepErrorRecord
+
+__all__ = ["BotCall", "WorkerFacts"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BotCall:
+    """One call a bot finished: which agent, and the agent's own record of the call."""
+
+    agent: str
+    call: FinishedCall
+
+
+@dataclass(slots=True, kw_only=True)
+class WorkerFacts:
+    """The facts of one worker's agents since its last report, and its agents per state now."""
+
+    step_errors: list[StepErrorRecord] = field(default_factory=list)
+    violations: list[RuleViolationRecord] = field(default_factory=list)
+    calls: list[BotCall] = field(default_factory=list)
+    agents: list[str] = field(default_factory=list)
+    states: Counter[str] = field(default_factory=Counter)
+
+    def to_plain(self) -> dict[str, Any]:
+        """The facts as msgpack-able data, for a worker's report."""
+        return {
+            "step_errors": [asdict(record) for record in self.step_errors],
+            "violations": [asdict(record) for record in self.violations],
+            "calls": [_call_to_plain(call) for call in self.calls],
+            "agents": list(self.agents),
+            "states": dict(self.states),
+        }
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> WorkerFacts:
+        """Read the facts of a worker's report back (what `to_plain` gave on the worker)."""
+        return cls(
+            step_errors=[StepErrorRecord(**item) for item in data["step_errors"]],
+            violations=[RuleViolationRecord(**item) for item in data["violations"]],
+            calls=[_call_from_plain(item) for item in data["calls"]],
+            agents=list(data["agents"]),
+            states=Counter(data["states"]),
+        )
+
+
+def _call_to_plain(call: BotCall) -> dict[str, Any]:
+    return {"agent": call.agent, **asdict(call.call), "outcome": call.call.outcome.value}
+
+
+def _call_from_plain(item: dict[str, Any]) -> BotCall:
+    fields = {key: value for key, value in item.items() if key != "agent"}
+    record = FinishedCall(**{**fields, "outcome": CallOutcome(fields["outcome"])})
+    return BotCall(agent=item["agent"], call=record)

@@ -1,0 +1,42 @@
+"""The agents' facts cross from a Locust worker to its master as plain data and come back typed.
+
+A worker's report travels as msgpack (Locust's own `Message`); the calls, step errors and violations
+in it must arrive as the same typed records, the call outcome included.
+"""
+
+from __future__ import annotations
+
+from locust_rig import run_in_locust_process
+
+ROUND_TRIP = """
+from collections import Counter
+from locust.rpc.protocol import Message
+from botagent.agent import CallOutcome, FinishedCall
+from botagent.locust._worker_report import BotCall, WorkerFacts
+from botagent.report import RuleViolationRecord, StepErrorRecord
+
+call = FinishedCall(
+    interaction_id="i-1", campaign_id="c-1", label="Callback", scheduled_time=1700000600,
+    scheduled_agent="agent01", outcome=CallOutcome.DISPOSITION_FAILED,
+)
+facts = WorkerFacts(
+    step_errors=[
+        StepErrorRecord(at=1.5, agent="agent01", step="log-in", status=503, error_id=None, message="m")
+    ],
+    violations=[RuleViolationRecord(at=2.5, agent="agent02", rule="R18", detail="d")],
+    calls=[BotCall(agent="agent01", call=call)],
+    agents=["agent01", "agent02"],
+    states=Counter({"ready": 2}),
+)
+wire = Message("stats", {"botagent": facts.to_plain()}, "worker-1").serialize()
+back = WorkerFacts.from_plain(Message.unserialize(wire).data["botagent"])
+assert back == facts, (back, facts)
+assert back.calls[0].call.outcome is CallOutcome.DISPOSITION_FAILED
+print("same")
+"""
+
+
+def test_worker_facts_when_sent_as_locust_message_come_back_as_the_same_typed_records() -> None:
+    result = run_in_locust_process(ROUND_TRIP)
+
+    assert result.stdout.strip() == "same"
