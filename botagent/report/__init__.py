@@ -29,14 +29,17 @@ from botagent.report._html import write_html_report
 from botagent.report._junit import junit_element, write_junit_xml
 from botagent.report._reconcile import reconcile, was_dispositioned
 from botagent.report._result import (
+    PHASES,
     CallTotals,
     EndpointStats,
+    PhaseStats,
     Reconciliation,
     RuleViolationRecord,
     RunResult,
     StateSample,
     StepErrorRecord,
     ThresholdResult,
+    TimelinePoint,
 )
 from botagent.report._summary import SCHEMA_VERSION, SUMMARY_KEYS, summary_dict, write_summary_json
 from botagent.report._text import format_summary
@@ -53,6 +56,8 @@ __all__ = [
     "EndpointStats",
     "LATENCY_CHART",
     "LatencyHistory",
+    "PHASES",
+    "PhaseStats",
     "Reconciliation",
     "RuleViolationRecord",
     "RunResult",
@@ -64,6 +69,7 @@ __all__ = [
     "StepErrorRecord",
     "THRESHOLD_ABORT_PREFIX",
     "ThresholdResult",
+    "TimelinePoint",
     "breached",
     "dialer_view_rows",
     "evaluate_thresholds",

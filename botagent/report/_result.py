@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "PHASES",
     "CallTotals",
     "EndpointStats",
+    "PhaseStats",
     "Reconciliation",
     "RuleViolationRecord",
     "RunResult",
     "StateSample",
     "StepErrorRecord",
     "ThresholdResult",
+    "TimelinePoint",
 ]
 
 _PERCENTILES = ("p50", "p90", "p95", "p99")
@@ -133,6 +136,41 @@ class ThresholdResult:
     detail: str = ""
 
 
+PHASES = ("ramp-up", "steady", "stop")
+"""The phases of a run, in order: agents starting, all agents running, agents stopping (log-off burst)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PhaseStats:
+    """The endpoints and KPIs of one phase of the run (`PHASES`), from botagent's own response times.
+
+    ``started`` and ``ended`` are seconds since the run started; ``ended`` is None while it goes on.
+    """
+
+    phase: str
+    started: float
+    ended: float | None
+    endpoints: list[EndpointStats] = field(default_factory=list)
+    kpis: list[EndpointStats] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelinePoint:
+    """What happened in one interval of the run, for the charts over time.
+
+    ``elapsed`` is the interval's start in seconds since the run started, ``seconds`` its length.
+    ``latency`` maps each ICWS endpoint with samples in the interval to its (p50, p95) in milliseconds.
+    """
+
+    elapsed: float
+    seconds: float
+    requests: int
+    failures: int
+    calls: int
+    """Calls dispositioned in the interval."""
+    latency: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
 @dataclass(slots=True, kw_only=True)
 class RunResult:
     """Everything one run produced; filled by the Locust glue, read by thresholds and reports."""
@@ -157,6 +195,13 @@ class RunResult:
     states: list[StateSample] = field(default_factory=list)
     thresholds: list[ThresholdResult] = field(default_factory=list)
     aborted: str | None = None
+    interrupted: bool = False
+    """The run was stopped by Ctrl-C or SIGTERM; ``aborted`` says so too."""
+    phases: list[PhaseStats] = field(default_factory=list)
+    """Each phase that took place, in order; ``endpoints``/``kpis`` above are the whole run."""
+    judged_phase: str | None = None
+    """The phase the thresholds judged ("steady" by default), or None for the whole run."""
+    timeline: list[TimelinePoint] = field(default_factory=list)
 
     @property
     def total_requests(self) -> int:
