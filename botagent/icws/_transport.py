@@ -9,15 +9,22 @@ A ``Session`` speaks ICWS; a ``Transport`` only moves bytes. Two implementations
 
 Transports keep no cookies (the session does) and raise only ``IcwsTransportError``/``IcwsTimeout``,
 with no URL in the message, so failures group cleanly in reports.
+
+Both send a request at most once: a failure after its first byte was written (reset, end of stream
+before the answer, timeout) is raised, never re-sent, so that ``RetryPolicy`` alone decides what is
+sent again and every attempt is reported. Only an idle pooled connection found closed *before*
+writing is replaced, by at most one new connection.
 """
 
 from __future__ import annotations
 
+import select
 import ssl
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import cache
 from http.client import HTTPException
 from http.cookiejar import DefaultCookiePolicy
 from os import PathLike
@@ -31,6 +38,7 @@ from botagent.wire import IcwsTimeout, IcwsTransportError
 
 if TYPE_CHECKING:
     from geventhttpclient.client import HTTPClient
+    from geventhttpclient.response import HTTPSocketPoolResponse
 
 __all__ = [
     "GeventTransport",
@@ -201,6 +209,10 @@ class _HttpxStream:
 class HttpxTransport:
     """The default transport, on ``httpx.Client`` (HTTP/1.1, keep-alive pool, proxies from the environment).
 
+    httpx sends a request at most once as it is: its ``retries`` (0 unless a transport is built with
+    more) repeats only failed connection attempts, and its pool closes an idle connection that has
+    become readable (closed by the server) before it is given a request.
+
     Args:
         verify: check the server certificate; False accepts any (test servers only).
         ca_bundle: PEM file of the CA(s) to trust instead of the default bundle.
@@ -267,6 +279,62 @@ class HttpxTransport:
 
 
 # --- geventhttpclient -----------------------------------------------------------------------------------
+#
+# geventhttpclient's ``HTTPClient.request`` re-sends a GET, PUT or DELETE whose connection breaks while it
+# is written (reset, broken pipe) or before the first byte of the answer (end of stream, reset): up to
+# the pool size + 1 times, silently, with no option to turn it off. The server may have acted on every
+# copy (a message poll hands its messages out once). So ``_send_once`` drives the connection itself with
+# the client's own request writer and connection pool, and raises every failure. It relies on private
+# names of geventhttpclient 2.6 (``_build_request``, ``_connection_pool``, ``_is_socket_alive``); the
+# transport tests fail if one of them changes.
+
+
+@cache
+def _unpatched_poll() -> Callable[[], select.poll]:
+    # the plain system call: gevent's patched poll() runs its event loop even for a zero timeout
+    from gevent.monkey import get_original
+
+    poll: Callable[[], select.poll] = get_original("select", "poll")
+    return poll
+
+
+def _is_idle_and_open(sock: Any) -> bool:
+    """True when an idle keep-alive socket may take a request: open, and nothing waiting to be read.
+
+    Readable while idle means the server closed it (end of stream), reset it, or sent stray bytes. This
+    replaces the pool's own check, which uses ``select()``: that fails on descriptors above 1023, and the
+    pool then takes every socket for dead and connects anew for each request.
+    """
+    fd = sock.fileno() if sock is not None else -1
+    if fd < 0:
+        return False
+    poller = _unpatched_poll()()
+    poller.register(fd, select.POLLIN)
+    return not poller.poll(0)
+
+
+def _send_once(
+    client: HTTPClient, method: str, target: str, headers: Mapping[str, str], body: bytes
+) -> HTTPSocketPoolResponse:
+    """Write one request once on a connection of ``client``'s pool and read the head of its answer.
+
+    Raises:
+        OSError, HTTPException, gevent.Timeout: the socket or the answer failed; the socket is closed
+            and its pool slot freed.
+    """
+    from geventhttpclient.response import HTTPSocketPoolResponse
+
+    pool = client._connection_pool
+    head = client._build_request(method, target, body=body, headers=headers).encode("latin-1")
+    # closes, unwritten, the idle sockets _is_idle_and_open rejects, then connects at most once
+    sock = pool.get_socket()
+    try:
+        sock.sendall(head + body)
+    except BaseException:
+        pool.release_socket(sock)
+        raise
+    # on failure the response closes the socket and frees its slot itself
+    return HTTPSocketPoolResponse(sock, pool, block_size=client.block_size, method=method)
 
 
 def _split_url(url: str) -> tuple[str, str]:
@@ -374,7 +442,7 @@ class GeventTransport:
         client = self._clients.get(origin) or self._new_pooled_client(origin, timeout)
         start = perf_counter()
         with _gevent_errors(), gevent.Timeout(timeout):
-            response = client.request(method, target, body=body or b"", headers=headers)
+            response = _send_once(client, method, target, headers, body or b"")
             try:
                 data = response.read()
             finally:
@@ -393,7 +461,7 @@ class GeventTransport:
         try:
             start = perf_counter()
             with _gevent_errors():
-                response = client.request(method, target, headers=headers)
+                response = _send_once(client, method, target, headers, b"")
             try:
                 yield _GeventStream(response, (perf_counter() - start) * 1000.0)
             finally:
@@ -421,13 +489,16 @@ class GeventTransport:
         options: dict[str, Any] = _proxy_options(origin) if self._trust_env else {}
         if origin.startswith("https:"):
             options.update(self._tls_options())
-        return HTTPClient.from_url(
+        client = HTTPClient.from_url(
             URL(origin),
             concurrency=concurrency,
             connection_timeout=self._connect_timeout,
             network_timeout=network_timeout,
             **options,
         )
+        # the pool runs this on every idle socket it hands out; see _is_idle_and_open
+        client._connection_pool._is_socket_alive = _is_idle_and_open  # type: ignore[method-assign]
+        return client
 
     def _tls_options(self) -> dict[str, Any]:
         import gevent.ssl

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -160,6 +162,32 @@ def test_request_when_nothing_listens_raises_transport_error_without_url(transpo
 
 def test_request_when_many_in_a_row_reuses_connections(echo_url: str, transport: Transport) -> None:
     answers = [transport.request("GET", f"{echo_url}/n{i}", {}, None, 5.0) for i in range(20)]
+    assert len({json.loads(a.body)["client_port"] for a in answers}) == 1
+
+
+@pytest.fixture
+def descriptors_past_select_limit() -> Iterator[None]:
+    """Hold open files until new sockets get descriptors above 1023, beyond what ``select()`` takes."""
+    held = [os.open(os.devnull, os.O_RDONLY)]
+    with contextlib.suppress(OSError):  # the descriptor limit
+        for _ in range(1100):
+            if held[-1] >= 1100:
+                break
+            held.append(os.dup(held[0]))
+    try:
+        if held[-1] < 1100:
+            pytest.skip("the descriptor limit is below 1100")
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+@pytest.mark.usefixtures("descriptors_past_select_limit")
+def test_gevent_request_when_descriptors_are_above_1023_keeps_reusing_its_connection(echo_url: str) -> None:
+    transport = GeventTransport()
+    answers = [transport.request("GET", f"{echo_url}/n{i}", {}, None, 5.0) for i in range(5)]
+    transport.close()
     assert len({json.loads(a.body)["client_port"] for a in answers}) == 1
 
 
