@@ -3,7 +3,8 @@
 Feed an `Agent` events (`Start`, `RequestSucceeded`, `RequestFailed`, `MessageReceived`, `TimerFired`,
 `StopRequested`, `ReaderFailed`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`,
 `RecordKpi`, `ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). A request's success
-carries its typed `RequestResult`: `StatusSet` for `SetStatus`, `Acknowledged` for the others.
+carries its typed `RequestResult`: `SessionOpened` (the server's feature versions) for `OpenSession`,
+`StatusSet` for `SetStatus`, `Acknowledged` for the others.
 ``STATES.md`` beside this file shows the lifecycle, generated from `TRANSITIONS`.
 """
 
@@ -53,7 +54,7 @@ from botagent.agent._outbox import (
     AgentCounters,
 )
 from botagent.agent._plan import ANY_LABEL, AgentPlan, Fixed, Rng, Sampler
-from botagent.agent._results import Acknowledged, RequestResult, StatusSet
+from botagent.agent._results import Acknowledged, RequestResult, SessionOpened, StatusSet
 from botagent.agent._state import TRANSITIONS, AgentState, ReportBucket, TimerKind, Trigger, bucket_of
 
 __all__ = [
@@ -99,6 +100,7 @@ __all__ = [
     "RuleViolation",
     "Sampler",
     "Send",
+    "SessionOpened",
     "SetStatus",
     "SetTimer",
     "Start",

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from botagent.wire import Endpoint
 
-from ._results import Acknowledged, RequestResult, StatusSet
+from ._results import Acknowledged, RequestResult, SessionOpened, StatusSet
 from ._state import TimerKind
 
 __all__ = [
@@ -55,9 +55,10 @@ class Request:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OpenSession(Request):
-    """Create the ICWS session (R1)."""
+    """Create the ICWS session (R1); its success carries the server's feature versions."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.CONNECT
+    result_type: ClassVar[type[RequestResult]] = SessionOpened
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,19 +95,34 @@ class SetStatus(Request):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlacePreviewCall(Request):
-    """Dial the current preview call (R6)."""
+    """Dial the current preview call (R6).
+
+    ``initiated_by_timer``: the preview's timeout came before the agent was done reading, so the call
+    is placed because the preview timer expired (``callInitiatedByTimer``, official place-preview-call
+    page).
+    """
 
     endpoint: ClassVar[Endpoint] = Endpoint.PLACE_PREVIEW_CALL
+    initiated_by_timer: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubmitDisposition(Request):
-    """Finish the current call (R23-R26); ``scheduled_time`` is Unix seconds, UTC."""
+    """Finish the current call (R23-R26); ``scheduled_time`` is Unix seconds, UTC.
+
+    Raises:
+        ValueError: ``scheduled_agent`` without ``scheduled_time`` (official disposition page: "When
+            this value is provided, the scheduledTime must also be provided").
+    """
 
     endpoint: ClassVar[Endpoint] = Endpoint.DISPOSITION
     label: str
     scheduled_time: int | None = None
     scheduled_agent: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.scheduled_agent is not None and self.scheduled_time is None:
+            raise ValueError(f"scheduled_agent {self.scheduled_agent!r} needs a scheduled_time")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,7 +141,11 @@ class EndBreak(Request):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DialerLogOff(Request):
-    """Log off these campaigns, or all of Dialer when the tuple is empty (R28)."""
+    """Log off these campaigns, or all of Dialer when the tuple is empty.
+
+    A global log-off names no campaign at all (official log-off page: ``campaignIds`` is ``List [1,*]``
+    and is left out to log off all of Dialer).
+    """
 
     endpoint: ClassVar[Endpoint] = Endpoint.DIALER_LOG_OFF
     campaign_ids: tuple[str, ...]

@@ -10,8 +10,9 @@ its collaborators and a few small records of facts, each written only through it
   Campaign right, the Available status, the break facts, the log-off and its grants, the book of
   popped calls, the requests answered asynchronously, and whether and why the agent leaves;
 - `MessageObserver` (``_observe.py``) learns facts from messages and checks the server's rules;
-- `Steps` (``_steps.py``) learns from the answers to the agent's requests, decides the triggers a
-  resting state's facts imply, and makes the request of each sending state;
+- `Steps` (``_steps.py``) learns from the answers to the agent's requests (the session's opening
+  brings the server's feature versions), decides the triggers a state's facts imply (a missing feature
+  version before a Dialer call is a FAIL), and makes the request of each sending state;
 - `Outbox` and `Timers` (``_outbox.py``) collect the actions, reports, counters and armed timers.
 
 Each event is handled in three steps:
@@ -36,7 +37,7 @@ Failures (R11) report a `ReportStepError` and go to CLEANING_UP, which logs off,
 with their first label and closes the session, each at most once and never retrying the failed step,
 then ends in ERROR with `Finished(reason, restart_after)`: ``restart_after`` is the plan's
 ``restart_pause`` when ``on_error == "restart"`` or the server dropped the session (and no stop was
-asked for), else None.
+asked for, and the server did not lack a feature the agent needs), else None.
 """
 
 from __future__ import annotations
@@ -101,7 +102,6 @@ class Agent:
 
     def __init__(self, plan: AgentPlan, rng: Rng, clock: Callable[[], float]) -> None:
         self._plan = plan
-        self._rng = rng
         self._clock = clock
         self._state = AgentState.IDLE
         self._entered = True
@@ -137,6 +137,7 @@ class Agent:
             breaks=self._breaks,
             logoff=logoff,
             pending=pending,
+            departure=self._departure,
             out=self._out,
         )
 
@@ -272,6 +273,10 @@ class Agent:
             self._steps.timed_out(kind)
             self._fire(T.TIMEOUT)
             return
+        if kind is TimerKind.THINK and self._steps.skipping():
+            self._check_plan_count()
+            self._fire(T.SKIP_PREVIEW)
+            return
         if kind is TimerKind.WRAP_UP:
             self._check_plan_count()
         elif kind is TimerKind.AWAY:
@@ -313,7 +318,8 @@ class Agent:
             self._out.add(Finished(reason=departure.reason or "plan complete"))
             return
         wanted = self._plan.on_error == "restart" or self._session.lost
-        restart = self._plan.restart_pause if wanted and not departure.stop_asked else None
+        allowed = departure.restartable and not departure.stop_asked
+        restart = self._plan.restart_pause if wanted and allowed else None
         self._out.add(Finished(reason=self._out.failure or "failed", restart_after=restart))
 
     # --- step 3: settle --------------------------------------------------------------------------
@@ -346,4 +352,4 @@ class Agent:
             return
         kind = STATE_TIMERS.get(self._state)
         if kind is not None:
-            self._timers.arm(kind, self._plan.timer_delay(kind, self._rng))
+            self._timers.arm(kind, self._steps.delay(kind, self._now))

@@ -1,7 +1,14 @@
-"""The calls an agent holds, the book it keeps of them, and how it picks a disposition (R24-R26)."""
+"""The calls an agent holds, the book it keeps of them, and how it picks a disposition (R24-R26).
+
+A reschedule follows the official disposition page: ``scheduledTime`` goes only with a label whose
+wrap-up category is "Scheduled" on that call, and ``scheduledAgent`` only with ``scheduledTime`` and only
+when the pop's ``allowAgentCallbacks`` is true. A preview whose pop has ``allowSkip`` may be skipped
+with the label "Skipped - Agent Skip".
+"""
 
 from __future__ import annotations
 
+import enum
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,13 +19,24 @@ from ._actions import CallOutcome, FinishedCall, SubmitDisposition
 from ._plan import ANY_LABEL, AgentPlan, Rng
 
 __all__ = [
+    "SCHEDULED_CATEGORY",
+    "SKIP_LABEL",
     "CallBook",
     "HeldCall",
+    "RescheduleNote",
     "choose_disposition",
     "choose_label",
     "first_label_disposition",
     "is_placed",
+    "scheduled_labels",
+    "skip_disposition",
 ]
+
+SKIP_LABEL = "Skipped - Agent Skip"
+"""The label that skips a preview whose pop allows it (official disposition page)."""
+
+SCHEDULED_CATEGORY = "Scheduled"
+"""The wrap-up category a label must have to reschedule with it (official disposition page)."""
 
 _FINISHED_MEMORY = 64
 """How many finished interaction ids are remembered, to ignore late notices about them."""
@@ -33,6 +51,10 @@ class HeldCall:
     placed: bool
     disposition: SubmitDisposition | None = None
     place_sent_at: float | None = None
+    skip: bool = False
+    """The agent decided to skip this preview instead of placing it."""
+    timed: bool = False
+    """The preview's timeout comes before the think time ends: the timer places the call."""
 
     @property
     def interaction_id(self) -> str:
@@ -48,6 +70,25 @@ class HeldCall:
     def open(self) -> bool:
         """True until a disposition for it has been sent."""
         return self.disposition is None
+
+    @property
+    def skipping(self) -> bool:
+        """The agent skips this preview: it decided so and nobody has placed the call."""
+        return self.skip and not self.placed
+
+    @property
+    def skippable(self) -> bool:
+        """A preview nobody placed or asked to place, whose pop allows skipping it."""
+        unplaced = not self.placed and self.place_sent_at is None
+        return unplaced and isinstance(self.call, PreviewPopCall) and self.call.allow_skip
+
+    def mark_skip(self) -> None:
+        """The agent will skip this preview instead of placing it."""
+        self.skip = True
+
+    def mark_timed(self) -> None:
+        """The preview timer, not the agent's reading, places this call."""
+        self.timed = True
 
     def place(self, now: float) -> None:
         """Note that the agent asked Dialer to place this preview call at ``now`` (R6)."""
@@ -164,19 +205,69 @@ def choose_label(weights: dict[str, float] | None, labels: list[str], rng: Rng) 
     return labels[-1]
 
 
-def choose_disposition(plan: AgentPlan, rng: Rng, held: HeldCall, now: float) -> SubmitDisposition:
-    """Draw the label, then whether to reschedule and when (R25) and for whom (R26)."""
-    label = choose_label(dict(plan.disposition_weights), held.call.labels, rng)
+class RescheduleNote(enum.Enum):
+    """Why a reschedule the plan drew went out differently."""
+
+    UNOWNED = "unowned"
+    """Without ``scheduledAgent``: the pop does not allow agent-owned callbacks."""
+    DROPPED = "dropped"
+    """Not at all: the call offers no label of the plan with wrap-up category "Scheduled"."""
+
+
+def scheduled_labels(plan: AgentPlan, call: DataPopCall | PreviewPopCall) -> list[str]:
+    """The labels this call may be rescheduled with: its "Scheduled" ones the plan allows, in its order."""
+    allowed = plan.reschedule_labels
+    return [
+        d.label
+        for d in call.dispositions
+        if d.wrap_up_category.casefold() == SCHEDULED_CATEGORY.casefold()
+        and (allowed is None or d.label in allowed)
+    ]
+
+
+def choose_disposition(
+    plan: AgentPlan, rng: Rng, held: HeldCall, now: float
+) -> tuple[SubmitDisposition, RescheduleNote | None]:
+    """Draw the label, then whether to reschedule, when (R25) and for whom (R26).
+
+    The skip label is left out (it only skips a preview that was never placed). A reschedule keeps the
+    drawn label when it may reschedule, else draws one of the labels that may; with none, the call is
+    dispositioned without a schedule.
+
+    Returns:
+        The disposition, and a note when a drawn reschedule went out without owner or not at all.
+    """
+    talked = [label for label in held.call.labels if label != SKIP_LABEL] or held.call.labels
+    label = choose_label(dict(plan.disposition_weights), talked, rng)
     if plan.reschedule_probability <= 0 or rng.random() >= plan.reschedule_probability:
-        return SubmitDisposition(label=label)
+        return SubmitDisposition(label=label), None
+    return _reschedule(plan, rng, held.call, label, now)
+
+
+def _reschedule(
+    plan: AgentPlan, rng: Rng, call: DataPopCall | PreviewPopCall, label: str, now: float
+) -> tuple[SubmitDisposition, RescheduleNote | None]:
+    labels = scheduled_labels(plan, call)
+    if not labels:
+        return SubmitDisposition(label=label), RescheduleNote.DROPPED
+    if label not in labels:
+        label = choose_label(dict(plan.disposition_weights), labels, rng)
     scheduled_time = int(now + plan.reschedule_offset.sample(rng))
-    return SubmitDisposition(label=label, scheduled_time=scheduled_time, scheduled_agent=_owner(plan))
+    owner, note = _owner(plan), None
+    if owner is not None and not call.allow_agent_callbacks:
+        owner, note = None, RescheduleNote.UNOWNED
+    return SubmitDisposition(label=label, scheduled_time=scheduled_time, scheduled_agent=owner), note
 
 
 def _owner(plan: AgentPlan) -> str | None:
     if plan.reschedule_agent == "none":
         return None
     return plan.user_id if plan.reschedule_agent == "self" else plan.reschedule_agent
+
+
+def skip_disposition() -> SubmitDisposition:
+    """The disposition that skips a preview (official disposition page)."""
+    return SubmitDisposition(label=SKIP_LABEL)
 
 
 def first_label_disposition(held: HeldCall) -> SubmitDisposition:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from botagent.wire import (
     AsyncOperationCompletedMessage,
+    AutoLoginMessage,
     AvailableCampaignsMessage,
     BreakStatusMessage,
     DataPopCall,
@@ -61,11 +62,19 @@ class MessageObserver:
             case BreakStatusMessage():
                 self._break_status(message, now)
             case AvailableCampaignsMessage():
-                self.campaigns.offer(message.agent_has_logon_campaign_right, message.campaigns_added)
+                self._campaigns(message)
+            case AutoLoginMessage(campaign_id=campaign_id) if campaign_id:
+                self.campaigns.auto_joined(campaign_id)
             case LogoutGrantedMessage():
                 self._logout_granted(message, now)
             case AsyncOperationCompletedMessage():
                 self._async_completed(message)
+
+    def _campaigns(self, message: AvailableCampaignsMessage) -> None:
+        campaigns = self.campaigns
+        campaigns.offer(message.agent_has_logon_campaign_right, message.campaigns_added)
+        campaigns.change(message.campaigns_changed or ())
+        campaigns.remove(removed.id for removed in message.campaigns_removed or ())
 
     def _pop(self, call: DataPopCall | PreviewPopCall, now: float) -> None:
         known = self.calls.find(call.interaction_id)

@@ -42,7 +42,11 @@ CounterName = Literal[
     "calls_popped",
     "calls_handled",
     "previews_placed",
+    "previews_by_timer",
+    "previews_skipped",
     "reschedules",
+    "reschedules_unowned",
+    "reschedules_dropped",
     "breaks_taken",
     "status_changes",
 ]
@@ -55,8 +59,17 @@ class AgentCounters:
 
     calls_popped: int = 0
     calls_handled: int = 0
+    """Calls dispositioned, skipped previews included."""
     previews_placed: int = 0
+    previews_by_timer: int = 0
+    """Previews placed at their previewTimeout (``callInitiatedByTimer``), of ``previews_placed``."""
+    previews_skipped: int = 0
+    """Previews dispositioned "Skipped - Agent Skip" instead of placed."""
     reschedules: int = 0
+    reschedules_unowned: int = 0
+    """Reschedules sent without ``scheduledAgent`` because the pop forbids agent-owned callbacks."""
+    reschedules_dropped: int = 0
+    """Reschedules drawn but not sent: the call offers no plan label with wrap-up category Scheduled."""
     breaks_taken: int = 0
     status_changes: int = 0
     violations: int = 0

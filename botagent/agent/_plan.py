@@ -76,7 +76,16 @@ class AgentPlan:
     """Relative weight per label; labels the call does not offer are skipped (R24); "any" = every label."""
     reschedule_probability: float = 0.0
     reschedule_agent: str = "self"
-    """Owner of a rescheduled call: "self", "none" (no owner) or a user name (R26)."""
+    """Owner of a rescheduled call: "self", "none" (no owner) or a user name (R26); sent only when the
+    pop allows agent-owned callbacks."""
+    reschedule_labels: tuple[str, ...] | None = None
+    """Labels a rescheduled call may take, each only where the call gives it wrap-up category
+    "Scheduled"; None: every label the call gives that category."""
+    preview_skip_probability: float = 0.0
+    """Chance a preview whose pop allows skipping is skipped ("Skipped - Agent Skip") after reading."""
+    preview_timeout_lead: float = 1.0
+    """Seconds before a preview's previewTimeout at which the agent places it by the timer, so its
+    request reaches the server before the server places the call itself."""
     break_every_calls: int | None = None
     break_probability: float = 0.0
     status_change_probability: float = 0.0
@@ -97,7 +106,12 @@ class AgentPlan:
     def __post_init__(self) -> None:
         if not self.user_id:
             _bad("user_id", self.user_id, "must not be empty")
-        for name in ("reschedule_probability", "break_probability", "status_change_probability"):
+        for name in (
+            "reschedule_probability",
+            "break_probability",
+            "status_change_probability",
+            "preview_skip_probability",
+        ):
             _check_probability(name, getattr(self, name))
         for name in ("login_timeout", "pop_timeout", "break_grant_timeout", "logoff_grant_timeout"):
             _check_positive(name, getattr(self, name))
@@ -105,8 +119,10 @@ class AgentPlan:
         _check_count("logoff_after_calls", self.logoff_after_calls)
         if self.logoff_after_seconds is not None:
             _check_positive("logoff_after_seconds", self.logoff_after_seconds)
-        if not math.isfinite(self.restart_pause) or self.restart_pause < 0:
-            _bad("restart_pause", self.restart_pause, "must be >= 0")
+        for name in ("restart_pause", "preview_timeout_lead"):
+            _check_not_negative(name, getattr(self, name))
+        if self.reschedule_labels is not None and not all(self.reschedule_labels):
+            _bad("reschedule_labels", self.reschedule_labels, "labels must not be empty")
         _check_choice("logoff_scope", self.logoff_scope, ("all", "campaigns"))
         _check_choice("on_error", self.on_error, ("stop", "restart"))
         _check_weights(self.disposition_weights)
@@ -149,6 +165,11 @@ def _check_probability(name: str, value: float) -> None:
 def _check_positive(name: str, value: float) -> None:
     if not (math.isfinite(value) and value > 0):
         _bad(name, value, "must be > 0")
+
+
+def _check_not_negative(name: str, value: float) -> None:
+    if not math.isfinite(value) or value < 0:
+        _bad(name, value, "must be >= 0")
 
 
 def _check_count(name: str, value: int | None) -> None:

@@ -1,19 +1,19 @@
 """What an agent knows beyond its state, in small records: each changes only through its own methods.
 
-`SessionFacts` is the session and the Dialer log-in, `CampaignFacts` the Logon Campaign right and the
-campaigns, `AvailabilityFacts` the Available status the agent set, `BreakFacts` the break status and
-the break or non-ACD status the agent asked for, `LogoffFacts` the log-off and its grants,
-`PendingAsync` the requests the server answered 202, and `Departure` whether and why the agent leaves.
-The calls live in `CallBook` (``_calls.py``). Anyone in the agent may read the fields; the rule
-checks do.
+`SessionFacts` is the session, its server's feature versions and the Dialer log-in, `CampaignFacts`
+the Logon Campaign right and the campaigns with their statuses, `AvailabilityFacts` the Available
+status the agent set, `BreakFacts` the break status and the break or non-ACD status the agent asked
+for, `LogoffFacts` the log-off and its grants, `PendingAsync` the requests the server answered 202,
+and `Departure` whether and why the agent leaves. The calls live in `CallBook` (``_calls.py``).
+Anyone in the agent may read the fields; the rule checks do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from botagent.wire import AvailableCampaign, BreakStatus
+from botagent.wire import AvailableCampaign, BreakStatus, CampaignStatus, ChangedCampaign
 
 __all__ = [
     "AvailabilityFacts",
@@ -21,6 +21,7 @@ __all__ = [
     "CampaignFacts",
     "Departure",
     "LogoffFacts",
+    "OfferedCampaign",
     "PendingAsync",
     "SessionFacts",
 ]
@@ -41,10 +42,27 @@ class SessionFacts:
     close_sent: bool = False
     dialer_login_sent: bool = False
     dialer_logged_in: bool = False
+    features: dict[str, int] = field(default_factory=dict)
+    """The server's feature versions, feature id -> version, as the session's opening listed them."""
 
-    def opened(self) -> None:
-        """The session was created."""
+    def opened(self, features: Mapping[str, int]) -> None:
+        """The session was created on a server with these feature versions."""
         self.open = True
+        self.features = dict(features)
+
+    def lacks(self, feature_id: str, version: int) -> str | None:
+        """Why the server cannot serve a call that needs ``feature_id`` at ``version`` or later.
+
+        Returns:
+            None when it can; else what the server lists instead. A feature the server does not list
+            is one it does not support (official Versioning page).
+        """
+        have = self.features.get(feature_id)
+        if have is not None and have >= version:
+            return None
+        found = f"version {have}" if have is not None else "no such feature"
+        listed = ", ".join(f"{name} {number}" for name, number in sorted(self.features.items())) or "none"
+        return f"needs feature {feature_id} version {version} or later; the server lists {found} ({listed})"
 
     def closing(self) -> None:
         """The agent sent the request that deletes the session."""
@@ -69,66 +87,174 @@ class SessionFacts:
             self.gone = True
 
 
+_RUNNING = frozenset({CampaignStatus.ON, CampaignStatus.SCHEDULE_ONLY})
+_STOPPED = frozenset({CampaignStatus.OFF, CampaignStatus.INVALID})
+
+
+@dataclass(slots=True)
+class OfferedCampaign:
+    """One campaign as availableCampaignsMessage described it (``status`` None: not said)."""
+
+    id: str
+    name: str
+    status: tuple[int, ...] | None = None
+    logged_in: bool = False
+
+    @property
+    def running(self) -> bool:
+        """Dialer runs it (On, or On for scheduled calls only, and not Off); an unknown status counts."""
+        if not self.status:
+            return True
+        statuses = set(self.status)
+        return bool(statuses & _RUNNING) and not statuses & _STOPPED
+
+    def describe(self) -> str:
+        """The campaign as "name (id): status", for messages."""
+        joined = ", logged in" if self.logged_in else ""
+        return f"{self.name} ({self.id}): {_status_text(self.status)}{joined}"
+
+
+def _status_text(status: tuple[int, ...] | None) -> str:
+    if not status:
+        return "status not given"
+    names = (_STATUS_NAMES.get(s, str(s)) for s in status)
+    return "+".join(names)
+
+
+_STATUS_NAMES = {status.value: status.name.lower().replace("_", " ") for status in CampaignStatus}
+
+
 @dataclass(slots=True)
 class CampaignFacts:
-    """The Logon Campaign right and the campaigns offered, chosen, asked for and joined (R13-R16)."""
+    """The Logon Campaign right and the campaigns offered, asked for and joined (R13-R16).
+
+    With the right the agent logs in to each chosen campaign that is running and that it is not in
+    yet (official log-in page: "individual campaigns should not be logged into more than once").
+    Joining another campaign after ready-for-calls, by hand or automatically, makes ready-for-calls
+    due again (official ready-for-calls page).
+    """
 
     right: bool | None = None
     """Whether the agent holds the Logon Campaign right; None until a message said."""
-    offered: dict[str, str] = field(default_factory=dict)
-    """Campaign id -> name, as availableCampaignsMessage offered them."""
-    to_join: list[str] = field(default_factory=list)
-    join_sent: set[str] = field(default_factory=set)
+    offered: dict[str, OfferedCampaign] = field(default_factory=dict)
+    """Campaign id -> campaign, as availableCampaignsMessage offered and changed them."""
+    asked: set[str] = field(default_factory=set)
+    """Campaigns the agent asked to join or was told it is in (for the R16 check of pops)."""
     joined: list[str] = field(default_factory=list)
+    """Campaigns the agent is in, with the right."""
+    ready_sent: bool = False
+    ready_due: bool = False
+    """The agent joined another campaign since its last ready-for-calls."""
 
     def offer(self, right: bool, added: Iterable[AvailableCampaign] | None) -> None:
         """Learn the right and the campaigns added from a message."""
         self.right = right
-        for campaign in added or ():
-            self.offered[campaign.id] = campaign.name
+        for wire in added or ():
+            old = self.offered.get(wire.id)
+            status = None if wire.status is None else tuple(wire.status)
+            campaign = OfferedCampaign(wire.id, wire.name, status, bool(wire.is_logged_in))
+            self.offered[wire.id] = campaign
+            self._started(old, campaign)
+            if campaign.logged_in and right:
+                self.join(campaign.id)
 
-    def choose(self, wanted: tuple[str, ...]) -> bool:
-        """Pick the offered campaigns to join: those named (by id or name) in ``wanted``, or all.
+    def change(self, changed: Iterable[ChangedCampaign]) -> None:
+        """Learn changed names and statuses; a stopped campaign has to be joined again once it runs."""
+        for wire in changed:
+            old = self.offered.get(wire.id)
+            status = None if wire.status is None else tuple(wire.status)
+            logged_in = old is not None and old.logged_in
+            campaign = OfferedCampaign(wire.id, wire.name, status, logged_in)
+            self.offered[wire.id] = campaign
+            self._started(old, campaign)
+            if not campaign.running:
+                self._leave(wire.id)
 
-        Returns:
-            False when none of the offered campaigns fits (R14).
-        """
+    def remove(self, campaign_ids: Iterable[str]) -> None:
+        """Forget campaigns that are no longer available."""
+        for campaign_id in campaign_ids:
+            self.offered.pop(campaign_id, None)
+            self._leave(campaign_id)
+
+    def auto_joined(self, campaign_id: str) -> None:
+        """Dialer logged the agent in to a campaign on its own (autoLoginMessage)."""
+        if self.right:
+            self.join(campaign_id)
+        elif self.ready_sent:
+            self.ready_due = True
+
+    def _started(self, old: OfferedCampaign | None, new: OfferedCampaign) -> None:
+        # Without the right, Dialer logs the agent in to every running campaign by itself (R13).
+        if self.right is False and self.ready_sent and new.running and (old is None or not old.running):
+            self.ready_due = True
+
+    def _leave(self, campaign_id: str) -> None:
+        if campaign_id in self.joined:
+            self.joined.remove(campaign_id)
+        campaign = self.offered.get(campaign_id)
+        if campaign is not None:
+            campaign.logged_in = False
+
+    def fits(self, wanted: tuple[str, ...]) -> bool:
+        """True when an offered campaign is one of ``wanted`` (by id or name), or any is wanted (R14)."""
+        return bool(self._chosen(wanted))
+
+    def next_to_join(self, wanted: tuple[str, ...]) -> str | None:
+        """The next wanted campaign, in the order wanted, that runs and that the agent is not in yet."""
+        for campaign in self._chosen(wanted):
+            if campaign.running and campaign.id not in self.joined:
+                return campaign.id
+        return None
+
+    def _chosen(self, wanted: tuple[str, ...]) -> list[OfferedCampaign]:
+        """The offered campaigns named in ``wanted`` (by id or name), in its order; all when it is empty."""
         if not wanted:
-            self.to_join = list(self.offered)
-            return bool(self.to_join)
-        chosen: list[str] = []
+            return list(self.offered.values())
+        chosen: list[OfferedCampaign] = []
         for name in wanted:
-            for campaign_id, offered_name in self.offered.items():
-                if name in (campaign_id, offered_name) and campaign_id not in chosen:
-                    chosen.append(campaign_id)
-        self.to_join = chosen
-        return bool(chosen)
+            for campaign in self.offered.values():
+                if name in (campaign.id, campaign.name) and campaign not in chosen:
+                    chosen.append(campaign)
+        return chosen
 
-    def next_to_join(self) -> str:
-        """Take the next chosen campaign and note that its log-in is being sent (R15)."""
-        campaign_id = self.to_join.pop(0)
-        self.join_sent.add(campaign_id)
-        return campaign_id
+    def joining(self, campaign_id: str) -> None:
+        """The agent sent its log-in to this campaign (R15)."""
+        self.asked.add(campaign_id)
 
     def join(self, campaign_id: str) -> None:
-        """Dialer accepted the log-in to this campaign."""
-        self.joined.append(campaign_id)
+        """The agent is in this campaign: Dialer accepted its log-in, or said so."""
+        self.asked.add(campaign_id)
+        if campaign_id not in self.joined:
+            self.joined.append(campaign_id)
+            self.ready_due = self.ready_sent
+        campaign = self.offered.get(campaign_id)
+        if campaign is not None:
+            campaign.logged_in = True
 
     def ready_ids(self) -> tuple[str, ...] | None:
         """The campaigns to name in ready-for-calls: the joined ones with the right, else none (R3)."""
         return tuple(self.joined) if self.right else None
 
+    def readied(self) -> None:
+        """The agent sent ready-for-calls: nothing is due until it joins another campaign."""
+        self.ready_sent = True
+        self.ready_due = False
+
     def logoff_ids(self) -> tuple[str, ...]:
-        """The campaigns the agent is in: the joined ones with the right, else every offered one."""
-        return tuple(self.joined) if self.right else tuple(self.offered)
+        """The campaigns to log off one by one: the joined ones with the right, else none.
+
+        Without the right a log-off names no campaign (official log-off page: "this should be avoided
+        and the log-off message should be sent as a global logout").
+        """
+        return tuple(self.joined) if self.right else ()
 
     def may_pop(self, campaign_id: str) -> bool:
         """False when the agent holds the right but never asked to join this campaign (R16)."""
-        return not self.right or campaign_id in self.join_sent
+        return not self.right or campaign_id in self.asked
 
-    def describe_offered(self) -> str:
-        """The offered campaigns as "name (id)", for messages."""
-        return ", ".join(f"{name} ({cid})" for cid, name in self.offered.items()) or "none"
+    def describe_offered(self, wanted: tuple[str, ...] = ()) -> str:
+        """The offered campaigns (the ``wanted`` ones, when some are named) as "name (id): status"."""
+        return "; ".join(campaign.describe() for campaign in self._chosen(wanted)) or "none"
 
 
 @dataclass(slots=True)
@@ -289,6 +415,8 @@ class Departure:
     """Why the agent leaves (the first reason given); None while it stays."""
     stop_asked: bool = False
     fail_pending: bool = False
+    restartable: bool = True
+    """False once a failure showed that starting over cannot help (the server lacks a feature)."""
 
     def leave(self, reason: str) -> None:
         """Leave when the state allows (its LEAVE row); the first reason counts."""
@@ -303,6 +431,10 @@ class Departure:
     def fail(self) -> None:
         """A failure was learnt outside a request; the next state with a FAIL row takes it."""
         self.fail_pending = True
+
+    def cannot_restart(self) -> None:
+        """Starting over cannot help: the agent ends for good, whatever its plan says."""
+        self.restartable = False
 
     def failure_taken(self) -> None:
         """A state took the pending failure."""

@@ -1,17 +1,19 @@
 """What a request returns when it succeeds: one small frozen record per kind of answer.
 
-Every request declares the result it answers with (``Request.result_type``): `StatusSet` for
-`SetStatus`, `Acknowledged` for every other request. A driver builds the result from the session call
-it made, and the agent refuses a result of the wrong kind for its request (`IllegalAction`).
+Every request declares the result it answers with (``Request.result_type``): `SessionOpened` for
+`OpenSession`, `StatusSet` for `SetStatus`, `Acknowledged` for every other request. A driver builds the
+result from the session call it made, and the agent refuses a result of the wrong kind for its request
+(`IllegalAction`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from botagent.wire import AsyncRequest
 
-__all__ = ["Acknowledged", "RequestResult", "StatusSet"]
+__all__ = ["Acknowledged", "RequestResult", "SessionOpened", "StatusSet"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,3 +35,14 @@ class StatusSet(RequestResult):
     """
 
     accepted: AsyncRequest | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionOpened(RequestResult):
+    """The answer to `OpenSession`: the server's feature versions, feature id -> version.
+
+    A feature the server does not list is one it does not support (official Versioning page), so the
+    agent checks here, before using them, that the server has the Dialer calls it is about to make.
+    """
+
+    features: Mapping[str, int]

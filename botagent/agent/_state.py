@@ -10,8 +10,9 @@ Rule 1: a state that sends a request (`SENDING_STATES`) is left only by SUCCEEDE
 request, or, before its request went out, by LEAVE or FAIL. So at most one request is outstanding.
 
 Rule 2: a state with a timer (`STATE_TIMERS`) is left by that timer (TIMEOUT for a deadline, ELAPSED for
-a behaviour delay), by a fact the agent learnt from a message (POP_*, BREAK_GRANTED, LOGOFF_GRANTED,
-CAMPAIGNS_*, PLACED_BY_DIALER), or by LEAVE or FAIL. Leaving it cancels its timer.
+a behaviour delay, SKIP_PREVIEW for a preview the agent decided to skip), by a fact the agent learnt from
+a message (POP_*, BREAK_GRANTED, LOGOFF_GRANTED, CAMPAIGNS_*, READY_AGAIN, PLACED_BY_DIALER), or by LEAVE
+or FAIL. Leaving it cancels its timer.
 
 Rule 3: decision states (`DECISION_STATES`) are passed through within one event: the agent picks one
 of their triggers from what it knows, so they are never observed from outside.
@@ -20,7 +21,11 @@ Rule 4: a LEAVE row exists only where leaving can take effect: a send state sees
 if it arrived while the request before it was out (or, for DISPOSITIONING, when the wrap-up ends the
 plan), since a resting state acts on it at once.
 
-Rule 5: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
+Rule 5: before a request that needs a server feature version (official Versioning page) the agent
+checks the versions the session's opening listed; a missing one is a FAIL of the state about to send
+it (DIALER_LOGIN, READYING) or of PREVIEWING.
+
+Rule 6: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
 dispositions held calls and closes the session, each at most once, and then stops in ERROR. FINISHED
 and ERROR are terminal.
 """
@@ -70,8 +75,11 @@ class AgentState(enum.Enum):
     READYING = "readying"
     SETTING_AVAILABLE = "setting available"
     WAITING_FOR_POP = "waiting for pop"
+    JOINING_ANOTHER = "joining another campaign"
+    READYING_AGAIN = "readying again"
     PREVIEWING = "previewing"
     PLACING_PREVIEW = "placing preview"
+    SKIPPING_PREVIEW = "skipping preview"
     TALKING = "talking"
     WRAPPING_UP = "wrapping up"
     DISPOSITIONING = "dispositioning"
@@ -133,8 +141,10 @@ class Trigger(enum.Enum):
     CAMPAIGNS_OFFERED = "campaigns offered"
     CAMPAIGNS_AUTO = "campaigns auto"
     ALL_JOINED = "all joined"
+    READY_AGAIN = "ready again"
     POP_PLACED = "pop placed"
     POP_PREVIEW = "pop preview"
+    SKIP_PREVIEW = "skip preview"
     PLACED_BY_DIALER = "placed by dialer"
     BREAK_GRANTED = "break granted"
     LOGOFF_GRANTED = "logoff granted"
@@ -160,8 +170,11 @@ _BUCKETS: Final = MappingProxyType(
         S.READYING: ReportBucket.LOGGING_IN,
         S.SETTING_AVAILABLE: ReportBucket.READY,
         S.WAITING_FOR_POP: ReportBucket.READY,
+        S.JOINING_ANOTHER: ReportBucket.READY,
+        S.READYING_AGAIN: ReportBucket.READY,
         S.PREVIEWING: ReportBucket.ON_CALL,
         S.PLACING_PREVIEW: ReportBucket.ON_CALL,
+        S.SKIPPING_PREVIEW: ReportBucket.WRAP_UP,
         S.TALKING: ReportBucket.ON_CALL,
         S.WRAPPING_UP: ReportBucket.WRAP_UP,
         S.DISPOSITIONING: ReportBucket.WRAP_UP,
@@ -193,7 +206,10 @@ SENDING_STATES: Final = frozenset(
         S.JOINING_CAMPAIGN,
         S.READYING,
         S.SETTING_AVAILABLE,
+        S.JOINING_ANOTHER,
+        S.READYING_AGAIN,
         S.PLACING_PREVIEW,
+        S.SKIPPING_PREVIEW,
         S.DISPOSITIONING,
         S.REQUESTING_BREAK,
         S.ENDING_BREAK,
@@ -240,6 +256,8 @@ _CLEANUP_STATES: Final = frozenset(
 
 _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
     # Log-in: session (R1), Dialer (R2), its messages (R12), campaigns (R13-R15), ready (R3), Available (R4).
+    # With the Logon Campaign right, AWAITING_CAMPAIGNS waits (on its deadline) until a chosen campaign
+    # runs, and JOINING_CAMPAIGN joins each chosen running campaign the agent is not in yet.
     (S.IDLE, T.START): S.OPENING_SESSION,
     (S.IDLE, T.LEAVE): S.FINISHED,
     (S.OPENING_SESSION, T.SUCCEEDED): S.DIALER_LOGIN,
@@ -258,10 +276,22 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
     (S.WAITING_FOR_POP, T.POP_PLACED): S.TALKING,
     (S.WAITING_FOR_POP, T.POP_PREVIEW): S.PREVIEWING,
     (S.WAITING_FOR_POP, T.LEAVE): S.LOGGING_OFF,
+    # A campaign that starts running later is joined when chosen, and every further campaign, joined by
+    # hand or by Dialer, needs ready-for-calls again (official ready-for-calls page).
+    (S.WAITING_FOR_POP, T.CAMPAIGNS_OFFERED): S.JOINING_ANOTHER,
+    (S.WAITING_FOR_POP, T.READY_AGAIN): S.READYING_AGAIN,
+    (S.JOINING_ANOTHER, T.SUCCEEDED): S.JOINING_ANOTHER,
+    (S.JOINING_ANOTHER, T.ALL_JOINED): S.READYING_AGAIN,
+    (S.JOINING_ANOTHER, T.LEAVE): S.LOGGING_OFF,
+    (S.READYING_AGAIN, T.SUCCEEDED): S.WAITING_FOR_POP,
+    # A preview is placed after the think time, or at its previewTimeout by the timer; one the pop
+    # allows to skip may be dispositioned "Skipped - Agent Skip" instead (official disposition page).
     (S.PREVIEWING, T.ELAPSED): S.PLACING_PREVIEW,
+    (S.PREVIEWING, T.SKIP_PREVIEW): S.SKIPPING_PREVIEW,
     (S.PREVIEWING, T.PLACED_BY_DIALER): S.TALKING,
     (S.PREVIEWING, T.LEAVE): S.LOGGING_OFF_ON_CALL,
     (S.PLACING_PREVIEW, T.SUCCEEDED): S.TALKING,
+    (S.SKIPPING_PREVIEW, T.SUCCEEDED): S.BETWEEN_CALLS,
     (S.TALKING, T.ELAPSED): S.WRAPPING_UP,
     (S.TALKING, T.LEAVE): S.LOGGING_OFF_ON_CALL,
     (S.WRAPPING_UP, T.ELAPSED): S.DISPOSITIONING,
@@ -304,13 +334,15 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
 
 # A failure learnt from a message (FAIL) is taken by the first state without a request out that has
 # this row: a resting state takes it at once, so a sending state only sees one that arrived while the
-# request before it was out.
+# request before it was out, or a missing feature version (Rule 5).
 _FAIL_FROM = (
     S.DIALER_LOGIN,
     S.AWAITING_CAMPAIGNS,
     S.JOINING_CAMPAIGN,
+    S.READYING,
     S.SETTING_AVAILABLE,
     S.WAITING_FOR_POP,
+    S.JOINING_ANOTHER,
     S.PREVIEWING,
     S.TALKING,
     S.WRAPPING_UP,

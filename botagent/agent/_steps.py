@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from botagent.wire import Endpoint, PreviewPopCall
+
 from ._actions import (
     CallOutcome,
     CloseSession,
@@ -23,19 +25,27 @@ from ._actions import (
     SetStatus,
     SubmitDisposition,
 )
-from ._calls import CallBook, HeldCall, choose_disposition, first_label_disposition
+from ._calls import (
+    CallBook,
+    HeldCall,
+    RescheduleNote,
+    choose_disposition,
+    first_label_disposition,
+    skip_disposition,
+)
 from ._errors import IllegalAction
-from ._outbox import KPI_WAIT_FOR_POP, Outbox
+from ._outbox import KPI_WAIT_FOR_POP, CounterName, Outbox
 from ._plan import AgentPlan, Rng
 from ._records import (
     AvailabilityFacts,
     BreakFacts,
     CampaignFacts,
+    Departure,
     LogoffFacts,
     PendingAsync,
     SessionFacts,
 )
-from ._results import RequestResult, StatusSet
+from ._results import RequestResult, SessionOpened, StatusSet
 from ._state import AgentState, TimerKind, Trigger
 
 __all__ = ["Steps"]
@@ -49,7 +59,8 @@ class Steps:
     """What one agent does for itself, on the records it shares with its message observer.
 
     It writes the records only through their own methods, reports to ``out``, and draws from ``rng``.
-    What the agent drew to do between calls (a break, a status change) is its own.
+    What the agent drew to do between calls (a break, a status change) is its own. Before a request
+    that needs a server feature version it checks the versions the session listed (``_FEATURES``).
     """
 
     plan: AgentPlan
@@ -61,6 +72,7 @@ class Steps:
     breaks: BreakFacts
     logoff: LogoffFacts
     pending: PendingAsync
+    departure: Departure
     out: Outbox
     _break_next: bool = field(default=False, init=False)
     _status_next: bool = field(default=False, init=False)
@@ -70,8 +82,8 @@ class Steps:
     def succeeded(self, request: Request, result: RequestResult, state: AgentState, now: float) -> None:
         """Learn from the success of ``request`` (sent from ``state``), answered with ``result``."""
         match request, result:
-            case OpenSession(), _:
-                self.session.opened()
+            case OpenSession(), SessionOpened(features=features):
+                self.session.opened(features)
             case CloseSession(), _:
                 self.session.closed()
             case DialerLogIn(campaign_id=None), _:
@@ -93,7 +105,7 @@ class Steps:
         self.out.count("calls_handled")
         if held.disposition.scheduled_time is not None:
             self.out.count("reschedules")
-        if state is S.DISPOSITIONING:
+        if state in (S.DISPOSITIONING, S.SKIPPING_PREVIEW):
             self._draw_gap()
 
     def _draw_gap(self) -> None:
@@ -114,11 +126,24 @@ class Steps:
     # --- calls -------------------------------------------------------------------------------------
 
     def take_call(self, waited: bool) -> None:
-        """Make the next queued call current; ``waited``: the agent was waiting for a pop (KPI)."""
+        """Make the next queued call current; ``waited``: the agent was waiting for a pop (KPI).
+
+        A preview that is not placed yet and that its pop allows to skip is skipped by the plan's
+        chance (official disposition page: "Skipped - Agent Skip" needs ``allowSkip``).
+        """
         held = self.calls.take_next()
         since = self.availability.available_since
         if waited and since is not None:
             self.out.kpi(KPI_WAIT_FOR_POP, since, held.popped_at)
+        if isinstance(held.call, PreviewPopCall) and not held.placed and held.call.allow_skip:
+            chance = self.plan.preview_skip_probability
+            if chance > 0 and self.rng.random() < chance:
+                held.mark_skip()
+
+    def skipping(self) -> bool:
+        """True when the current call is a preview the agent skips."""
+        held = self.calls.current
+        return held is not None and held.skipping
 
     def drop_calls(self) -> None:
         """Finish every call still held as undispositioned (the lifecycle ended)."""
@@ -131,25 +156,53 @@ class Steps:
     # --- decisions ---------------------------------------------------------------------------------
 
     def decide(self, state: AgentState) -> Trigger | None:
-        """The trigger the facts imply in ``state``, if any (a pop, a grant, a choice, ...)."""
+        """The trigger the facts imply in ``state``, if any (a pop, a grant, a choice, a missing feature)."""
         decide = _DECIDERS.get(state)
         return decide(self) if decide is not None else None
 
+    def _lacking(self, feature_id: str, version: int, what: str) -> Trigger | None:
+        """FAIL, with a step error, when the server lacks ``feature_id`` at ``version`` for ``what``."""
+        why = self.session.lacks(feature_id, version)
+        if why is None:
+            return None
+        self.out.step_error("check server features", None, None, f"{what} {why}")
+        self.departure.cannot_restart()
+        return T.FAIL
+
+    def _decide_dialer_login(self) -> Trigger | None:
+        return self._lacking(*_FEATURES[Endpoint.DIALER_LOG_IN], Endpoint.DIALER_LOG_IN.value)
+
+    def _decide_ready(self) -> Trigger | None:
+        if not self.campaigns.right:
+            return None
+        return self._lacking(*_READY_WITH_IDS, f"{Endpoint.READY_FOR_CALLS.value} with campaignIds")
+
     def _decide_campaigns(self) -> Trigger | None:
-        campaigns = self.campaigns
+        campaigns, wanted = self.campaigns, self.plan.campaigns
         if not self.breaks.status_seen or campaigns.right is None:
             return None
         if not campaigns.right:
             return T.CAMPAIGNS_AUTO
-        if campaigns.choose(self.plan.campaigns):
+        if not campaigns.fits(wanted):
+            offered = campaigns.describe_offered()
+            message = f"wanted {', '.join(wanted) or 'any'}; offered {offered} (R14)"
+            self.out.step_error("choose campaigns", None, None, message)
+            return T.FAIL
+        if campaigns.joined or campaigns.next_to_join(wanted) is not None:
             return T.CAMPAIGNS_OFFERED
-        wanted = ", ".join(self.plan.campaigns) or "any"
-        offered = campaigns.describe_offered()
-        self.out.step_error("choose campaigns", None, None, f"wanted {wanted}; offered {offered} (R14)")
-        return T.FAIL
+        return None  # no chosen campaign runs yet: wait for one until the log-in deadline
 
     def _decide_join(self) -> Trigger | None:
-        return None if self.campaigns.to_join else T.ALL_JOINED
+        return None if self.campaigns.next_to_join(self.plan.campaigns) else T.ALL_JOINED
+
+    def _decide_waiting(self) -> Trigger | None:
+        pop = self._decide_pop()
+        if pop is not None:
+            return pop
+        campaigns = self.campaigns
+        if campaigns.right and campaigns.next_to_join(self.plan.campaigns) is not None:
+            return T.CAMPAIGNS_OFFERED
+        return T.READY_AGAIN if campaigns.ready_due else None
 
     def _decide_pop(self) -> Trigger | None:
         queued = self.calls.next_queued()
@@ -159,7 +212,13 @@ class Steps:
 
     def _decide_preview(self) -> Trigger | None:
         held = self.calls.current
-        return T.PLACED_BY_DIALER if held is not None and held.placed else None
+        if held is None:
+            return None
+        if held.placed:
+            return T.PLACED_BY_DIALER
+        if held.skipping:
+            return None
+        return self._lacking(*_FEATURES[Endpoint.PLACE_PREVIEW_CALL], Endpoint.PLACE_PREVIEW_CALL.value)
 
     def _decide_gap(self) -> Trigger:
         pop = self._decide_pop()
@@ -223,9 +282,13 @@ class Steps:
         return DialerLogIn(campaign_id=None)
 
     def _join(self, state: AgentState, now: float) -> Request:
-        return DialerLogIn(campaign_id=self.campaigns.next_to_join())
+        campaign_id = self.campaigns.next_to_join(self.plan.campaigns)
+        assert campaign_id is not None, "a join state is left by ALL_JOINED when nothing is left to join"
+        self.campaigns.joining(campaign_id)
+        return DialerLogIn(campaign_id=campaign_id)
 
     def _ready(self, state: AgentState, now: float) -> Request:
+        self.campaigns.readied()
         return ReadyForCalls(campaign_ids=self.campaigns.ready_ids())
 
     def _available(self, state: AgentState, now: float) -> Request:
@@ -238,12 +301,25 @@ class Steps:
         assert held is not None
         held.place(now)
         self.out.count("previews_placed")
-        return PlacePreviewCall()
+        if held.timed:
+            self.out.count("previews_by_timer")
+        return PlacePreviewCall(initiated_by_timer=held.timed)
+
+    def _skip(self, state: AgentState, now: float) -> Request:
+        held = self.calls.current
+        assert held is not None
+        self.out.count("previews_skipped")
+        return self._dispose(state, held, skip_disposition())
 
     def _disposition(self, state: AgentState, now: float) -> Request:
         held = self.calls.current
         assert held is not None
-        return self._dispose(state, held, choose_disposition(self.plan, self.rng, held, now))
+        if held.skipping or held.skippable:  # a preview never placed is skipped where its pop allows
+            return self._skip(state, now)
+        disposition, note = choose_disposition(self.plan, self.rng, held, now)
+        if note is not None:
+            self.out.count(_RESCHEDULE_COUNTERS[note])
+        return self._dispose(state, held, disposition)
 
     def _cleanup_disposition(self, state: AgentState, now: float) -> Request:
         held = self.calls.current
@@ -283,14 +359,40 @@ class Steps:
 
     # --- waits ------------------------------------------------------------------------------------
 
+    def delay(self, kind: TimerKind, now: float) -> float:
+        """The seconds a state timer of ``kind`` runs; reading a preview ends by its previewTimeout.
+
+        When the drawn think time would pass the preview's timeout, the timer ends ``preview_timeout_lead``
+        before it and the call is placed by the timer (official place-preview-call page).
+        """
+        delay = self.plan.timer_delay(kind, self.rng)
+        held = self.calls.current
+        if kind is not TimerKind.THINK or held is None or not isinstance(held.call, PreviewPopCall):
+            return delay
+        timeout = held.call.preview_timeout
+        if timeout is None:
+            return delay
+        left = max(0.0, timeout.timestamp() - now - self.plan.preview_timeout_lead)
+        if delay <= left:
+            return delay
+        if not held.skipping:
+            held.mark_timed()
+        return left
+
     def timed_out(self, kind: TimerKind) -> None:
         """Report the wait that the deadline timer ``kind`` ended (R11)."""
         seconds = self.plan.deadline(kind)
         assert seconds is not None, f"{kind} is not a deadline"
-        message = f"nothing within {seconds:g} s"
-        if kind is TimerKind.LOGIN_MESSAGES:
+        step, message = _WAIT_STEPS[kind], f"nothing within {seconds:g} s"
+        offered = self.campaigns.describe_offered(self.plan.campaigns)
+        if kind is TimerKind.LOGIN_MESSAGES and self._missing_login_messages():
             message = f"no {self._missing_login_messages()} within {seconds:g} s of the Dialer log-in"
-        self.out.step_error(_WAIT_STEPS[kind], None, None, message)
+        elif kind is TimerKind.LOGIN_MESSAGES:
+            step = "wait for a running campaign"
+            message = f"no chosen campaign runs within {seconds:g} s of the Dialer log-in: {offered}"
+        elif kind is TimerKind.POP and self.campaigns.right:
+            message = f"{message} (campaigns: {offered})"
+        self.out.step_error(step, None, None, message)
 
     def _missing_login_messages(self) -> str:
         arrived = {
@@ -307,10 +409,33 @@ _WAIT_STEPS = {
     TimerKind.LOGOFF_GRANT: "wait for logout grant",
 }
 
+_FEATURES: dict[Endpoint, tuple[str, int]] = {
+    Endpoint.DIALER_LOG_IN: ("dialer", 2),
+    Endpoint.DIALER_LOG_OFF: ("dialer", 2),
+    Endpoint.READY_FOR_CALLS: ("dialer", 2),
+    Endpoint.DISPOSITION: ("dialer", 2),
+    Endpoint.REQUEST_BREAK: ("dialer", 2),
+    Endpoint.PLACE_PREVIEW_CALL: ("dialer", 3),
+}
+"""The feature version each Dialer call needs (official endpoint pages). The Dialer log-in checks the
+version its own call needs, which every later call but place-preview-call shares; place-preview-call
+is checked when a preview is to be placed."""
+
+_READY_WITH_IDS = ("dialer", 4)
+"""ready-for-calls with ``campaignIds`` (official ready-for-calls page)."""
+
+_RESCHEDULE_COUNTERS: dict[RescheduleNote, CounterName] = {
+    RescheduleNote.UNOWNED: "reschedules_unowned",
+    RescheduleNote.DROPPED: "reschedules_dropped",
+}
+
 _DECIDERS: dict[AgentState, Callable[[Steps], Trigger | None]] = {
+    S.DIALER_LOGIN: Steps._decide_dialer_login,
     S.AWAITING_CAMPAIGNS: Steps._decide_campaigns,
     S.JOINING_CAMPAIGN: Steps._decide_join,
-    S.WAITING_FOR_POP: Steps._decide_pop,
+    S.READYING: Steps._decide_ready,
+    S.WAITING_FOR_POP: Steps._decide_waiting,
+    S.JOINING_ANOTHER: Steps._decide_join,
     S.PREVIEWING: Steps._decide_preview,
     S.BETWEEN_CALLS: Steps._decide_gap,
     S.AWAITING_BREAK: Steps._decide_break,
@@ -324,7 +449,10 @@ _ENTRIES: dict[AgentState, Callable[[Steps, AgentState, float], Request]] = {
     S.JOINING_CAMPAIGN: Steps._join,
     S.READYING: Steps._ready,
     S.SETTING_AVAILABLE: Steps._available,
+    S.JOINING_ANOTHER: Steps._join,
+    S.READYING_AGAIN: Steps._ready,
     S.PLACING_PREVIEW: Steps._place_preview,
+    S.SKIPPING_PREVIEW: Steps._skip,
     S.DISPOSITIONING: Steps._disposition,
     S.FINAL_DISPOSITIONING: Steps._disposition,
     S.CLEANUP_DISPOSITIONING: Steps._cleanup_disposition,

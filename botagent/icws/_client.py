@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 from urllib.parse import quote, urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from botagent import __version__
 from botagent.icws._retry import NO_RETRY, RetryPolicy
@@ -34,6 +34,7 @@ from botagent.wire import (
     ConnectionResponse,
     ConnectionStateResponse,
     Endpoint,
+    Feature,
     FormDefinition,
     IcwsError,
     IcwsResponseValidationError,
@@ -218,6 +219,25 @@ class Session:
         """The ICWS session id, None before ``open()``."""
         return self._connection.session_id if self._connection else None
 
+    def features(self) -> dict[str, int]:
+        """The server's feature versions, feature id -> version (official Versioning page).
+
+        Taken from the connection response when it listed them (``open()`` asks with
+        ``include=features``), else from ``GET /connection/features``. A feature the server does not
+        list is one it does not support.
+
+        Raises:
+            RuntimeError: the session is not OPEN.
+            IcwsError: the features GET failed.
+        """
+        self._require_open()
+        listed = self._connection.features if self._connection else None
+        if listed is None:
+            url = f"{self._base_url}/icws/connection/features"
+            headers = self._message_headers
+            listed = self._exchange(Endpoint.FEATURES, "GET", url, headers, None, _read_features)
+        return {feature.feature_id: feature.version for feature in listed}
+
     @property
     def supports_event_stream(self) -> bool:
         """True when the server lists the ``messaging`` feature at version 2 or higher (SSE)."""
@@ -370,9 +390,12 @@ class Session:
     def dialer_log_off(self, campaign_ids: Iterable[str] = ()) -> None:
         """``POST dialer/log-off``: leave the given campaigns; no campaigns means all of Dialer.
 
-        The logoff is granted later by a logoutGrantedMessage.
+        A global log-off sends ``{}``: ``campaignIds`` is ``List [1,*]``, left out to log off all of
+        Dialer (official log-off page). The logoff is granted later by a logoutGrantedMessage.
         """
-        self._call(Endpoint.DIALER_LOG_OFF, "POST", "/dialer/log-off", {"campaignIds": list(campaign_ids)})
+        ids = list(campaign_ids)
+        body = {"campaignIds": ids} if ids else {}
+        self._call(Endpoint.DIALER_LOG_OFF, "POST", "/dialer/log-off", body)
 
     def ready_for_calls(self, campaign_ids: Iterable[str] | None = None) -> None:
         """``POST dialer/ready-for-calls``: the agent takes calls (in all its campaigns when None)."""
@@ -611,6 +634,19 @@ def _optional_model(model: type[_M]) -> Callable[[RawResponse], _M | None]:
         return model.model_validate_json(response.body) if _is_json(response) else None
 
     return read
+
+
+_FEATURE_LIST: Final = TypeAdapter(list[Feature])
+
+
+def _read_features(response: RawResponse) -> list[Feature]:
+    """The features of a ``GET /connection/features`` body: a list, or an object holding one."""
+    data = json.loads(response.body) if _is_json(response) else None
+    if isinstance(data, dict):
+        data = data.get("featureInfoList", data.get("features"))
+    if not isinstance(data, list):
+        raise ValueError("expected a list of features")
+    return _FEATURE_LIST.validate_python(data)
 
 
 def _read_messages(response: RawResponse) -> list[Message]:

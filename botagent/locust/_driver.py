@@ -42,6 +42,7 @@ from botagent.agent import (
     RequestResult,
     RequestSucceeded,
     Send,
+    SessionOpened,
     SetStatus,
     SetTimer,
     Start,
@@ -181,6 +182,7 @@ class AgentDriver:
             case OpenSession():
                 session.open()
                 self._start_reader()
+                return SessionOpened(features=session.features())
             case CloseSession():
                 self._stop_reader()
                 session.close()
@@ -190,8 +192,8 @@ class AgentDriver:
                 session.ready_for_calls(campaign_ids)
             case SetStatus(status_id=status_id):
                 return StatusSet(accepted=session.set_status(status_id))
-            case PlacePreviewCall():
-                session.place_preview_call()
+            case PlacePreviewCall(initiated_by_timer=by_timer):
+                session.place_preview_call(call_initiated_by_timer=True if by_timer else None)
             case SubmitDisposition(
                 label=label, scheduled_time=scheduled_time, scheduled_agent=scheduled_agent
             ):

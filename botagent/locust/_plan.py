@@ -24,6 +24,8 @@ def build_plan(profile: Profile, user_id: str) -> AgentPlan:
         disposition_weights=dict(behaviour.dispositions),
         reschedule_probability=behaviour.reschedule.probability,
         reschedule_agent=behaviour.reschedule.agent,
+        reschedule_labels=None if behaviour.reschedule.labels is None else tuple(behaviour.reschedule.labels),
+        preview_skip_probability=behaviour.preview.skip_probability,
         break_every_calls=behaviour.breaks.every_calls,
         break_probability=behaviour.breaks.probability,
         status_change_probability=behaviour.status_changes.probability,
@@ -38,4 +40,3 @@ def build_plan(profile: Profile, user_id: str) -> AgentPlan:
         on_error=profile.on_error.policy,
         restart_pause=profile.on_error.pause,
     )
-

@@ -83,7 +83,7 @@ _VERSION: Final = {
     "codebaseId": "botagent-mock",
     "productReleaseDisplayString": "2015 R3 (botagent mock)",
 }
-_FEATURES: Final = [Feature(feature_id="messaging", version=2)]
+_FEATURES: Final = [Feature(feature_id="messaging", version=2), Feature(feature_id="dialer", version=4)]
 _log = logging.getLogger("botagent.mock")
 
 Handler = Callable[[Request], Awaitable[Response]]

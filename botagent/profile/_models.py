@@ -33,6 +33,7 @@ __all__ = [
     "Logoff",
     "Messaging",
     "OnError",
+    "Preview",
     "Profile",
     "RemoteNumberStation",
     "RemoteWorkstationStation",
@@ -160,7 +161,27 @@ class Reschedule(ProfileModel):
     agent: str = Field(
         "self",
         min_length=1,
-        description='Who gets the callback: "self", "none" (any agent) or a CIC user name.',
+        description=(
+            'Who gets the callback: "self", "none" (any agent) or a CIC user name; sent only where the '
+            "call allows agent-owned callbacks (allowAgentCallbacks), else the callback has no owner."
+        ),
+    )
+    labels: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "Labels a rescheduled call may take; a label counts only where the call gives it wrap-up "
+            'category "Scheduled" (null: every such label of the call).'
+        ),
+    )
+
+
+class Preview(ProfileModel):
+    """What an agent does with preview calls besides placing them."""
+
+    skip_probability: _Probability = Field(
+        0.0,
+        description='Chance a preview is skipped ("Skipped - Agent Skip") where its pop allows it, 0..1.',
     )
 
 
@@ -217,6 +238,7 @@ class Behaviour(ProfileModel):
         description='Disposition label -> relative weight; "any": uniform over the call\'s own labels.',
     )
     reschedule: Reschedule = Field(default_factory=Reschedule, description="Rescheduled calls (callbacks).")
+    preview: Preview = Field(default_factory=Preview, description="Skipping preview calls.")
     breaks: Breaks = Field(default_factory=Breaks, description="Breaks between calls.")
     status_changes: StatusChanges = Field(
         default_factory=StatusChanges, description="Non-ACD status changes."

@@ -20,6 +20,7 @@ from botagent.agent import (
     FinishedCall,
     Fixed,
     MessageReceived,
+    OpenSession,
     RecordKpi,
     ReportStepError,
     ReportViolation,
@@ -28,6 +29,7 @@ from botagent.agent import (
     RequestSucceeded,
     Rng,
     Send,
+    SessionOpened,
     SetStatus,
     SetTimer,
     Start,
@@ -55,6 +57,15 @@ POWER = "c-power"
 PREVIEW = "c-preview"
 CAMPAIGNS = {PREDICTIVE: "Predictive Sales", POWER: "Power Collections", PREVIEW: "Preview Callbacks"}
 LABELS = ("Sale", "No Answer", "Callback", "Wrong Number")
+CATEGORIES = {
+    "Sale": "Success",
+    "No Answer": "Failure",
+    "Callback": "Scheduled",
+    "Wrong Number": "Wrong Number",
+}
+"""Wrap-up category per label; only "Callback" may reschedule (official disposition page)."""
+FEATURES = {"messaging": 2, "dialer": 4}
+"""The feature versions a session's opening reports unless a test says otherwise."""
 
 S = AgentState
 R = TypeVar("R", bound=Request)
@@ -121,8 +132,9 @@ PLAN_DEFAULTS: dict[str, Any] = {
 class Harness:
     """Drives one agent like a driver would and checks the driver contract on every action."""
 
-    def __init__(self, rng: Rng | None = None, **plan: Any) -> None:
+    def __init__(self, rng: Rng | None = None, features: dict[str, int] | None = None, **plan: Any) -> None:
         self.plan = AgentPlan(**{**PLAN_DEFAULTS, **plan})
+        self.features = FEATURES if features is None else features
         self.clock = VirtualClock()
         self.rng: Rng = rng or FakeRng()
         self.agent = RecordingAgent(self.plan, self.rng, self.clock)
@@ -168,10 +180,14 @@ class Harness:
         return self.feed(Start())
 
     def succeed(self, request_id: str | None = None) -> list[Action]:
-        """Answer the outstanding request; a SetStatus with ``request_id`` is answered 202 with it."""
+        """Answer the outstanding request; a SetStatus with ``request_id`` is answered 202 with it, an
+        OpenSession with the harness's feature versions."""
         request = self.outstanding
         assert request is not None, "nothing outstanding"
         self.outstanding = None
+        if isinstance(request, OpenSession):
+            opened = SessionOpened(features=self.features)
+            return self.feed(RequestSucceeded(request=request, status=201, result=opened))
         if not isinstance(request, SetStatus):
             return self.feed(RequestSucceeded(request=request, status=200))
         if request_id is None:
@@ -249,21 +265,46 @@ def break_status(status: int, **extra: Any) -> dict[str, Any]:
     return {"__type": BREAK_STATUS_MESSAGE, "isDelta": False, "breakStatus": status, **extra}
 
 
-def campaign_wire(campaign_id: str) -> dict[str, Any]:
+def campaign_wire(campaign_id: str, **extra: Any) -> dict[str, Any]:
+    """An availableCampaign; ``extra`` adds wire fields such as ``status=[2]`` or ``isLoggedIn=True``."""
     return {
         "__type": "urn:inin.com:dialer:availableCampaign",
         "id": campaign_id,
         "name": CAMPAIGNS.get(campaign_id, campaign_id),
         "workgroup": "Dialer Agents",
+        **extra,
     }
 
 
-def campaigns(right: bool, *campaign_ids: str) -> dict[str, Any]:
+def campaigns(right: bool, *campaign_ids: str, **extra: Any) -> dict[str, Any]:
+    """An availableCampaignsMessage adding these campaigns; ``extra`` adds message fields."""
     return {
         "__type": AVAILABLE_CAMPAIGNS_MESSAGE,
         "isDelta": False,
         "agentHasLogonCampaignRight": right,
         "campaignsAdded": [campaign_wire(c) for c in campaign_ids],
+        **extra,
+    }
+
+
+def campaigns_with(right: bool, *added: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """An availableCampaignsMessage adding these ``campaign_wire`` entries."""
+    return {
+        "__type": AVAILABLE_CAMPAIGNS_MESSAGE,
+        "isDelta": True,
+        "agentHasLogonCampaignRight": right,
+        "campaignsAdded": list(added),
+        **extra,
+    }
+
+
+def campaign_changed(campaign_id: str, *status: int) -> dict[str, Any]:
+    """A changedCampaign entry with this status list."""
+    return {
+        "__type": "urn:inin.com:dialer:changedCampaign",
+        "id": campaign_id,
+        "name": CAMPAIGNS.get(campaign_id, campaign_id),
+        "status": list(status),
     }
 
 
@@ -274,27 +315,45 @@ def pop(
     preview: bool = False,
     placed: bool = False,
     labels: Iterable[str] = LABELS,
+    callbacks: bool = True,
+    skip: bool = False,
+    timeout: str | None = None,
 ) -> dict[str, Any]:
+    """A dataPopMessage; ``callbacks`` is allowAgentCallbacks, ``skip`` a preview's allowSkip and
+    ``timeout`` its previewTimeout (ICWS date text)."""
     call: dict[str, Any] = {
         "__type": PREVIEW_POP if preview else DATA_POP,
         "interactionId": interaction_id,
         "campaignId": campaign_id,
         "attributes": {"IS_ATTR_CallId": f"call-{interaction_id}"},
         "autoDisconnectOnDisposition": True,
-        "allowAgentCallbacks": True,
+        "allowAgentCallbacks": callbacks,
         "dispositions": [
-            {"label": label, "wrapUpCategory": "", "wrapUpCode": "", "abandon": False} for label in labels
+            {"label": label, "wrapUpCategory": CATEGORIES.get(label, ""), "wrapUpCode": "", "abandon": False}
+            for label in labels
         ],
         "dialingMode": 0 if preview else 2,
     }
     if preview:
-        call.update(callPlaced=placed, allowSkip=False)
+        call.update(callPlaced=placed, allowSkip=skip)
+        if timeout is not None:
+            call["previewTimeout"] = timeout
     return {"__type": DATA_POP_MESSAGE, "isDelta": False, "call": call}
 
 
 def logout_granted(*campaign_ids: str, bare: bool = False) -> dict[str, Any]:
     entries: list[Any] = list(campaign_ids) if bare else [{"id": c} for c in campaign_ids]
     return {"__type": LOGOUT_GRANTED_MESSAGE, "isDelta": False, "campaigns": entries}
+
+
+def auto_login(campaign_id: str) -> dict[str, Any]:
+    """An autoLoginMessage: Dialer logged the agent in to this campaign by itself."""
+    return {
+        "__type": "urn:inin.com:dialer:autoLoginMessage",
+        "isDelta": False,
+        "campaignId": campaign_id,
+        "initiatorName": "supervisor",
+    }
 
 
 def async_completed(request_id: str, error: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -441,6 +500,31 @@ def _setting_available(h: Harness) -> None:
     h.succeed()
 
 
+def _waiting_with_one_campaign_off(h: Harness) -> None:
+    """Logged in with the right to PREDICTIVE (on); POWER (off) is wanted too but not running."""
+    _dialer_login(h)
+    h.message(break_status(0))
+    h.message(campaigns_with(True, campaign_wire(PREDICTIVE, status=[1]), campaign_wire(POWER, status=[2])))
+    for _ in range(4):
+        h.succeed()
+
+
+def _joining_another(h: Harness) -> None:
+    _waiting_with_one_campaign_off(h)
+    h.message(campaigns_with(True, campaignsChanged=[campaign_changed(POWER, 1)]))
+
+
+def _readying_again(h: Harness) -> None:
+    _joining_another(h)
+    h.succeed()
+
+
+def _skipping_preview(h: Harness) -> None:
+    h.log_in()
+    h.message(pop("p1", PREVIEW, preview=True, skip=True))
+    h.fire(TimerKind.THINK)
+
+
 Recipe = tuple[dict[str, Any], Callable[[Harness], object]]
 
 RECIPES: dict[AgentState, Recipe] = {
@@ -452,8 +536,11 @@ RECIPES: dict[AgentState, Recipe] = {
     S.READYING: ({}, _readying),
     S.SETTING_AVAILABLE: ({}, _setting_available),
     S.WAITING_FOR_POP: ({}, _to_waiting),
+    S.JOINING_ANOTHER: ({}, _joining_another),
+    S.READYING_AGAIN: ({}, _readying_again),
     S.PREVIEWING: ({}, _to_previewing),
     S.PLACING_PREVIEW: ({}, _to_placing),
+    S.SKIPPING_PREVIEW: ({"preview_skip_probability": 1.0}, _skipping_preview),
     S.TALKING: ({}, _to_talking),
     S.WRAPPING_UP: ({}, _to_wrapping),
     S.DISPOSITIONING: ({}, _to_dispositioning),

@@ -36,6 +36,7 @@ from botagent.agent import (
     RequestResult,
     RequestSucceeded,
     Send,
+    SessionOpened,
     SetStatus,
     SetTimer,
     Start,
@@ -44,7 +45,7 @@ from botagent.agent import (
     Timer,
     TimerFired,
 )
-from botagent.mock import DialerEngine, EngineError, ServerSession
+from botagent.mock import DialerEngine, EngineError, ServerSession, campaign_id_for, scenario_from_dict
 from botagent.wire import (
     AsyncRequest,
     DispositionRequest,
@@ -57,6 +58,8 @@ from botagent.wire import (
 )
 
 PASSWORD = "botagent"
+FEATURES = {"messaging": 2, "dialer": 4}
+"""The feature versions the mock lists on POST /connection."""
 
 
 class AgentEnginePair:
@@ -66,8 +69,17 @@ class AgentEnginePair:
     message stream may produce.
     """
 
-    def __init__(self, plan: AgentPlan, *, seed: int = 1, messages_first: bool = False) -> None:
-        self.engine = DialerEngine()
+    def __init__(
+        self,
+        plan: AgentPlan,
+        *,
+        seed: int = 1,
+        messages_first: bool = False,
+        engine: DialerEngine | None = None,
+        features: dict[str, int] | None = None,
+    ) -> None:
+        self.engine = engine or DialerEngine()
+        self.features = FEATURES if features is None else features
         self.now = 1_700_000_000.0
         self.agent = Agent(plan, random.Random(seed), lambda: self.now)
         self.user = plan.user_id
@@ -146,7 +158,7 @@ class AgentEnginePair:
         engine, now = self.engine, self.now
         if isinstance(request, OpenSession):
             self.session = engine.create_session(self.user, PASSWORD, now)
-            return Acknowledged()
+            return SessionOpened(features=self.features)
         session = self.session
         assert session is not None
         match request:
@@ -163,8 +175,9 @@ class AgentEnginePair:
                     session, self.user, UserStatusUpdate(status_id=status_id), now
                 )
                 return StatusSet(accepted=AsyncRequest(request_id=request_id) if request_id else None)
-            case PlacePreviewCall():
-                engine.place_preview_call(session, PlacePreviewCallRequest(), now)
+            case PlacePreviewCall(initiated_by_timer=by_timer):
+                body = PlacePreviewCallRequest(call_initiated_by_timer=True if by_timer else None)
+                engine.place_preview_call(session, body, now)
             case SubmitDisposition(label=label, scheduled_time=when, scheduled_agent=who):
                 engine.disposition(
                     session, DispositionRequest(label=label, scheduled_time=when, scheduled_agent=who), now
@@ -282,3 +295,92 @@ def test_engine_pair_when_the_logoff_scope_is_campaigns_logs_off_only_what_it_jo
     _assert_clean_shift(pair, 6)
     logoffs = [a.request for a in pair.of_type(Send) if isinstance(a.request, DialerLogOff)]
     assert len(logoffs) == 1 and len(logoffs[0].campaign_ids) == 1
+
+
+# --- the official Dialer pages, shift by shift ---------------------------------------------------
+
+
+def _engine(*campaigns: dict[str, Any]) -> DialerEngine:
+    """An engine whose campaigns are these (fast dialing), with the default users."""
+    fast = {"dial_delay": 0.5, "ring_delay": 1.0}
+    return DialerEngine(scenario_from_dict({"campaigns": [{**fast, **c} for c in campaigns]}))
+
+
+def _sent(pair: AgentEnginePair, cls: type[Request]) -> list[Any]:
+    return [a.request for a in pair.of_type(Send) if isinstance(a.request, cls)]
+
+
+def test_engine_pair_when_a_chosen_campaign_is_off_joins_only_running_ones_and_works_clean() -> None:
+    """log-in: a campaign log-in needs a running campaign — official log-in page (D/log-in); the
+    stopped one is never asked for, so no 403 and every call is handled."""
+    engine = _engine(
+        {"name": "Predictive Sales", "mode": "predictive"},
+        {"name": "Power Collections", "mode": "power", "status": "off"},
+    )
+    pair = AgentEnginePair(_plan("campaignagent0003"), engine=engine)
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    assert [r.campaign_id for r in _sent(pair, DialerLogIn)] == [None, campaign_id_for("Predictive Sales")]
+    assert _sent(pair, ReadyForCalls) == [ReadyForCalls(campaign_ids=(campaign_id_for("Predictive Sales"),))]
+
+
+def test_engine_pair_when_agent_callbacks_are_forbidden_reschedules_without_an_owner() -> None:
+    """disposition: scheduledAgent only where allowAgentCallbacks is true, and scheduledTime only with a
+    "Scheduled" label — official disposition page (D/disposition)."""
+    engine = _engine({"name": "Predictive Sales", "mode": "predictive", "allow_agent_callbacks": False})
+    plan = _plan("agent0004", reschedule_probability=1.0, reschedule_agent="self")
+    pair = AgentEnginePair(plan, engine=engine)
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    ledger = [c for c in pair.ledger_calls() if c["dispositionCount"]]
+    assert {c["label"] for c in ledger} == {"Callback"}, "the mock's one Scheduled label"
+    assert all(c["scheduledTime"] and c["scheduledAgent"] is None for c in ledger)
+    assert pair.agent.counters.reschedules == pair.agent.counters.reschedules_unowned == 6
+
+
+def test_engine_pair_when_previews_may_be_skipped_skips_some_and_places_the_rest() -> None:
+    """disposition: "Skipped - Agent Skip" skips a previewPop whose allowSkip is true — official
+    disposition page; a skipped preview is never placed."""
+    labels = [{"label": "Sale"}, {"label": "Skipped - Agent Skip", "wrap_up_category": "Skipped"}]
+    engine = _engine(
+        {"name": "Preview Callbacks", "mode": "preview", "allow_skip": True, "dispositions": labels}
+    )
+    pair = AgentEnginePair(_plan("agent0005", preview_skip_probability=0.5), engine=engine, seed=3)
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    counters = pair.agent.counters
+    skipped = [c for c in pair.ledger_calls() if c["label"] == "Skipped - Agent Skip"]
+    assert len(skipped) == counters.previews_skipped >= 1
+    assert counters.previews_placed == 6 - counters.previews_skipped >= 1
+    assert all(c["connectedAt"] is None for c in skipped)
+
+
+def test_engine_pair_when_thinking_outlasts_the_preview_timeout_places_each_call_by_the_timer() -> None:
+    """place-preview-call: callInitiatedByTimer for a call placed because the preview timer expired —
+    official place-preview-call page; the agent places it before the server's own timer does."""
+    engine = _engine({"name": "Preview Callbacks", "mode": "preview", "preview_timeout": 5.0})
+    pair = AgentEnginePair(_plan("agent0006", preview_think_time=Fixed(30.0)), engine=engine)
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    assert _sent(pair, PlacePreviewCall) == [PlacePreviewCall(initiated_by_timer=True)] * 6
+    assert pair.agent.counters.previews_by_timer == 6
+
+
+def test_engine_pair_when_an_agent_without_the_right_logs_off_campaigns_logs_off_all_of_dialer() -> None:
+    """log-off: without the Logon Campaign right the log-off is global, without campaignIds — official
+    log-off page (D/log-off)."""
+    pair = AgentEnginePair(_plan("agent0007", logoff_scope="campaigns"))
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    assert _sent(pair, DialerLogOff) == [DialerLogOff(campaign_ids=())]
+    assert pair.agent.state is AgentState.FINISHED, "the Dialer-wide grant (blank campaign id) came"

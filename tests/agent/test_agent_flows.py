@@ -317,6 +317,8 @@ def test_break_and_status_change_when_both_drawn_happen_in_that_order_before_ava
 
 
 def test_reschedule_when_drawn_for_self_sends_epoch_seconds_and_own_user_r25_r26() -> None:
+    """The drawn label "Sale" is not Scheduled, so the reschedule takes "Callback", the call's one
+    label with wrap-up category "Scheduled" (official disposition page)."""
     h = Harness(rng=FakeRng([0.0, 0.0]), reschedule_probability=0.5, reschedule_offset=Fixed(1800.4))
     h.log_in()
     h.message(pop("i1"))
@@ -326,7 +328,7 @@ def test_reschedule_when_drawn_for_self_sends_epoch_seconds_and_own_user_r25_r26
 
     expected_time = int(EPOCH + 30.0 + 5.0 + 1800.4)
     assert h.expect(SubmitDisposition) == SubmitDisposition(
-        label="Sale", scheduled_time=expected_time, scheduled_agent=USER
+        label="Callback", scheduled_time=expected_time, scheduled_agent=USER
     )
     h.succeed()
     assert h.records["i1"].scheduled_time == expected_time

@@ -30,6 +30,11 @@ def test_plan_when_only_the_user_is_given_has_documented_defaults() -> None:
     assert dict(plan.disposition_weights) == {ANY_LABEL: 1.0}
     assert (plan.logoff_scope, plan.on_error, plan.reschedule_agent) == ("all", "stop", "self")
     assert plan.campaigns == ()
+    assert (plan.reschedule_labels, plan.preview_skip_probability, plan.preview_timeout_lead) == (
+        None,
+        0.0,
+        1.0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,6 +49,9 @@ def test_plan_when_only_the_user_is_given_has_documented_defaults() -> None:
         ("logoff_after_calls", -2, ">= 1"),
         ("logoff_after_seconds", -5.0, "must be > 0"),
         ("restart_pause", -1.0, ">= 0"),
+        ("preview_timeout_lead", -0.5, ">= 0"),
+        ("preview_skip_probability", 1.01, "between 0 and 1"),
+        ("reschedule_labels", ("Callback", ""), "must not be empty"),
         ("logoff_scope", "some", "one of all, campaigns"),
         ("on_error", "retry", "one of stop, restart"),
         ("disposition_weights", {"Sale": -1.0}, ">= 0"),

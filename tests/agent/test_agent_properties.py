@@ -12,8 +12,12 @@ from agent_harness import (
     RECIPES,
     Harness,
     async_completed,
+    auto_login,
     break_status,
+    campaign_changed,
+    campaign_wire,
     campaigns,
+    campaigns_with,
     logout_granted,
     pop,
 )
@@ -40,14 +44,37 @@ CAMPAIGN_IDS = st.sampled_from([PREDICTIVE, POWER, PREVIEW])
 INTERACTIONS = st.sampled_from(["i1", "i2", "i3", "i4"])
 
 POPS = st.builds(
-    lambda iid, campaign, preview, placed, labels: pop(
-        iid, campaign, preview=preview, placed=placed, labels=labels
+    lambda iid, campaign, preview, placed, labels, callbacks, skip, timeout: pop(
+        iid,
+        campaign,
+        preview=preview,
+        placed=placed,
+        labels=labels,
+        callbacks=callbacks,
+        skip=skip,
+        timeout=timeout,
     ),
     INTERACTIONS,
     CAMPAIGN_IDS,
     st.booleans(),
     st.booleans(),
     st.sampled_from([("Sale", "No Answer"), ("Callback",), ("Sale", "Callback", "Wrong Number"), ()]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([None, "20231114T221322Z", "20991231T000000Z"]),
+)
+
+CAMPAIGN_CHANGES = st.builds(
+    lambda right, added, changed, removed: campaigns_with(
+        right,
+        *(campaign_wire(c, status=[s]) for c, s in added),
+        campaignsChanged=[campaign_changed(c, s) for c, s in changed],
+        campaignsRemoved=[{"id": c} for c in removed],
+    ),
+    st.booleans(),
+    st.lists(st.tuples(CAMPAIGN_IDS, st.sampled_from([1, 2, 16])), max_size=2),
+    st.lists(st.tuples(CAMPAIGN_IDS, st.sampled_from([1, 2])), max_size=2),
+    st.lists(CAMPAIGN_IDS, max_size=1),
 )
 
 MESSAGES = st.one_of(
@@ -55,6 +82,8 @@ MESSAGES = st.one_of(
     POPS,
     st.builds(break_status, st.sampled_from([0, 1, 2, 2])),
     st.builds(lambda right, ids: campaigns(right, *ids), st.booleans(), st.lists(CAMPAIGN_IDS, max_size=3)),
+    CAMPAIGN_CHANGES,
+    st.builds(auto_login, CAMPAIGN_IDS),
     st.builds(
         lambda ids, bare: logout_granted(*ids, bare=bare),
         st.lists(st.sampled_from(["", PREDICTIVE, POWER]), max_size=2),
@@ -163,6 +192,8 @@ PLANS = st.fixed_dictionaries(
         "logoff_after_seconds": st.sampled_from([None, 200.0]),
         "logoff_scope": st.sampled_from(["all", "campaigns"]),
         "reschedule_probability": st.sampled_from([0.0, 1.0]),
+        "reschedule_agent": st.sampled_from(["self", "none"]),
+        "preview_skip_probability": st.sampled_from([0.0, 1.0]),
         "campaigns": st.sampled_from([(), (PREDICTIVE,), ("Power Collections", PREVIEW)]),
     }
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from agent_harness import PREDICTIVE, PREVIEW, Harness, logout_granted, pop, reach
+from agent_harness import PREDICTIVE, PREVIEW, Harness, auto_login, logout_granted, pop, reach
 
 import botagent.agent as agent_api
 from botagent.agent import (
@@ -83,6 +83,15 @@ SPECIAL: dict[Row, Callable[[], Harness]] = {
     (S.PREVIEWING, T.PLACED_BY_DIALER): _then(
         S.PREVIEWING, lambda h: h.message(pop("p1", PREVIEW, preview=True, placed=True))
     ),
+    (S.READYING, T.FAIL): _then(
+        S.JOINING_CAMPAIGN, lambda h: (h.succeed(), h.succeed()), features={"dialer": 3}
+    ),
+    (S.WAITING_FOR_POP, T.CAMPAIGNS_OFFERED): _then(S.JOINING_ANOTHER, lambda h: None),
+    (S.WAITING_FOR_POP, T.READY_AGAIN): _then(S.WAITING_FOR_POP, lambda h: h.message(auto_login(PREDICTIVE))),
+    (S.JOINING_ANOTHER, T.ALL_JOINED): _then(S.JOINING_ANOTHER, lambda h: h.succeed()),
+    (S.JOINING_ANOTHER, T.LEAVE): _after(S.JOINING_ANOTHER, lambda h: h.stop()),
+    (S.JOINING_ANOTHER, T.FAIL): _after(S.JOINING_ANOTHER, _bad_pop),
+    (S.PREVIEWING, T.SKIP_PREVIEW): _then(S.SKIPPING_PREVIEW, lambda h: None),
     (S.AWAITING_BREAK, T.BREAK_GRANTED): _then(S.ON_BREAK, lambda h: None),
     (S.AWAITING_LOGOFF_GRANT, T.POP_PLACED): _then(S.AWAITING_LOGOFF_GRANT, lambda h: h.message(pop("late"))),
     (S.AWAITING_LOGOFF_GRANT, T.POP_PREVIEW): _then(

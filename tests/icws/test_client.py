@@ -293,7 +293,7 @@ def test_messages_poll_when_no_json_body_returns_empty_list(
     ("call", "path", "body"),
     [
         (lambda s: s.dialer_log_in("c-1"), "/dialer/log-in", {"campaignId": "c-1"}),
-        (lambda s: s.dialer_log_off(), "/dialer/log-off", {"campaignIds": []}),
+        (lambda s: s.dialer_log_off(), "/dialer/log-off", {}),
         (lambda s: s.dialer_log_off(["c-1", "c-2"]), "/dialer/log-off", {"campaignIds": ["c-1", "c-2"]}),
         (lambda s: s.ready_for_calls(), "/dialer/ready-for-calls", {}),
         (lambda s: s.ready_for_calls(("c-1",)), "/dialer/ready-for-calls", {"campaignIds": ["c-1"]}),
@@ -335,6 +335,59 @@ def test_call_when_sent_has_exact_wire_body(
 
     assert fake.last.url.path == f"/icws/{SESSION_ID}{path}"
     assert (json.loads(fake.last.content) if fake.last.content else None) == body
+
+
+def test_global_logoff_when_sent_leaves_campaign_ids_out_of_the_body(
+    session: Session, fake: FakeIcws
+) -> None:
+    """log-off: campaignIds is List [1,*]; a global log-off omits it, never sends [] — official log-off
+    page (D/log-off/index.htm)."""
+    session.dialer_log_off([])
+
+    assert json.loads(fake.last.content) == {}
+    assert b"campaignIds" not in fake.last.content
+
+
+def test_features_when_the_connection_listed_them_come_from_it_without_another_call(fake: FakeIcws) -> None:
+    """Versioning: features come with POST /connection?include=features — official Versioning page."""
+    features = [{"featureId": "messaging", "version": 2}, {"featureId": "dialer", "version": 4}]
+    fake.answer("POST", "/icws/connection", lambda request: connection_created(features=features))
+    session = make_session(fake)
+    session.open()
+    sent = len(fake.requests)
+
+    assert session.features() == {"messaging": 2, "dialer": 4}
+    assert len(fake.requests) == sent
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"featureInfoList": [{"featureId": "dialer", "version": 3}]},
+        [{"featureId": "dialer", "version": 3}],
+    ],
+    ids=["object", "list"],
+)
+def test_features_when_the_connection_listed_none_are_read_from_the_features_resource(
+    fake: FakeIcws, body: object
+) -> None:
+    """Versioning: GET /icws/connection/features lists every feature — official Versioning page."""
+    fake.answer("GET", "/icws/connection/features", icws(200, body))
+    session = make_session(fake)
+    session.open()
+
+    assert session.features() == {"dialer": 3}
+    assert fake.last.method == "GET"
+    assert fake.last.url.path == "/icws/connection/features"
+
+
+def test_features_when_the_features_resource_is_not_a_list_raise_a_validation_error(fake: FakeIcws) -> None:
+    fake.answer("GET", "/icws/connection/features", icws(200, {"other": 1}))
+    session = make_session(fake)
+    session.open()
+
+    with pytest.raises(IcwsResponseValidationError):
+        session.features()
 
 
 def test_paths_when_user_and_session_ids_need_escaping_are_url_encoded(fake: FakeIcws) -> None:

@@ -59,6 +59,8 @@ def test_profile_when_defaults_used_behaviour_is_a_quick_smoke() -> None:
     assert behaviour.dispositions == {"any": 1.0}
     assert behaviour.reschedule.probability == 0 and behaviour.reschedule.agent == "self"
     assert behaviour.reschedule.offset == Constant(value=60)
+    assert behaviour.reschedule.labels is None, "the call's own Scheduled labels"
+    assert behaviour.preview.skip_probability == 0
     assert behaviour.breaks.every_calls is None and behaviour.breaks.probability == 0
     assert behaviour.status_changes.status == "Do Not Disturb"
     assert behaviour.logoff.after_calls is None and behaviour.logoff.scope == "all"

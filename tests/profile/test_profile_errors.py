@@ -60,6 +60,18 @@ def assert_clean(message: str) -> None:
         ("behaviour: {dispositions: {Sale: 0, Machine: 0}}\n", "behaviour.dispositions", ["above 0"]),
         ("behaviour: {dispositions: {Sale: -1}}\n", "behaviour.dispositions.Sale", ["greater than or equal"]),
         ("behaviour: {reschedule: {probability: 1.5}}\n", "behaviour.reschedule.probability", ["less than"]),
+        ("behaviour: {reschedule: {labels: []}}\n", "behaviour.reschedule.labels", ["at least 1 item"]),
+        (
+            "behaviour: {reschedule: {labels: ['']}}\n",
+            "behaviour.reschedule.labels[0]",
+            ["at least 1 character"],
+        ),
+        (
+            "behaviour: {preview: {skip_probability: 2}}\n",
+            "behaviour.preview.skip_probability",
+            ["less than"],
+        ),
+        ("behaviour: {preview: {skip: 0.5}}\n", "behaviour.preview.skip", ["unknown key"]),
         ("behaviour: {logoff: {scope: some}}\n", "behaviour.logoff.scope", ["'all' or 'campaigns'"]),
         ("station: {type: workstation}\n", "station.workstation", ["required"]),
         ("station: {type: desk}\n", "station", ["'desk'", "'stationless'"]),

@@ -10,6 +10,7 @@ import yaml
 
 import botagent
 import botagent.profile as profile_module
+from botagent.mock import Scenario, load_scenario
 from botagent.profile import (
     Lognormal,
     Profile,
@@ -35,6 +36,66 @@ def test_profile_file_when_loaded_is_valid_and_named_after_file(path: Path) -> N
 
 def test_profiles_folder_when_listed_has_the_four_documented_profiles() -> None:
     assert {path.stem for path in PROFILES.glob("*.yaml")} >= {"smoke", "load", "soak", "preview"}
+
+
+OFFICIAL_BEHAVIOUR_PROFILES = ("stopped-campaign", "no-agent-callbacks", "skippable-previews")
+"""Profiles that run the official Dialer behaviours against a mock scenario beside them."""
+
+
+def test_profiles_folder_when_listed_has_the_official_behaviour_profiles() -> None:
+    assert {path.stem for path in PROFILES.glob("*.yaml")} >= set(OFFICIAL_BEHAVIOUR_PROFILES)
+
+
+def _scenario_of(name: str) -> Scenario:
+    profile = load_profile(PROFILES / f"{name}.yaml")
+    assert profile.mock_scenario is not None
+    assert profile.mock_scenario.parent == PROFILES / "scenarios"
+    return load_scenario(profile.mock_scenario)
+
+
+@pytest.mark.parametrize("name", OFFICIAL_BEHAVIOUR_PROFILES)
+def test_official_behaviour_profile_when_loaded_names_a_valid_scenario_with_its_users(name: str) -> None:
+    profile = load_profile(PROFILES / f"{name}.yaml")
+    users = _scenario_of(name).user_table
+
+    assert all(identity.username in users for identity in profile.identities.expand())
+
+
+def test_stopped_campaign_profile_when_loaded_chooses_a_stopped_and_a_running_campaign() -> None:
+    """log-in: agents with the Logon Campaign right join only running campaigns — official log-in page."""
+    profile = load_profile(PROFILES / "stopped-campaign.yaml")
+    scenario = _scenario_of("stopped-campaign")
+    status = {campaign.name: campaign.status for campaign in scenario.campaigns}
+
+    assert {status[name] for name in profile.campaigns} == {"on", "off"}
+    assert all(user.has_logon_campaign_right for user in scenario.user_table.values())
+    assert profile.behaviour.logoff.scope == "campaigns"
+
+
+def test_no_agent_callbacks_profile_when_loaded_reschedules_for_itself_where_callbacks_are_forbidden() -> (
+    None
+):
+    """disposition: scheduledAgent needs the pop's allowAgentCallbacks — official disposition page."""
+    reschedule = load_profile(PROFILES / "no-agent-callbacks.yaml").behaviour.reschedule
+    forbidding = [c for c in _scenario_of("no-agent-callbacks").campaigns if not c.allow_agent_callbacks]
+
+    assert reschedule.probability > 0 and reschedule.agent == "self"
+    assert forbidding
+    scheduled = {d.label for d in forbidding[0].dispositions if d.wrap_up_category == "Scheduled"}
+    assert reschedule.labels is not None and set(reschedule.labels) <= scheduled
+
+
+def test_skippable_previews_profile_when_loaded_skips_previews_the_scenario_lets_it_skip() -> None:
+    """disposition: "Skipped - Agent Skip" for a previewPop whose allowSkip is true — official
+    disposition page."""
+    profile = load_profile(PROFILES / "skippable-previews.yaml")
+    (campaign,) = _scenario_of("skippable-previews").campaigns
+
+    assert 0 < profile.behaviour.preview.skip_probability < 1
+    assert campaign.mode == "preview" and campaign.allow_skip
+    assert "Skipped - Agent Skip" in {d.label for d in campaign.dispositions}
+    assert campaign.preview_timeout is not None
+    assert profile.behaviour.preview_think_time.mean() < campaign.preview_timeout
 
 
 def test_packaged_smoke_profile_when_compared_with_profiles_smoke_yaml_is_the_same_file() -> None:
