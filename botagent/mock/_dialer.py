@@ -20,6 +20,7 @@ from botagent.wire import (
     CampaignType,
     DispositionRequest,
     FormDefinition,
+    FormMisc,
     LoggedOutCampaign,
     LogoutGrantedMessage,
     PreviewPopCall,
@@ -382,13 +383,20 @@ def _form(campaign: CampaignState) -> FormDefinition:
         "controls": [],
         "dispositions": dispositions,
     }
-    misc = {
-        "allowBreak": True,
-        "allowSkip": spec.allow_skip,
-        "allowAgentOwned": spec.allow_agent_callbacks,
-        "militaryTime": True,
-        "pickupCall": False,
-        "allowSchedulePhone": True,
-        "autoDisconnect": spec.auto_disconnect_on_disposition,
-    }
+    misc = FormMisc(
+        allow_break=True,
+        allow_skip=spec.allow_skip,
+        allow_agent_owned=spec.allow_agent_callbacks,
+        military_time=True,
+        pickup_call=False,
+        allow_schedule_phone=True,
+        auto_disconnect=spec.auto_disconnect_on_disposition,
+        allow_editing_of_number_to_dial=False,
+        allow_agents_additional_calls=False,
+        allow_editing_additional_call_numbers=False,
+        override_dnc_block=False,
+        override_zone_block=False,
+        override_skills_block=False,
+        override_daily_limit_block=False,
+    ).to_wire()
     return FormDefinition(pages=[page], misc=misc, extensions=[])

@@ -50,6 +50,7 @@ from botagent.mock._dialer import Dialer
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._pacing import Pacer
 from botagent.mock._scenario import Scenario, StatusSpec
+from botagent.mock._server_info import station_information
 from botagent.mock._state import ServerSession, UserState, World
 from botagent.wire import (
     AsyncOperationCompletedMessage,
@@ -60,6 +61,7 @@ from botagent.wire import (
     PlacePreviewCallRequest,
     ReadyForCallsRequest,
     RequestFormDefinitionRequest,
+    StationInformation,
     StatusMessageDefinition,
     StatusMessageList,
     UpdateCallDataRequest,
@@ -300,8 +302,8 @@ class DialerEngine:
         """Remember the station the session logged in to."""
         self._live(session, now).station = settings
 
-    def station(self, session: ServerSession, now: float) -> dict[str, Any]:
-        """Return the session's station settings.
+    def station(self, session: ServerSession, now: float) -> StationInformation:
+        """Return the ``stationInformation`` of the station the session logged in to.
 
         Raises:
             EngineError: 404 when no station was set.
@@ -309,7 +311,7 @@ class DialerEngine:
         station = self._live(session, now).station
         if station is None:
             raise EngineError(404, ErrorIds.NO_STATION, "The session is not logged in to a station.")
-        return station
+        return station_information(station)
 
     def clear_station(self, session: ServerSession, now: float) -> None:
         """Log the session out of its station (a no-op when there is none)."""

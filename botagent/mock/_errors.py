@@ -70,6 +70,7 @@ class ErrorIds:
     UNKNOWN_CALL: Final = "error.request.dialer.unknownCall"
     NOT_SIMULATED: Final = "error.request.dialer.notSimulated"
     NOT_ON_BREAK: Final = "error.request.dialer.notOnBreak"
+    UNKNOWN_FEATURE: Final = "error.request.connection.unknownFeature"
     REQUEST_TOO_LARGE: Final = "error.request.entityTooLarge"
     UNKNOWN_FAULT: Final = "error.request.mock.unknownFault"
     SERVICE_UNAVAILABLE: Final = "error.server.unavailable"

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import yaml
 from pydantic import (
@@ -281,6 +281,12 @@ def _default_statuses() -> list[StatusSpec]:
     ]
 
 
+_DEFAULT_FEATURES: Final = {"connection": 11, "dialer": 4, "messaging": 2, "queues": 1, "status": 1}
+"""The features the mock serves, by their official ids, at the version whose APIs it serves: connection
+11 (switchover-status), dialer 4 (campaignIds in ready-for-calls; a few dialer 3 calls answer 501),
+messaging 2 (server-sent events), queues 1 and status 1."""
+
+
 class ServerBehaviour(_Spec):
     """Knobs for the choices the ICWS reference marks [inferred]."""
 
@@ -297,6 +303,11 @@ class ServerBehaviour(_Spec):
     refuse_duplicate_dialer_login: bool = True
     """A Dialer log-in for a user already logged in to Dialer in another session gets 403; when false,
     the new session takes over and the old one is logged out of Dialer (logoutGrantedMessage)."""
+    feature_versions: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=lambda: dict(_DEFAULT_FEATURES)
+    )
+    """Feature id -> version, as ``GET /icws/connection/features`` and ``include=features`` list them
+    (official versioning page: a feature that is not listed is not supported)."""
     sse_keepalive: float = Field(15.0, gt=0.0, le=3600.0)
     """Seconds between comment lines on an idle server-sent-events stream."""
 

@@ -162,12 +162,13 @@ def test_dialer_body_when_not_json_media_type_is_415(fresh_mock: MockServer, age
     _refused(fresh_mock, response, 415, "error.request.unsupportedMediaType")
 
 
-def test_dialer_request_when_not_simulated_like_staging_is_404_r34(
+def test_dialer_request_when_not_simulated_like_staging_is_501_r34(
     fresh_mock: MockServer, agent: IcwsClient
 ) -> None:
+    """A real server has update-stage (official update-stage page); the mock cannot carry it out."""
     agent.connect()
     body = _refused(
-        fresh_mock, agent.dialer("update-stage", {"newStageId": 1}), 404, "error.request.dialer.notSimulated"
+        fresh_mock, agent.dialer("update-stage", {"newStageId": 1}), 501, "error.request.dialer.notSimulated"
     )
     assert "update-stage" in body["message"]
 
