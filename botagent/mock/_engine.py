@@ -328,6 +328,9 @@ class DialerEngine:
     ) -> str | None:
         """Set the session user's status; return the request id when the answer is 202.
 
+        The status id matches in any letter case (official Status page: status ids are
+        case-insensitive); the user's status takes the scenario's spelling.
+
         Raises:
             EngineError: 403 for another user's status; 400 for an unknown status id.
         """

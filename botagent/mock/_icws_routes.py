@@ -548,6 +548,10 @@ _DIALER: Final[dict[Endpoint, tuple[type[WireModel] | None, DialerCall]]] = {
     Endpoint.UPDATE_CALL_DATA: (UpdateCallDataRequest, lambda e, s, b, now: e.update_call_data(s, b, now)),
     Endpoint.ESTABLISH_PERSISTENT_CONNECTION: (None, lambda e, s, b, now: e.touch(s, now)),
 }
+_ACCEPTED: Final = frozenset(
+    {Endpoint.REQUEST_BREAK, Endpoint.ESTABLISH_PERSISTENT_CONNECTION, Endpoint.UPDATE_CALL_DATA}
+)
+"""Dialer calls answered 202 Accepted (their official pages), the others 200."""
 _NOT_SIMULATED: Final = frozenset(
     {
         "perform-call-list-query",
@@ -569,14 +573,16 @@ _NOT_SIMULATED: Final = frozenset(
 def _dialer_endpoint(name: Endpoint) -> Handler:
     model, call = _DIALER[name]
     response = FormDefinition if name is Endpoint.REQUEST_FORM_DEFINITION else None
-    doc = RouteDoc(name=name, summary=f"Dialer {name.path.removeprefix('/')}.", body=model, response=response)
+    ok = 202 if name in _ACCEPTED else 200
+    summary = f"Dialer {name.path.removeprefix('/')}" + (" (202 Accepted)." if ok == 202 else ".")
+    doc = RouteDoc(name=name, summary=summary, body=model, ok=ok, response=response)
 
     @session_route(doc)
     async def endpoint(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
         data = await read_json(request, _limit(runtime))
         body = parse_body(model, data) if model is not None else None
         result = call(runtime.engine, session, body, runtime.now())
-        return icws_json(result) if isinstance(result, WireModel) else empty()
+        return icws_json(result) if isinstance(result, WireModel) else empty(ok)
 
     return endpoint
 

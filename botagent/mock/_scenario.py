@@ -1,11 +1,12 @@
 """Scenario: what the mock ICWS server simulates.
 
 A scenario names the campaigns (pacing mode, contacts, delays, dispositions), the users who may log in,
-the statuses they can take, the behaviour knobs for choices the ICWS reference leaves open
-("[inferred]"), the faults to inject from the start (``faults:``, see ``_faults.py``) and the largest
-request body the ``/icws`` routes accept (``max_body_bytes``, 64 KiB by default; larger ones get 413).
-``Scenario()`` with no arguments is the default scenario; ``load_scenario(path)`` reads one from YAML
-and reports every problem as ``<file>: <dotted.key>: <what is wrong> (got <value>)``.
+the statuses they can take, the behaviour knobs (``ServerBehaviour``: choices the official ICWS pages
+leave open, and leniencies kept for older clients), the faults to inject from the start (``faults:``,
+see ``_faults.py``) and the largest request body the ``/icws`` routes accept (``max_body_bytes``, 64 KiB
+by default; larger ones get 413). ``Scenario()`` with no arguments is the default scenario;
+``load_scenario(path)`` reads one from YAML and reports every problem as
+``<file>: <dotted.key>: <what is wrong> (got <value>)``.
 """
 
 from __future__ import annotations
@@ -288,7 +289,13 @@ messaging 2 (server-sent events), queues 1 and status 1."""
 
 
 class ServerBehaviour(_Spec):
-    """Knobs for the choices the ICWS reference marks [inferred]."""
+    """Knobs for what the official ICWS pages leave open, and the leniencies some clients rely on.
+
+    Every default is what a real CIC server does as far as the official pages tell (``icws-official.md``);
+    where they are silent, the default is the seed reference's choice. A knob documented as a
+    *leniency* accepts something a real server refuses; it exists for clients written against the
+    seed rules and is off by default, except three the bot still relies on (marked below).
+    """
 
     status_put_code: Literal[200, 202] = 202
     """PUT user-statuses answers 202 ``{requestId}`` plus asyncOperationCompletedMessage, or 200 empty."""
@@ -303,6 +310,27 @@ class ServerBehaviour(_Spec):
     refuse_duplicate_dialer_login: bool = True
     """A Dialer log-in for a user already logged in to Dialer in another session gets 403; when false,
     the new session takes over and the old one is logged out of Dialer (logoutGrantedMessage)."""
+    # Lenient by default as a last resort: the bot's Session.dialer_log_off() still sends
+    # {"campaignIds": []} for a global log-off. Make it False once the bot omits the property.
+    accept_empty_log_off_campaign_ids: bool = True
+    """Leniency: a log-off with ``campaignIds: []`` counts as a global log-off (seed rule R28). A real
+    server refuses it with 400, since ``campaignIds`` is ``List [1,*]`` and a global log-off omits the
+    property (official log-off page). On by default only because the bot still sends ``[]``; turn it off
+    for real-server behaviour."""
+    # Lenient by default as a last resort: the bot's choose_disposition() still reschedules with any
+    # label. Make it False once the bot reschedules only with a "Scheduled" wrap-up category.
+    reschedule_any_label: bool = True
+    """Leniency: ``scheduledTime`` is accepted with any label. A real server needs a label whose wrap-up
+    category is "Scheduled" and answers 400 otherwise (official disposition page). On by default only
+    because the bot still reschedules with any label; turn it off for real-server behaviour."""
+    # Lenient by default as a last resort: the bot dispositions a preview it has not placed when it
+    # stops on a preview pop. Make it False once the bot places (or skips) it first.
+    disposition_unplaced_preview: bool = True
+    """Leniency: a preview pop whose ``allowSkip`` is false may be dispositioned before it is placed. A
+    real server answers 403: the call must be placed first (R6); only a preview with ``allowSkip`` true
+    may be finished unplaced, with the label "Skipped - Agent Skip" (official disposition page). On by
+    default only because the bot still dispositions unplaced previews when it stops; turn it off for
+    real-server behaviour."""
     feature_versions: dict[str, Annotated[int, Field(ge=1)]] = Field(
         default_factory=lambda: dict(_DEFAULT_FEATURES)
     )
@@ -335,13 +363,15 @@ class Scenario(_Spec):
 
     def _status_problems(self) -> Iterator[str]:
         ids = [s.id for s in self.statuses]
-        yield from (f"statuses: status id {i!r} is repeated" for i in sorted(set(ids)) if ids.count(i) > 1)
+        folded = [i.casefold() for i in ids]
+        for i in sorted({i for i in ids if folded.count(i.casefold()) > 1}):
+            yield f"statuses: status id {i!r} is repeated (status ids are case-insensitive)"
         if not any(s.available for s in self.statuses):
             yield "statuses: at least one status must be 'available' (acd and ready for Dialer calls)"
-        if self.initial_status not in ids:
+        if self.status(self.initial_status) is None:
             yield f"initial_status: {self.initial_status!r} is not in statuses {ids}"
         after = self.behaviour.after_disposition_status
-        if after is not None and after not in ids:
+        if after is not None and self.status(after) is None:
             yield f"behaviour.after_disposition_status: {after!r} is not in statuses {ids}"
 
     def _campaign_problems(self) -> Iterator[str]:
@@ -387,8 +417,12 @@ class Scenario(_Spec):
         return tuple(c.id for c in self.campaigns if c.name in wanted or c.id in wanted)
 
     def status(self, status_id: str) -> StatusSpec | None:
-        """Return the status with this id, or None."""
-        return next((s for s in self.statuses if s.id == status_id), None)
+        """Return the status with this id in any letter case, or None.
+
+        Status ids are case-insensitive (official Status page and every ``statusId``).
+        """
+        wanted = status_id.casefold()
+        return next((s for s in self.statuses if s.id.casefold() == wanted), None)
 
 
 def default_scenario() -> Scenario:

@@ -57,6 +57,7 @@ class CampaignState:
     spec: CampaignSpec
     dispositions: list[Disposition]
     labels: frozenset[str]
+    categories: dict[str, str]
     next_index: int = 0
     returned: deque[Contact] = field(default_factory=deque)
     due_any: deque[Callback] = field(default_factory=deque)
@@ -76,7 +77,12 @@ class CampaignState:
             )
             for d in spec.dispositions
         ]
-        return cls(spec=spec, dispositions=dispositions, labels=frozenset(d.label for d in spec.dispositions))
+        return cls(
+            spec=spec,
+            dispositions=dispositions,
+            labels=frozenset(d.label for d in spec.dispositions),
+            categories={d.label: d.wrap_up_category for d in spec.dispositions},
+        )
 
     @property
     def id(self) -> str:

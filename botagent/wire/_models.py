@@ -471,9 +471,13 @@ class LogInRequest(WireModel):
 
 
 class LogOffRequest(WireModel):
-    """Body of ``dialer/log-off``: the campaigns to leave; an empty list leaves all of Dialer."""
+    """Body of ``dialer/log-off``: the campaigns to leave, or no ``campaignIds`` to leave all of Dialer.
 
-    campaign_ids: list[str] = Field(default_factory=list)
+    The official log-off page types ``campaignIds`` as ``List [1,*]``: a global log-off omits the
+    property (None here) rather than sending an empty list.
+    """
+
+    campaign_ids: list[str] | None = None
 
 
 class ReadyForCallsRequest(WireModel):

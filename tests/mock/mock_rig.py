@@ -85,7 +85,9 @@ class EngineRig:
         self.engine.disposition(session, DispositionRequest(label=label, **extra), self.now)
 
     def log_off(self, session: ServerSession, *campaign_ids: str) -> None:
-        self.engine.dialer_log_off(session, LogOffRequest(campaign_ids=list(campaign_ids)), self.now)
+        """Log off the named campaigns, or all of Dialer (``campaignIds`` omitted) when none are named."""
+        request = LogOffRequest(campaign_ids=list(campaign_ids) or None)
+        self.engine.dialer_log_off(session, request, self.now)
 
     def agent(self, user: str) -> ServerSession:
         """Open, log in, ready, Available; messages so far are dropped."""

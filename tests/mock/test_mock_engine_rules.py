@@ -160,7 +160,11 @@ def test_request_break_when_logged_in_is_accepted_and_when_not_is_refused_r17(ri
     rig.log_in(session)
     rig.messages(session)
     rig.engine.request_break(session, rig.now)
-    assert [(short_type(m), m["breakStatus"]) for m in rig.messages(session)] == [("breakStatusMessage", 2)]
+    # One message at once (requested), another when granted (official request-break page).
+    assert [(short_type(m), m["breakStatus"]) for m in rig.messages(session)] == [
+        ("breakStatusMessage", 1),
+        ("breakStatusMessage", 2),
+    ]
 
 
 def test_break_request_when_call_undispositioned_is_not_granted_r18(rig: EngineRig) -> None:
@@ -181,7 +185,7 @@ def test_break_when_no_call_is_granted_at_once_and_stops_pops_r19(rig: EngineRig
     rig.status(session)
     rig.messages(session)
     rig.engine.request_break(session, rig.now)
-    assert [m["breakStatus"] for m in rig.messages(session)] == [2]
+    assert [m["breakStatus"] for m in rig.messages(session)] == [1, 2]  # official request-break page
     rig.ready(session)
     rig.status(session)
     rig.tick(60)

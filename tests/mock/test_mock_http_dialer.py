@@ -48,7 +48,8 @@ def test_basic_flow_when_run_end_to_end_dispositions_every_call_once(
         response = agent.dialer("disposition", {"label": labels[0]})
         assert (response.status_code, response.content) == (200, b"")
         agent.set_status("Available")
-    assert agent.dialer("log-off", {"campaignIds": []}).status_code == 200
+    # A global log-off omits campaignIds (official log-off page).
+    assert agent.dialer("log-off", {}).status_code == 200
     granted = agent.wait_for("logoutGrantedMessage")
     assert granted["campaigns"][-1] == {"id": ""}
     assert agent.ok("DELETE", "/connection").status_code == 200
@@ -200,10 +201,12 @@ def test_preview_call_when_placed_over_http_connects(fresh_mock: MockServer) -> 
 
 
 def test_break_when_requested_over_http_is_granted(fresh_mock: MockServer, agent: IcwsClient) -> None:
+    """202, then breakStatus 1 (requested) and 2 (granted): the official request-break page."""
     agent.connect()
     agent.dialer("log-in")
     agent.wait_for("breakStatusMessage")
-    assert agent.dialer("request-break").status_code == 200
+    assert agent.dialer("request-break").status_code == 202
+    assert agent.wait_for("breakStatusMessage")["breakStatus"] == 1
     assert agent.wait_for("breakStatusMessage")["breakStatus"] == 2
     assert agent.dialer("end-break").status_code == 200
     assert agent.wait_for("breakStatusMessage")["breakStatus"] == 0
