@@ -99,11 +99,11 @@ class Dialer:
         if not self.world.behaviour.refuse_duplicate_dialer_login:
             self.leave(other)
             return
+        where = ", ".join(session.session_id for session in other.sessions)
         raise EngineError(
             403,
             ErrorIds.ALREADY_LOGGED_IN_ELSEWHERE,
-            f"User '{agent.user.user_id}' is already logged in to Dialer in session "
-            f"{other.session.session_id}.",
+            f"User '{agent.user.user_id}' is already logged in to Dialer in session {where}.",
         )
 
     def _enter(self, agent: DialerAgent) -> None:
@@ -121,7 +121,7 @@ class Dialer:
         return [campaigns[i] for i in agent.user.spec.campaign_ids if i in campaigns]
 
     def _send_log_in_messages(self, agent: DialerAgent) -> None:
-        self.world.send(agent.session, BreakStatusMessage(break_status=agent.break_status))
+        self._send_break(agent)
         added = [
             AvailableCampaign(
                 id=c.id,
@@ -134,9 +134,8 @@ class Dialer:
             for c in self._eligible(agent)
         ]
         right = agent.user.spec.has_logon_campaign_right
-        self.world.send(
-            agent.session,
-            AvailableCampaignsMessage(agent_has_logon_campaign_right=right, campaigns_added=added),
+        self.world.send_agent(
+            agent, AvailableCampaignsMessage(agent_has_logon_campaign_right=right, campaigns_added=added)
         )
 
     # --- ready (R3) ---------------------------------------------------------------------------------------
@@ -196,7 +195,7 @@ class Dialer:
         self.pacer.refresh(agent)
 
     def _send_break(self, agent: DialerAgent) -> None:
-        self.world.send(agent.session, BreakStatusMessage(break_status=agent.break_status))
+        self.world.send_agent(agent, BreakStatusMessage(break_status=agent.break_status))
 
     def end_break(self, agent: DialerAgent) -> None:
         """End the break, or cancel a pending one, at once; always granted (R21).
@@ -394,7 +393,7 @@ class Dialer:
         campaigns = [agent.campaigns.pop(i) for i in campaign_ids if i in agent.campaigns]
         agent.ready.difference_update(campaign_ids)
         granted = [LoggedOutCampaign(id=c.id, name=c.name) for c in campaigns]
-        self.world.send(agent.session, LogoutGrantedMessage(campaigns=granted))
+        self.world.send_agent(agent, LogoutGrantedMessage(campaigns=granted))
 
     def leave(self, agent: DialerAgent, *, notify: bool = True) -> None:
         """Log the agent out of Dialer completely; a held call stays in the ledger as it is."""
@@ -409,7 +408,7 @@ class Dialer:
         if notify:
             granted = [LoggedOutCampaign(id=c.id, name=c.name) for c in campaigns]
             granted.append(LoggedOutCampaign(id=""))
-            self.world.send(agent.session, LogoutGrantedMessage(campaigns=granted))
+            self.world.send_agent(agent, LogoutGrantedMessage(campaigns=granted))
 
     # --- form definition -------------------------------------------------------------------------------
 

@@ -24,6 +24,11 @@ since the last call, so a driver can wake exactly the streams that have somethin
 The call ledger (``ledger()``) records every call that reached an agent or was abandoned, and is
 never trimmed; ``sessions_snapshot()`` shows who is logged in where.
 
+Sessions of one user and one application name form one Dialer agent (official Dialer overview page:
+"The API groups these sessions together, and they interact with Dialer as if they are one session"):
+each of them may send Dialer requests, each gets every Dialer message, and the agent stays logged in to
+Dialer until the last of them closes. The ``group_sessions_by_application`` knob turns grouping off.
+
 Sessions end three ways. The client closes one (``close_session``) or lets it expire: later requests
 with its id get 410, and a call it held stays as it was (lost, by the client's doing). Or the server
 side loses it (``lose_session``, for a ``session_loss`` fault; ``restart`` for all of them): the id is
@@ -51,7 +56,7 @@ from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._pacing import Pacer
 from botagent.mock._scenario import Scenario, StatusSpec
 from botagent.mock._server_info import station_information
-from botagent.mock._state import ServerSession, UserState, World
+from botagent.mock._state import DialerAgent, ServerSession, UserState, World
 from botagent.wire import (
     AsyncOperationCompletedMessage,
     DispositionRequest,
@@ -138,8 +143,11 @@ class DialerEngine:
 
     # --- sessions (R1) -----------------------------------------------------------------------------
 
-    def create_session(self, user_id: str, password: str, now: float) -> ServerSession:
-        """Open a session for a user.
+    def create_session(
+        self, user_id: str, password: str, now: float, *, application_name: str = ""
+    ) -> ServerSession:
+        """Open a session for a user; it joins the Dialer agent of the user's sessions with the same
+        ``application_name`` (a new agent when there is none, or when grouping is off).
 
         Raises:
             EngineError: 401 when the user is unknown or the password is wrong.
@@ -154,10 +162,22 @@ class DialerEngine:
         session_id = str(next(self._session_ids))
         csrf = base64.b64encode(rng.randbytes(24)).decode("ascii")
         cookie = f"{uuid.UUID(int=rng.getrandbits(128), version=4)}|languageId=en-us"
-        session = ServerSession(session_id, user, csrf, cookie, created_at=now, last_seen=now)
+        agent = self._agent_for(user, application_name, session_id)
+        session = ServerSession(
+            session_id, user, agent, csrf, cookie, now, now, application_name=application_name
+        )
+        agent.sessions[session] = None
         self._world.sessions[session_id] = session
         self._arm_expiry(session, now + self.scenario.session_idle_expiry)
         return session
+
+    def _agent_for(self, user: UserState, application_name: str, session_id: str) -> DialerAgent:
+        alone = "" if self.scenario.behaviour.group_sessions_by_application else session_id
+        key = (user.user_id, application_name, alone)
+        agent = self._world.agents.get(key)
+        if agent is None:
+            agent = self._world.agents[key] = DialerAgent(user=user, key=key)
+        return agent
 
     def authenticate(
         self,
@@ -231,7 +251,7 @@ class DialerEngine:
         self._settle(now)
 
     def _close(self, session: ServerSession, *, remember: bool = True) -> None:
-        self._dialer.leave(session.agent, notify=False)
+        self._leave_group(session)
         self._unwatch(session)
         session.open = False
         if session.expiry is not None:
@@ -240,6 +260,13 @@ class DialerEngine:
         if remember:
             self._gone.add(session.session_id)
         self._world.woken.add(session.session_id)
+
+    def _leave_group(self, session: ServerSession) -> None:
+        agent = session.agent
+        agent.sessions.pop(session, None)
+        if not agent.sessions:
+            self._dialer.leave(agent, notify=False)
+            self._world.agents.pop(agent.key, None)
 
     def lose_session(self, session: ServerSession, now: float, reason: str = "session lost") -> None:
         """Make a session vanish as if the server forgot it (a no-op when it is closed already).
@@ -265,7 +292,7 @@ class DialerEngine:
 
     def _vanish(self, session: ServerSession, reason: str) -> None:
         call = session.agent.call
-        if call is not None:
+        if call is not None and len(session.agent.sessions) == 1:
             call.record.state = "orphaned"
             call.record.orphan_reason = reason
         self._close(session, remember=False)
@@ -540,6 +567,7 @@ def _session_summary(session: ServerSession) -> dict[str, Any]:
     return {
         "sessionId": session.session_id,
         "userId": session.user.user_id,
+        "applicationName": session.application_name,
         "dialerLoggedIn": agent.logged_in,
         "campaigns": list(agent.campaigns),
         "status": session.user.status.id,

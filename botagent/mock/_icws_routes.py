@@ -254,7 +254,10 @@ async def create_connection(request: Request, runtime: MockRuntime) -> Response:
             property_name="__type",
         )
     credentials = parse_body(ConnectionRequest, data)
-    session = runtime.engine.create_session(credentials.user_id, credentials.password, runtime.now())
+    app = credentials.application_name
+    session = runtime.engine.create_session(
+        credentials.user_id, credentials.password, runtime.now(), application_name=app
+    )
     body = _connection_body(session, runtime, _includes(request))
     sid = session.session_id
     headers = {

@@ -51,7 +51,7 @@ class Pacer:
             and not agent.logoff_pending
             and not agent.awaiting_available
             and agent.user.status.available
-            and agent.session.open
+            and agent.connected
         )
 
     def refresh(self, agent: DialerAgent) -> None:
@@ -286,7 +286,7 @@ class Pacer:
         self.world.ledger.count(call.campaign.name, "popped")
         agent.call = call
         self.refresh(agent)
-        self.world.send(agent.session, DataPopMessage(call=call.wire))
+        self.world.send_agent(agent, DataPopMessage(call=call.wire))
 
     # --- preview calls -----------------------------------------------------------------------------------
 
@@ -313,9 +313,9 @@ class Pacer:
         call.timers.clear()
         call.record.state = "connected"
         call.record.connected_at = now
-        if self.world.behaviour.preview_connect_message and agent.call is call and agent.session.open:
+        if self.world.behaviour.preview_connect_message and agent.call is call and agent.connected:
             wire = call.wire.model_copy(update={"call_placed": True})
-            self.world.send(agent.session, DataPopMessage(call=wire))
+            self.world.send_agent(agent, DataPopMessage(call=wire))
 
     def _holder(self, call: LiveCall) -> DialerAgent | None:
         user = self.world.users.get(call.record.agent or "")

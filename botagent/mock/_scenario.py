@@ -308,8 +308,14 @@ class ServerBehaviour(_Spec):
     preview_timeout_action: Literal["place", "none"] = "place"
     """What happens when a preview pop's ``previewTimeout`` passes unplaced."""
     refuse_duplicate_dialer_login: bool = True
-    """A Dialer log-in for a user already logged in to Dialer in another session gets 403; when false,
-    the new session takes over and the old one is logged out of Dialer (logoutGrantedMessage)."""
+    """A Dialer log-in for a user whose Dialer agent is another session group's (another application
+    name, or any other session when ``group_sessions_by_application`` is false) gets 403; when false, the
+    new session takes over and the old group is logged out of Dialer (logoutGrantedMessage)."""
+    group_sessions_by_application: bool = True
+    """Sessions of one user and one application name act as one Dialer session (official Dialer overview
+    page): a Dialer request from any of them acts on the same agent, each of them gets every Dialer
+    message, and the agent stays logged in until the last of them closes. False: each session is its own
+    Dialer agent, as the mock used to behave (see ``refuse_duplicate_dialer_login``)."""
     # Lenient by default as a last resort: the bot's Session.dialer_log_off() still sends
     # {"campaignIds": []} for a global log-off. Make it False once the bot omits the property.
     accept_empty_log_off_campaign_ids: bool = True

@@ -153,10 +153,15 @@ class Dial:
 
 @dataclass(slots=True, eq=False)
 class DialerAgent:
-    """The Dialer side of one session (R2..R31)."""
+    """The Dialer side of a group of sessions (one user, one application name) (R2..R31).
 
-    session: ServerSession
+    ``ready`` holds the campaigns the agent said it is ready for; ``ready_all`` notes that its last
+    ready-for-calls named no campaign.
+    """
+
     user: UserState
+    key: tuple[str, str, str]
+    sessions: dict[ServerSession, None] = field(default_factory=dict)
     logged_in: bool = False
     campaigns: dict[str, CampaignState] = field(default_factory=dict)
     ready_all: bool = False
@@ -182,27 +187,30 @@ class DialerAgent:
         self.logoff_pending = {}
         self.logoff_all_pending = False
 
+    @property
+    def connected(self) -> bool:
+        """True while at least one session of the group is open."""
+        return bool(self.sessions)
+
 
 @dataclass(slots=True, eq=False)
 class ServerSession:
-    """An ICWS session: credentials, the message queue, subscriptions and its Dialer agent."""
+    """An ICWS session: credentials, the message queue, subscriptions and its (shared) Dialer agent."""
 
     session_id: str
     user: UserState
+    agent: DialerAgent
     csrf_token: str
     cookie_value: str
     created_at: float
     last_seen: float
-    agent: DialerAgent = field(init=False)
+    application_name: str = ""
     queue: list[dict[str, Any]] = field(default_factory=list)
     open: bool = True
     open_streams: int = 0
     station: dict[str, Any] | None = None
     watching: dict[str, None] = field(default_factory=dict)
     expiry: Timer | None = None
-
-    def __post_init__(self) -> None:
-        self.agent = DialerAgent(session=self, user=self.user)
 
 
 class World:
@@ -216,6 +224,7 @@ class World:
         self.ledger = Ledger()
         self.users: dict[str, UserState] = {}
         self.sessions: dict[str, ServerSession] = {}
+        self.agents: dict[tuple[str, str, str], DialerAgent] = {}
         self.campaigns = {spec.id: CampaignState.from_spec(spec) for spec in scenario.campaigns}
         self.woken: set[str] = set()
         self.dirty: dict[CampaignState, None] = {}
@@ -225,6 +234,13 @@ class World:
         """Queue a message for a session (JSON-ready dict) and mark the session to be woken."""
         session.queue.append(message.to_wire())
         self.woken.add(session.session_id)
+
+    def send_agent(self, agent: DialerAgent, message: WireModel) -> None:
+        """Queue a Dialer message for every open session of the agent's group."""
+        wire = message.to_wire()
+        for session in agent.sessions:
+            session.queue.append(wire)
+            self.woken.add(session.session_id)
 
     def user(self, user_id: str, now: float) -> UserState | None:
         """Return the user's state, creating it with the initial status on first use; None if unknown."""

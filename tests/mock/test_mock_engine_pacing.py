@@ -324,7 +324,7 @@ def test_preview_reservation_when_status_leaves_available_is_dropped() -> None:
 
 def test_dialer_log_in_when_takeover_allowed_logs_the_old_session_out() -> None:
     rig = EngineRig(scenario(campaign("P"), behaviour={"refuse_duplicate_dialer_login": False}))
-    first, second = rig.open("a"), rig.open("a")
+    first, second = rig.open("a", "one app"), rig.open("a", "another app")
     rig.log_in(first)
     rig.messages(first)
     rig.log_in(second)

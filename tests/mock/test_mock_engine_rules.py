@@ -417,7 +417,9 @@ def test_campaign_log_in_when_unknown_or_not_eligible_is_refused_with_logon_erro
 
 
 def test_dialer_log_in_when_user_logged_in_elsewhere_is_refused_403(rig: EngineRig) -> None:
-    first, second = rig.open("a"), rig.open("a")
+    """Elsewhere: a session of another application name (one name's sessions are grouped, official
+    Dialer overview page)."""
+    first, second = rig.open("a", "one app"), rig.open("a", "another app")
     rig.log_in(first)
     error = rig.refused(rig.log_in, second)
     assert (error.status, error.error_id) == (403, "error.request.dialer.alreadyLoggedInElsewhere")

@@ -222,7 +222,9 @@ def test_form_definition_when_requested_answers_200_body(fresh_mock: MockServer,
 
 
 def test_dialer_log_in_when_user_has_another_dialer_session_is_403(fresh_mock: MockServer) -> None:
-    with IcwsClient(fresh_mock.base_url) as first, IcwsClient(fresh_mock.base_url) as second:
+    """Another application's session: one application's sessions are grouped (official Dialer page)."""
+    url = fresh_mock.base_url
+    with IcwsClient(url) as first, IcwsClient(url, application="another app") as second:
         first.connect()
         second.connect()
         assert first.dialer("log-in").status_code == 200
