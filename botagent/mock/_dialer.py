@@ -18,7 +18,6 @@ from botagent.wire import (
     BreakStatus,
     BreakStatusMessage,
     CampaignLogonErrorCode,
-    CampaignStatus,
     CampaignType,
     DispositionRequest,
     FormDefinition,
@@ -28,7 +27,7 @@ from botagent.wire import (
     PreviewPopCall,
 )
 
-__all__ = ["SKIP_LABEL", "Dialer"]
+__all__ = ["SKIP_LABEL", "Dialer", "available_campaign"]
 
 SKIP_LABEL = "Skipped - Agent Skip"
 """The label that skips a preview pop whose ``allowSkip`` is true (official disposition page)."""
@@ -41,6 +40,18 @@ _CAMPAIGN_TYPES = {
     "power": CampaignType.POWER,
     "preview": CampaignType.PREVIEW,
 }
+
+
+def available_campaign(campaign: CampaignState, agent: DialerAgent) -> AvailableCampaign:
+    """Describe a campaign as availableCampaignsMessage lists it for this agent."""
+    return AvailableCampaign(
+        id=campaign.id,
+        name=campaign.name,
+        workgroup=campaign.spec.workgroup,
+        status=[int(campaign.status)],
+        is_logged_in=campaign.id in agent.campaigns,
+        campaign_type=_CAMPAIGN_TYPES[campaign.spec.mode],
+    )
 
 
 class Dialer:
@@ -86,7 +97,7 @@ class Dialer:
                 CampaignLogonErrorCode.WRONG_WORKGROUP,
                 f"User '{agent.user.user_id}' is not eligible for campaign '{campaign.name}'.",
             )
-        if not campaign.spec.running:
+        if not campaign.running:
             raise _logon_error(
                 CampaignLogonErrorCode.CAMPAIGN_STOPPING, f"Campaign '{campaign.name}' is not running."
             )
@@ -112,7 +123,7 @@ class Dialer:
         agent.user.dialer_agent = agent
         if not agent.user.spec.has_logon_campaign_right:
             for campaign in self._eligible(agent):
-                if campaign.spec.running:
+                if campaign.running:
                     agent.campaigns[campaign.id] = campaign
         self._send_log_in_messages(agent)
 
@@ -122,17 +133,7 @@ class Dialer:
 
     def _send_log_in_messages(self, agent: DialerAgent) -> None:
         self._send_break(agent)
-        added = [
-            AvailableCampaign(
-                id=c.id,
-                name=c.name,
-                workgroup=c.spec.workgroup,
-                status=[CampaignStatus.ON if c.spec.running else CampaignStatus.OFF],
-                is_logged_in=c.id in agent.campaigns,
-                campaign_type=_CAMPAIGN_TYPES[c.spec.mode],
-            )
-            for c in self._eligible(agent)
-        ]
+        added = [available_campaign(c, agent) for c in self._eligible(agent)]
         right = agent.user.spec.has_logon_campaign_right
         self.world.send_agent(
             agent, AvailableCampaignsMessage(agent_has_logon_campaign_right=right, campaigns_added=added)
@@ -141,14 +142,16 @@ class Dialer:
     # --- ready (R3) ---------------------------------------------------------------------------------------
 
     def ready_for_calls(self, agent: DialerAgent, campaign_ids: list[str] | None) -> None:
-        """Mark the agent ready for the given campaigns, or for all of them when none are named."""
+        """Mark the agent ready for the given campaigns, or for every campaign it is logged in to now.
+
+        A campaign joined later needs ready-for-calls again (official ready-for-calls page) unless
+        ``ready_covers_later_campaigns``.
+        """
         self._require_logged_in(agent, 403)
         for campaign_id in campaign_ids or ():
             self._require_campaign(agent, campaign_id)
-        if campaign_ids:
-            agent.ready.update(campaign_ids)
-        else:
-            agent.ready_all = True
+        agent.ready.update(campaign_ids or agent.campaigns)
+        agent.ready_all = agent.ready_all or not campaign_ids
         self.pacer.refresh(agent)
 
     def _require_logged_in(self, agent: DialerAgent, status: int) -> None:

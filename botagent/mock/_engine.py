@@ -36,9 +36,9 @@ forgotten, so later requests get 401 as for an id never issued, and a call it he
 ``orphaned``. ``peek`` checks a request's credentials without changing anything, so the fault
 injector can learn the user before the request is handled.
 
-Rules R1..R34 of the ICWS reference are implemented in ``_dialer.py`` (agent requests) and
-``_pacing.py`` (who gets which call, when); this module holds sessions (R1), statuses (R4, R22, R27)
-and the clock.
+Rules R1..R34 of the ICWS reference, as corrected by the official pages, are implemented in
+``_dialer.py`` (agent requests) and ``_pacing.py`` (who gets which call, when); ``_campaigns.py``
+starts and stops campaigns; this module holds sessions (R1), statuses (R4, R22, R27) and the clock.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from botagent.mock._campaigns import CampaignControl
 from botagent.mock._dialer import Dialer
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._pacing import Pacer
@@ -59,6 +60,7 @@ from botagent.mock._server_info import station_information
 from botagent.mock._state import DialerAgent, ServerSession, UserState, World
 from botagent.wire import (
     AsyncOperationCompletedMessage,
+    CampaignStatus,
     DispositionRequest,
     FormDefinition,
     LogInRequest,
@@ -101,6 +103,7 @@ class DialerEngine:
         self._world = World(scenario)
         self._pacer = Pacer(self._world)
         self._dialer = Dialer(self._world, self._pacer)
+        self._campaigns = CampaignControl(self._world, self._pacer)
 
     @property
     def scenario(self) -> Scenario:
@@ -506,6 +509,23 @@ class DialerEngine:
                 f"Call '{request.call_id}' is not a call of this agent and campaign.",
             )
         record.attributes.update(request.call_attributes)
+
+    # --- campaigns (a supervisor's doing, not an ICWS request) ----------------------------------------
+
+    def set_campaign_status(self, campaign: str, status: CampaignStatus, now: float) -> dict[str, Any]:
+        """Give a campaign (by id or name) a new status and tell its agents; return its summary.
+
+        Raises:
+            EngineError: 404 for an unknown campaign.
+        """
+        self.advance(now)
+        found = self._campaigns.set_status(campaign, status)
+        self._settle(now)
+        return self._campaigns.describe(found)
+
+    def campaigns_snapshot(self) -> list[dict[str, Any]]:
+        """Return one summary per campaign, for ``/mock/campaigns``."""
+        return [self._campaigns.describe(c) for c in self._world.campaigns.values()]
 
     # --- observation ------------------------------------------------------------------------------------
 

@@ -337,6 +337,15 @@ class ServerBehaviour(_Spec):
     may be finished unplaced, with the label "Skipped - Agent Skip" (official disposition page). On by
     default only because the bot still dispositions unplaced previews when it stops; turn it off for
     real-server behaviour."""
+    ready_covers_later_campaigns: bool = False
+    """Leniency: a ready-for-calls that names no campaign also covers campaigns the agent joins later.
+    A real server needs ready-for-calls again whenever the agent is logged in to another campaign,
+    manually or automatically (official ready-for-calls page)."""
+    campaign_stop_removes: bool = False
+    """How a campaign stopped or started with ``POST /mock/campaigns/{campaign}`` is announced in
+    availableCampaignsMessage: false lists it in ``campaignsChanged`` with its new ``status``; true
+    removes it (``campaignsRemoved``) when it stops and adds it (``campaignsAdded``) when it starts. The
+    official property table of the message is not readable, so both are offered."""
     feature_versions: dict[str, Annotated[int, Field(ge=1)]] = Field(
         default_factory=lambda: dict(_DEFAULT_FEATURES)
     )

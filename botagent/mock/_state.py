@@ -1,8 +1,12 @@
 """The engine's mutable state: users, sessions, Dialer agents, campaigns, dials and live calls.
 
 Plain slotted dataclasses compared by identity; the rules that change them live in ``_pacing.py``,
-``_dialer.py`` and ``_engine.py``. ``World`` bundles everything one engine owns, so a reset is a new
-``World``.
+``_dialer.py``, ``_campaigns.py`` and ``_engine.py``. ``World`` bundles everything one engine owns, so a
+reset is a new ``World``.
+
+One ``DialerAgent`` stands for a group of sessions: those of one user with one application name act
+on Dialer as one session (official Dialer overview page), so every Dialer message goes to each of them
+(``World.send_agent``) and the agent lives as long as one of them is open.
 """
 
 from __future__ import annotations
@@ -16,7 +20,15 @@ from typing import Any
 from botagent.mock._ledger import Ledger
 from botagent.mock._scenario import CampaignSpec, ResolvedUser, Scenario, StatusSpec
 from botagent.mock._timers import Timer, TimerHeap
-from botagent.wire import BreakStatus, DataPopCall, Disposition, LedgerEntry, PreviewPopCall, WireModel
+from botagent.wire import (
+    BreakStatus,
+    CampaignStatus,
+    DataPopCall,
+    Disposition,
+    LedgerEntry,
+    PreviewPopCall,
+    WireModel,
+)
 
 __all__ = [
     "Callback",
@@ -29,6 +41,9 @@ __all__ = [
     "UserState",
     "World",
 ]
+
+RUNNING_STATUSES: frozenset[CampaignStatus] = frozenset({CampaignStatus.ON, CampaignStatus.AUTO})
+"""The campaign statuses in which agents may log in to a campaign and get its calls."""
 
 
 @dataclass(slots=True, eq=False)
@@ -52,12 +67,13 @@ class Callback:
 
 @dataclass(slots=True, eq=False)
 class CampaignState:
-    """A running campaign: its contact cursor, due callbacks, and the agents idle in it (FIFO)."""
+    """A campaign: its status, contact cursor, due callbacks, and the agents idle in it (FIFO)."""
 
     spec: CampaignSpec
     dispositions: list[Disposition]
     labels: frozenset[str]
     categories: dict[str, str]
+    status: CampaignStatus
     next_index: int = 0
     returned: deque[Contact] = field(default_factory=deque)
     due_any: deque[Callback] = field(default_factory=deque)
@@ -82,6 +98,7 @@ class CampaignState:
             dispositions=dispositions,
             labels=frozenset(d.label for d in spec.dispositions),
             categories={d.label: d.wrap_up_category for d in spec.dispositions},
+            status=CampaignStatus.ON if spec.status == "on" else CampaignStatus.OFF,
         )
 
     @property
@@ -91,6 +108,11 @@ class CampaignState:
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def running(self) -> bool:
+        """True when agents may log in to the campaign and get its calls (status on or auto)."""
+        return self.status in RUNNING_STATUSES
 
     def next_contact(self) -> Contact | None:
         """Return the next fresh contact (returned ones first), or None when the list is used up."""

@@ -336,6 +336,7 @@ def test_log_off_when_on_call_of_that_campaign_waits_for_disposition_r31() -> No
     session = rig.agent("boss")
     for name in ("P", "Q"):
         rig.log_in(session, rig.campaign_id(name))
+    rig.ready(session)  # again after joining campaigns (official ready-for-calls page)
     call = rig.pop(session)
     held, other = (
         call["campaignId"],
