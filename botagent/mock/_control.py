@@ -8,6 +8,13 @@ GET    /mock/sessions      one summary per open session
 GET    /mock/health        alive, and how busy
 GET    /mock/stats         per endpoint: count, errors, mean handling milliseconds
 GET    /mock/scenario      the scenario being simulated
+GET    /mock/campaigns     one summary per campaign: id, name, mode, status (name and value), running,
+                           agents logged in
+POST   /mock/campaigns/{c} ``{"status": "off"}``: start, stop or pause campaign ``c`` (id or name) while
+                           the run goes on; status is a campaign status value by name (on, off, auto,
+                           paused, completed, scheduleOnly, invalid; running/stopped mean on/off) or
+                           number; its logged-in agents get availableCampaignsMessage. 200 with the
+                           summary; 400 for a bad status, 404 for an unknown campaign
 POST   /mock/reset         start over (a JSON body, when given, is a new scenario); faults become the
                            scenario's again, counters and timings are cleared
 POST   /mock/restart       a simulated server restart in place: every session vanishes (later requests
@@ -35,6 +42,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from botagent.mock._campaigns import campaign_status
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._faults import FAULT_SPEC
 from botagent.mock._http import empty, error_response, plain_json, read_json
@@ -75,6 +83,27 @@ async def mock_stats(request: Request) -> Response:
 async def mock_scenario(request: Request) -> Response:
     """``GET /mock/scenario``: the scenario being simulated."""
     return plain_json(_runtime(request).engine.scenario.model_dump(mode="json"))
+
+
+async def list_campaigns(request: Request) -> Response:
+    """``GET /mock/campaigns``: every campaign with its status."""
+    return plain_json(_runtime(request).engine.campaigns_snapshot())
+
+
+async def set_campaign(request: Request) -> Response:
+    """``POST /mock/campaigns/{campaign}``: give a campaign a new status, as a supervisor would."""
+    runtime = _runtime(request)
+    try:
+        data = await read_json(request, _CONTROL_BODY_LIMIT)
+        if not isinstance(data, dict) or "status" not in data:
+            raise EngineError.missing_property("status", 'The body must be {"status": <campaign status>}.')
+        status = campaign_status(data["status"])
+        ref = request.path_params["campaign"]
+        summary = runtime.engine.set_campaign_status(ref, status, runtime.now())
+    except EngineError as exc:
+        return error_response(exc)
+    runtime.changed()
+    return plain_json(summary)
 
 
 async def mock_reset(request: Request) -> Response:
@@ -162,6 +191,8 @@ def control_routes() -> list[Route]:
         Route("/mock/health", mock_health, methods=["GET"]),
         Route("/mock/stats", mock_stats, methods=["GET"]),
         Route("/mock/scenario", mock_scenario, methods=["GET"]),
+        Route("/mock/campaigns", list_campaigns, methods=["GET"]),
+        Route("/mock/campaigns/{campaign}", set_campaign, methods=["POST"]),
         Route("/mock/reset", mock_reset, methods=["POST"]),
         Route("/mock/restart", mock_restart, methods=["POST"]),
         Route("/mock/faults", list_faults, methods=["GET"]),

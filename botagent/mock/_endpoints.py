@@ -50,6 +50,7 @@ class RouteDoc:
         body: the request body's wire type (a model class or a type for ``TypeAdapter``), if any.
         body_required: an empty body is refused (otherwise it counts as ``{}``).
         ok: the success status.
+        other_ok: other success statuses the route may answer (per the scenario).
         response: the success body's wire type, or None for an empty body.
         stream_name: the name used instead of ``name`` when the request asks for an event stream.
     """
@@ -62,6 +63,7 @@ class RouteDoc:
     body: Any = None
     body_required: bool = False
     ok: int = 200
+    other_ok: tuple[int, ...] = ()
     response: Any = None
     stream_name: Endpoint | None = None
 

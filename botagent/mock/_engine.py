@@ -24,6 +24,11 @@ since the last call, so a driver can wake exactly the streams that have somethin
 The call ledger (``ledger()``) records every call that reached an agent or was abandoned, and is
 never trimmed; ``sessions_snapshot()`` shows who is logged in where.
 
+Sessions of one user and one application name form one Dialer agent (official Dialer overview page:
+"The API groups these sessions together, and they interact with Dialer as if they are one session"):
+each of them may send Dialer requests, each gets every Dialer message, and the agent stays logged in to
+Dialer until the last of them closes. The ``group_sessions_by_application`` knob turns grouping off.
+
 Sessions end three ways. The client closes one (``close_session``) or lets it expire: later requests
 with its id get 410, and a call it held stays as it was (lost, by the client's doing). Or the server
 side loses it (``lose_session``, for a ``session_loss`` fault; ``restart`` for all of them): the id is
@@ -31,9 +36,9 @@ forgotten, so later requests get 401 as for an id never issued, and a call it he
 ``orphaned``. ``peek`` checks a request's credentials without changing anything, so the fault
 injector can learn the user before the request is handled.
 
-Rules R1..R34 of the ICWS reference are implemented in ``_dialer.py`` (agent requests) and
-``_pacing.py`` (who gets which call, when); this module holds sessions (R1), statuses (R4, R22, R27)
-and the clock.
+Rules R1..R34 of the ICWS reference, as corrected by the official pages, are implemented in
+``_dialer.py`` (agent requests) and ``_pacing.py`` (who gets which call, when); ``_campaigns.py``
+starts and stops campaigns; this module holds sessions (R1), statuses (R4, R22, R27) and the clock.
 """
 
 from __future__ import annotations
@@ -46,13 +51,16 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from botagent.mock._campaigns import CampaignControl
 from botagent.mock._dialer import Dialer
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._pacing import Pacer
 from botagent.mock._scenario import Scenario, StatusSpec
-from botagent.mock._state import ServerSession, UserState, World
+from botagent.mock._server_info import station_information
+from botagent.mock._state import DialerAgent, ServerSession, UserState, World
 from botagent.wire import (
     AsyncOperationCompletedMessage,
+    CampaignStatus,
     DispositionRequest,
     FormDefinition,
     LogInRequest,
@@ -60,6 +68,7 @@ from botagent.wire import (
     PlacePreviewCallRequest,
     ReadyForCallsRequest,
     RequestFormDefinitionRequest,
+    StationInformation,
     StatusMessageDefinition,
     StatusMessageList,
     UpdateCallDataRequest,
@@ -94,6 +103,7 @@ class DialerEngine:
         self._world = World(scenario)
         self._pacer = Pacer(self._world)
         self._dialer = Dialer(self._world, self._pacer)
+        self._campaigns = CampaignControl(self._world, self._pacer)
 
     @property
     def scenario(self) -> Scenario:
@@ -136,8 +146,11 @@ class DialerEngine:
 
     # --- sessions (R1) -----------------------------------------------------------------------------
 
-    def create_session(self, user_id: str, password: str, now: float) -> ServerSession:
-        """Open a session for a user.
+    def create_session(
+        self, user_id: str, password: str, now: float, *, application_name: str = ""
+    ) -> ServerSession:
+        """Open a session for a user; it joins the Dialer agent of the user's sessions with the same
+        ``application_name`` (a new agent when there is none, or when grouping is off).
 
         Raises:
             EngineError: 401 when the user is unknown or the password is wrong.
@@ -152,10 +165,22 @@ class DialerEngine:
         session_id = str(next(self._session_ids))
         csrf = base64.b64encode(rng.randbytes(24)).decode("ascii")
         cookie = f"{uuid.UUID(int=rng.getrandbits(128), version=4)}|languageId=en-us"
-        session = ServerSession(session_id, user, csrf, cookie, created_at=now, last_seen=now)
+        agent = self._agent_for(user, application_name, session_id)
+        session = ServerSession(
+            session_id, user, agent, csrf, cookie, now, now, application_name=application_name
+        )
+        agent.sessions[session] = None
         self._world.sessions[session_id] = session
         self._arm_expiry(session, now + self.scenario.session_idle_expiry)
         return session
+
+    def _agent_for(self, user: UserState, application_name: str, session_id: str) -> DialerAgent:
+        alone = "" if self.scenario.behaviour.group_sessions_by_application else session_id
+        key = (user.user_id, application_name, alone)
+        agent = self._world.agents.get(key)
+        if agent is None:
+            agent = self._world.agents[key] = DialerAgent(user=user, key=key)
+        return agent
 
     def authenticate(
         self,
@@ -229,7 +254,7 @@ class DialerEngine:
         self._settle(now)
 
     def _close(self, session: ServerSession, *, remember: bool = True) -> None:
-        self._dialer.leave(session.agent, notify=False)
+        self._leave_group(session)
         self._unwatch(session)
         session.open = False
         if session.expiry is not None:
@@ -238,6 +263,13 @@ class DialerEngine:
         if remember:
             self._gone.add(session.session_id)
         self._world.woken.add(session.session_id)
+
+    def _leave_group(self, session: ServerSession) -> None:
+        agent = session.agent
+        agent.sessions.pop(session, None)
+        if not agent.sessions:
+            self._dialer.leave(agent, notify=False)
+            self._world.agents.pop(agent.key, None)
 
     def lose_session(self, session: ServerSession, now: float, reason: str = "session lost") -> None:
         """Make a session vanish as if the server forgot it (a no-op when it is closed already).
@@ -263,7 +295,7 @@ class DialerEngine:
 
     def _vanish(self, session: ServerSession, reason: str) -> None:
         call = session.agent.call
-        if call is not None:
+        if call is not None and len(session.agent.sessions) == 1:
             call.record.state = "orphaned"
             call.record.orphan_reason = reason
         self._close(session, remember=False)
@@ -300,8 +332,8 @@ class DialerEngine:
         """Remember the station the session logged in to."""
         self._live(session, now).station = settings
 
-    def station(self, session: ServerSession, now: float) -> dict[str, Any]:
-        """Return the session's station settings.
+    def station(self, session: ServerSession, now: float) -> StationInformation:
+        """Return the ``stationInformation`` of the station the session logged in to.
 
         Raises:
             EngineError: 404 when no station was set.
@@ -309,7 +341,7 @@ class DialerEngine:
         station = self._live(session, now).station
         if station is None:
             raise EngineError(404, ErrorIds.NO_STATION, "The session is not logged in to a station.")
-        return station
+        return station_information(station)
 
     def clear_station(self, session: ServerSession, now: float) -> None:
         """Log the session out of its station (a no-op when there is none)."""
@@ -325,6 +357,9 @@ class DialerEngine:
         self, session: ServerSession, user_id: str, update: UserStatusUpdate, now: float
     ) -> str | None:
         """Set the session user's status; return the request id when the answer is 202.
+
+        The status id matches in any letter case (official Status page: status ids are
+        case-insensitive); the user's status takes the scenario's spelling.
 
         Raises:
             EngineError: 403 for another user's status; 400 for an unknown status id.
@@ -475,6 +510,23 @@ class DialerEngine:
             )
         record.attributes.update(request.call_attributes)
 
+    # --- campaigns (a supervisor's doing, not an ICWS request) ----------------------------------------
+
+    def set_campaign_status(self, campaign: str, status: CampaignStatus, now: float) -> dict[str, Any]:
+        """Give a campaign (by id or name) a new status and tell its agents; return its summary.
+
+        Raises:
+            EngineError: 404 for an unknown campaign.
+        """
+        self.advance(now)
+        found = self._campaigns.set_status(campaign, status)
+        self._settle(now)
+        return self._campaigns.describe(found)
+
+    def campaigns_snapshot(self) -> list[dict[str, Any]]:
+        """Return one summary per campaign, for ``/mock/campaigns``."""
+        return [self._campaigns.describe(c) for c in self._world.campaigns.values()]
+
     # --- observation ------------------------------------------------------------------------------------
 
     def ledger(self) -> dict[str, Any]:
@@ -535,6 +587,7 @@ def _session_summary(session: ServerSession) -> dict[str, Any]:
     return {
         "sessionId": session.session_id,
         "userId": session.user.user_id,
+        "applicationName": session.application_name,
         "dialerLoggedIn": agent.logged_in,
         "campaigns": list(agent.campaigns),
         "status": session.user.status.id,

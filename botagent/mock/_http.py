@@ -21,6 +21,7 @@ from botagent.wire import ICWS_MEDIA_TYPE, WireModel
 __all__ = [
     "CSRF_HEADER",
     "SESSION_HEADER",
+    "WWW_AUTHENTICATE",
     "empty",
     "error_response",
     "icws_json",
@@ -33,6 +34,9 @@ __all__ = [
 
 CSRF_HEADER = "ININ-ICWS-CSRF-Token"
 SESSION_HEADER = "ININ-ICWS-Session-ID"
+WWW_AUTHENTICATE = 'ICWS realm="ICWS" location="/icws/connection"'
+"""Every 401 carries this header: the custom ICWS scheme, its realm and where to authenticate (the
+official pages' example, e.g. request-break, with the mock's lower-case path)."""
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -63,8 +67,9 @@ def empty(status: int = 200) -> Response:
 
 
 def error_response(error: EngineError) -> Response:
-    """The ICWS error response for a refused request."""
-    return icws_json(error.body(), status=error.status)
+    """The ICWS error response for a refused request; a 401 carries the required ``WWW-Authenticate``."""
+    headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if error.status == 401 else None
+    return icws_json(error.body(), status=error.status, headers=headers)
 
 
 async def read_body(request: Request, limit: int) -> bytes:

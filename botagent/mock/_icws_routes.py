@@ -42,6 +42,14 @@ from botagent.mock._http import (
     read_json,
 )
 from botagent.mock._runtime import MockRuntime
+from botagent.mock._server_info import (
+    VERSION,
+    connection_extras,
+    feature,
+    feature_list,
+    server_info,
+    switchover_status,
+)
 from botagent.mock._state import ServerSession
 from botagent.mock._stream import EventStream
 from botagent.wire import (
@@ -53,6 +61,7 @@ from botagent.wire import (
     DispositionRequest,
     Endpoint,
     Feature,
+    FeatureList,
     FormDefinition,
     LogInRequest,
     LogOffRequest,
@@ -60,12 +69,16 @@ from botagent.wire import (
     PlacePreviewCallRequest,
     ReadyForCallsRequest,
     RequestFormDefinitionRequest,
+    ServerInfo,
+    StationInformation,
     StationSettings,
     StatusMessageList,
+    SwitchoverStatus,
     UpdateCallDataRequest,
     UserStatus,
     UserStatusSubscriptionRequest,
     UserStatusUpdate,
+    VersionInfo,
     WireModel,
     format_icws_datetime,
 )
@@ -74,16 +87,6 @@ __all__ = ["icws_routes", "internal_error"]
 
 _IC_AUTH: Final = "urn:inin.com:connection:icAuthConnectionRequestSettings"
 _STATION_ADAPTER: TypeAdapter[Any] = TypeAdapter(StationSettings)
-_VERSION: Final = {
-    "majorVersion": 15,
-    "minorVersion": 3,
-    "su": 0,
-    "build": 0,
-    "productId": "botagent-mock",
-    "codebaseId": "botagent-mock",
-    "productReleaseDisplayString": "2015 R3 (botagent mock)",
-}
-_FEATURES: Final = [Feature(feature_id="messaging", version=2), Feature(feature_id="dialer", version=4)]
 _log = logging.getLogger("botagent.mock")
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -251,7 +254,10 @@ async def create_connection(request: Request, runtime: MockRuntime) -> Response:
             property_name="__type",
         )
     credentials = parse_body(ConnectionRequest, data)
-    session = runtime.engine.create_session(credentials.user_id, credentials.password, runtime.now())
+    app = credentials.application_name
+    session = runtime.engine.create_session(
+        credentials.user_id, credentials.password, runtime.now(), application_name=app
+    )
     body = _connection_body(session, runtime, _includes(request))
     sid = session.session_id
     headers = {
@@ -267,19 +273,22 @@ def _includes(request: Request) -> set[str]:
     return {part.strip() for value in request.query_params.getlist("include") for part in value.split(",")}
 
 
-def _connection_body(session: ServerSession, runtime: MockRuntime, include: set[str]) -> ConnectionResponse:
+def _connection_body(session: ServerSession, runtime: MockRuntime, include: set[str]) -> dict[str, Any]:
     scenario = runtime.engine.scenario
-    return ConnectionResponse(
+    features = feature_list(scenario.behaviour.feature_versions).feature_info_list
+    body = ConnectionResponse(
         csrf_token=session.csrf_token,
         session_id=session.session_id,
         user_id=session.user.user_id,
         user_display_name=session.user.user_id,
         ic_server=scenario.ic_server,
         alternate_host_list=[],
-        version=dict(_VERSION) if "version" in include else None,
-        features=list(_FEATURES) if "features" in include else None,
+        version=VERSION.to_wire() if "version" in include else None,
+        features=features if "features" in include else None,
         server_time_info=_server_time(runtime) if "server-time" in include else None,
-    )
+    ).to_wire()
+    body.update(connection_extras(session.station, include))
+    return body
 
 
 def _server_time(runtime: MockRuntime) -> dict[str, str]:
@@ -290,16 +299,23 @@ def _no_session(name: Endpoint, summary: str, response: Any = None) -> RouteDoc:
     return RouteDoc(name=name, summary=summary, session=False, csrf=False, response=response)
 
 
-@plain_route(_no_session(Endpoint.VERSION, "The server version.", dict[str, Any]))
+@plain_route(_no_session(Endpoint.VERSION, "The server version; every field a string.", VersionInfo))
 async def connection_version(request: Request, runtime: MockRuntime) -> Response:
-    """``GET /icws/connection/version``."""
-    return icws_json(dict(_VERSION))
+    """``GET /icws/connection/version``: strings, as the official version page types them."""
+    return icws_json(VERSION)
 
 
-@plain_route(_no_session(Endpoint.FEATURES, "The features: messaging version 2 (SSE).", dict[str, Any]))
+@plain_route(_no_session(Endpoint.FEATURES, "The features the mock serves and their versions.", FeatureList))
 async def connection_features(request: Request, runtime: MockRuntime) -> Response:
-    """``GET /icws/connection/features``: messaging version 2 (server-sent events)."""
-    return icws_json({"featureInfoList": [f.to_wire() for f in _FEATURES]})
+    """``GET /icws/connection/features``: connection, dialer, messaging (2: SSE), queues, status."""
+    return icws_json(feature_list(runtime.engine.scenario.behaviour.feature_versions))
+
+
+@plain_route(_no_session(Endpoint.FEATURE, "One feature's version; 404 when not served.", Feature))
+async def connection_feature(request: Request, runtime: MockRuntime) -> Response:
+    """``GET /icws/connection/features/{featureId}``: one feature's version (official versioning page)."""
+    versions = runtime.engine.scenario.behaviour.feature_versions
+    return icws_json(feature(versions, request.path_params["feature_id"]))
 
 
 @plain_route(_no_session(Endpoint.SERVER_TIME, "The server's UTC time.", dict[str, str]))
@@ -308,10 +324,23 @@ async def connection_server_time(request: Request, runtime: MockRuntime) -> Resp
     return icws_json(_server_time(runtime))
 
 
-@plain_route(_no_session(Endpoint.SERVER_INFO, "The server's name and version.", dict[str, Any]))
+@plain_route(_no_session(Endpoint.SERVER_INFO, "Languages and how to authenticate.", ServerInfo))
 async def connection_server_info(request: Request, runtime: MockRuntime) -> Response:
-    """``GET /icws/connection/server-info``."""
-    return icws_json({"serverName": runtime.engine.scenario.ic_server, "version": dict(_VERSION)})
+    """``GET /icws/connection/server-info``: ``languages``, ``acceptLanguage``, ``authentication``."""
+    return icws_json(server_info(request.headers.get("accept-language")))
+
+
+@session_route(
+    RouteDoc(
+        name=Endpoint.SWITCHOVER_STATUS,
+        summary="Switchover status: a stand-alone server (connection 11).",
+        response=SwitchoverStatus,
+    )
+)
+async def get_switchover_status(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+    """``GET /icws/{sessionId}/connection/switchover-status``: not a switchover pair."""
+    runtime.engine.touch(session, runtime.now())
+    return icws_json(switchover_status(runtime.engine.scenario.ic_server))
 
 
 @session_route(
@@ -349,12 +378,12 @@ async def put_station(request: Request, session: ServerSession, runtime: MockRun
 @session_route(
     RouteDoc(
         name=Endpoint.GET_STATION,
-        summary="The station settings; 404 when none.",
-        response=StationSettings,
+        summary="The station logged in to (stationInformation); 404 when none.",
+        response=StationInformation,
     )
 )
 async def get_station(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
-    """``GET /icws/{sessionId}/connection/station``: the station settings; 404 when none."""
+    """``GET /icws/{sessionId}/connection/station``: the ``stationInformation``; 404 when none."""
     return icws_json(runtime.engine.station(session, runtime.now()))
 
 
@@ -468,6 +497,7 @@ async def unsubscribe_queue(request: Request, session: ServerSession, runtime: M
         body=UserStatusUpdate,
         body_required=True,
         ok=202,
+        other_ok=(200,),
         response=AsyncRequest,
     )
 )
@@ -521,8 +551,13 @@ _DIALER: Final[dict[Endpoint, tuple[type[WireModel] | None, DialerCall]]] = {
     Endpoint.UPDATE_CALL_DATA: (UpdateCallDataRequest, lambda e, s, b, now: e.update_call_data(s, b, now)),
     Endpoint.ESTABLISH_PERSISTENT_CONNECTION: (None, lambda e, s, b, now: e.touch(s, now)),
 }
+_ACCEPTED: Final = frozenset(
+    {Endpoint.REQUEST_BREAK, Endpoint.ESTABLISH_PERSISTENT_CONNECTION, Endpoint.UPDATE_CALL_DATA}
+)
+"""Dialer calls answered 202 Accepted (their official pages), the others 200."""
 _NOT_SIMULATED: Final = frozenset(
     {
+        "perform-call-list-query",
         "reset-campaign",
         "recycle-campaign",
         "transition-campaign",
@@ -541,14 +576,16 @@ _NOT_SIMULATED: Final = frozenset(
 def _dialer_endpoint(name: Endpoint) -> Handler:
     model, call = _DIALER[name]
     response = FormDefinition if name is Endpoint.REQUEST_FORM_DEFINITION else None
-    doc = RouteDoc(name=name, summary=f"Dialer {name.path.removeprefix('/')}.", body=model, response=response)
+    ok = 202 if name in _ACCEPTED else 200
+    summary = f"Dialer {name.path.removeprefix('/')}" + (" (202 Accepted)." if ok == 202 else ".")
+    doc = RouteDoc(name=name, summary=summary, body=model, ok=ok, response=response)
 
     @session_route(doc)
     async def endpoint(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
         data = await read_json(request, _limit(runtime))
         body = parse_body(model, data) if model is not None else None
         result = call(runtime.engine, session, body, runtime.now())
-        return icws_json(result) if isinstance(result, WireModel) else empty()
+        return icws_json(result) if isinstance(result, WireModel) else empty(ok)
 
     return endpoint
 
@@ -556,14 +593,15 @@ def _dialer_endpoint(name: Endpoint) -> Handler:
 @session_route(
     RouteDoc(
         name=Endpoint.DIALER_UNKNOWN,
-        summary="Any other Dialer request: 404 (notSimulated for the ones the mock lacks).",
+        summary="Any other Dialer request: 501 notSimulated for one a real server has, else 404.",
     )
 )
 async def other_dialer(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
-    """A Dialer request the mock does not serve: 404, ``notSimulated`` when a real server has it."""
+    """A Dialer request the mock does not serve: 501 ``notSimulated`` when a real server has it (the
+    mock cannot carry it out), 404 for a name no server has."""
     name = request.path_params["name"]
     if name in _NOT_SIMULATED:
-        raise EngineError(404, ErrorIds.NOT_SIMULATED, f"The mock does not simulate dialer/{name}.")
+        raise EngineError(501, ErrorIds.NOT_SIMULATED, f"The mock does not simulate dialer/{name}.")
     raise EngineError(404, ErrorIds.NOT_FOUND, f"There is no Dialer request '{name}'.")
 
 
@@ -577,10 +615,12 @@ def icws_routes() -> list[Route]:
         Route("/icws/connection", create_connection, methods=["POST"]),
         Route("/icws/connection/version", connection_version, methods=["GET"]),
         Route("/icws/connection/features", connection_features, methods=["GET"]),
+        Route("/icws/connection/features/{feature_id}", connection_feature, methods=["GET"]),
         Route("/icws/connection/server-time", connection_server_time, methods=["GET"]),
         Route("/icws/connection/server-info", connection_server_info, methods=["GET"]),
         Route(f"{session}/connection", get_connection, methods=["GET"]),
         Route(f"{session}/connection", delete_connection, methods=["DELETE"]),
+        Route(f"{session}/connection/switchover-status", get_switchover_status, methods=["GET"]),
         Route(f"{session}/connection/station", put_station, methods=["PUT"]),
         Route(f"{session}/connection/station", get_station, methods=["GET"]),
         Route(f"{session}/connection/station", delete_station, methods=["DELETE"]),

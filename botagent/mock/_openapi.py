@@ -28,6 +28,14 @@ _REF: Final = "#/components/schemas/{model}"
 _PARAM = re.compile(r"\{(\w+)\}")
 _ERROR: Final[SchemaKey] = (ErrorBody, "serialization")
 _COOKIE_NOTE: Final = "Needs the session cookie icws_<sessionId> set when the session was created."
+_UNAUTHORIZED: Final = "The session token, CSRF token or cookie is missing, invalid, or has expired."
+_WWW_AUTHENTICATE: Final = {
+    "WWW-Authenticate": {
+        "required": True,
+        "description": 'The custom ICWS scheme, e.g. ICWS realm="ICWS" location="/icws/connection".',
+        "schema": {"type": "string"},
+    }
+}
 
 
 def openapi_document(routes: Iterable[BaseRoute]) -> dict[str, Any]:
@@ -140,7 +148,10 @@ def _parameters(path: str, doc: RouteDoc) -> list[dict[str, Any]]:
     if doc.name is Endpoint.CONNECT:
         parameters.append({
             "name": "include", "in": "query", "required": False, "schema": string,
-            "description": "Comma-separated: features, version, server-time, effective-station.",
+            "description": (
+                "Comma-separated: features, version, server-time, default-workstation, "
+                "purecloud-integration, effective-station."
+            ),
         })  # fmt: skip
     return parameters
 
@@ -153,8 +164,8 @@ def _responses(doc: RouteDoc, schemas: dict[SchemaKey, Any]) -> dict[str, Any]:
     if doc.stream_name is not None:
         success["content"]["text/event-stream"] = {"schema": {"type": "string"}}
     responses: dict[str, Any] = {str(doc.ok): success}
-    if doc.ok == 202:
-        responses["200"] = {"description": "Success, when the scenario answers status changes 200."}
+    for code in doc.other_ok:
+        responses[str(code)] = {"description": "Success, when the scenario asks for this status instead."}
     if doc.ok == 201:
         success["headers"] = {
             name: {"required": True, "schema": {"type": "string"}}
@@ -163,4 +174,6 @@ def _responses(doc: RouteDoc, schemas: dict[SchemaKey, Any]) -> dict[str, Any]:
     unavailable = {**error, "description": "Unavailable; Retry-After (seconds) when known."}
     unavailable["headers"] = {"Retry-After": {"required": False, "schema": {"type": "string"}}}
     responses.update({"4XX": error, "503": unavailable, "5XX": error})
+    if doc.session:
+        responses["401"] = {**error, "description": _UNAUTHORIZED, "headers": _WWW_AUTHENTICATE}
     return responses

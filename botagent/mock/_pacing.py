@@ -3,8 +3,10 @@
 An agent is *free* when it is logged in to Dialer, holds no call and no reservation, is not on break
 nor waiting for one, has no log-off pending, and its user's status is an available (ACD) status it has
 set since its last disposition (R4, R16, R18, R27, R31). A free agent is *idle* in each of its
-campaigns that is running and that it is ready for (R3); ``CampaignState.idle`` keeps those agents in
-the order they became idle, and ``refresh(agent)`` keeps the sets true after every change.
+campaigns that is running and that it is ready for (R3; a campaign joined after the last
+ready-for-calls is not, per the official ready-for-calls page, unless
+``ready_covers_later_campaigns``); ``CampaignState.idle`` keeps those agents in the order they became
+idle, and ``refresh(agent)`` keeps the sets true after every change.
 
 Dialing, per campaign mode:
 
@@ -51,7 +53,7 @@ class Pacer:
             and not agent.logoff_pending
             and not agent.awaiting_available
             and agent.user.status.available
-            and agent.session.open
+            and agent.connected
         )
 
     def refresh(self, agent: DialerAgent) -> None:
@@ -71,10 +73,11 @@ class Pacer:
         agent.idle_in = target
 
     def _wanted(self, agent: DialerAgent) -> set[CampaignState]:
+        later = agent.ready_all and self.world.behaviour.ready_covers_later_campaigns
         return {
             campaign
             for campaign in agent.campaigns.values()
-            if campaign.spec.running and (agent.ready_all or campaign.id in agent.ready)
+            if campaign.running and (later or campaign.id in agent.ready)
         }
 
     def release(self, agent: DialerAgent) -> None:
@@ -113,7 +116,7 @@ class Pacer:
             self._pace(campaign, now)
 
     def _pace(self, campaign: CampaignState, now: float) -> None:
-        if not campaign.spec.running or not campaign.idle:
+        if not campaign.running or not campaign.idle:
             return
         self._serve_own_callbacks(campaign, now)
         if campaign.spec.mode == "predictive":
@@ -286,7 +289,7 @@ class Pacer:
         self.world.ledger.count(call.campaign.name, "popped")
         agent.call = call
         self.refresh(agent)
-        self.world.send(agent.session, DataPopMessage(call=call.wire))
+        self.world.send_agent(agent, DataPopMessage(call=call.wire))
 
     # --- preview calls -----------------------------------------------------------------------------------
 
@@ -313,9 +316,9 @@ class Pacer:
         call.timers.clear()
         call.record.state = "connected"
         call.record.connected_at = now
-        if self.world.behaviour.preview_connect_message and agent.call is call and agent.session.open:
+        if self.world.behaviour.preview_connect_message and agent.call is call and agent.connected:
             wire = call.wire.model_copy(update={"call_placed": True})
-            self.world.send(agent.session, DataPopMessage(call=wire))
+            self.world.send_agent(agent, DataPopMessage(call=wire))
 
     def _holder(self, call: LiveCall) -> DialerAgent | None:
         user = self.world.users.get(call.record.agent or "")

@@ -1,11 +1,12 @@
 """Scenario: what the mock ICWS server simulates.
 
 A scenario names the campaigns (pacing mode, contacts, delays, dispositions), the users who may log in,
-the statuses they can take, the behaviour knobs for choices the ICWS reference leaves open
-("[inferred]"), the faults to inject from the start (``faults:``, see ``_faults.py``) and the largest
-request body the ``/icws`` routes accept (``max_body_bytes``, 64 KiB by default; larger ones get 413).
-``Scenario()`` with no arguments is the default scenario; ``load_scenario(path)`` reads one from YAML
-and reports every problem as ``<file>: <dotted.key>: <what is wrong> (got <value>)``.
+the statuses they can take, the behaviour knobs (``ServerBehaviour``: choices the official ICWS pages
+leave open, and leniencies kept for older clients), the faults to inject from the start (``faults:``,
+see ``_faults.py``) and the largest request body the ``/icws`` routes accept (``max_body_bytes``, 64 KiB
+by default; larger ones get 413). ``Scenario()`` with no arguments is the default scenario;
+``load_scenario(path)`` reads one from YAML and reports every problem as
+``<file>: <dotted.key>: <what is wrong> (got <value>)``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import yaml
 from pydantic import (
@@ -281,8 +282,20 @@ def _default_statuses() -> list[StatusSpec]:
     ]
 
 
+_DEFAULT_FEATURES: Final = {"connection": 11, "dialer": 4, "messaging": 2, "queues": 1, "status": 1}
+"""The features the mock serves, by their official ids, at the version whose APIs it serves: connection
+11 (switchover-status), dialer 4 (campaignIds in ready-for-calls; a few dialer 3 calls answer 501),
+messaging 2 (server-sent events), queues 1 and status 1."""
+
+
 class ServerBehaviour(_Spec):
-    """Knobs for the choices the ICWS reference marks [inferred]."""
+    """Knobs for what the official ICWS pages leave open, and the leniencies some clients rely on.
+
+    Every default is what a real CIC server does as far as the official pages tell (``icws-official.md``);
+    where they are silent, the default is the seed reference's choice. A knob documented as a
+    *leniency* accepts something a real server refuses; it exists for clients written against the
+    seed rules and is off by default, except three the bot still relies on (marked below).
+    """
 
     status_put_code: Literal[200, 202] = 202
     """PUT user-statuses answers 202 ``{requestId}`` plus asyncOperationCompletedMessage, or 200 empty."""
@@ -295,8 +308,39 @@ class ServerBehaviour(_Spec):
     preview_timeout_action: Literal["place", "none"] = "place"
     """What happens when a preview pop's ``previewTimeout`` passes unplaced."""
     refuse_duplicate_dialer_login: bool = True
-    """A Dialer log-in for a user already logged in to Dialer in another session gets 403; when false,
-    the new session takes over and the old one is logged out of Dialer (logoutGrantedMessage)."""
+    """A Dialer log-in for a user whose Dialer agent is another session group's (another application
+    name, or any other session when ``group_sessions_by_application`` is false) gets 403; when false, the
+    new session takes over and the old group is logged out of Dialer (logoutGrantedMessage)."""
+    group_sessions_by_application: bool = True
+    """Sessions of one user and one application name act as one Dialer session (official Dialer overview
+    page): a Dialer request from any of them acts on the same agent, each of them gets every Dialer
+    message, and the agent stays logged in until the last of them closes. False: each session is its own
+    Dialer agent, as the mock used to behave (see ``refuse_duplicate_dialer_login``)."""
+    accept_empty_log_off_campaign_ids: bool = False
+    """Leniency: a log-off with ``campaignIds: []`` counts as a global log-off (seed rule R28). A real
+    server refuses it with 400, since ``campaignIds`` is ``List [1,*]`` and a global log-off omits the
+    property (official log-off page)."""
+    reschedule_any_label: bool = False
+    """Leniency: ``scheduledTime`` is accepted with any label. A real server needs a label whose wrap-up
+    category is "Scheduled" and answers 400 otherwise (official disposition page)."""
+    disposition_unplaced_preview: bool = False
+    """Leniency: a preview pop whose ``allowSkip`` is false may be dispositioned before it is placed. A
+    real server answers 403: the call must be placed first (R6); only a preview with ``allowSkip`` true
+    may be finished unplaced, with the label "Skipped - Agent Skip" (official disposition page)."""
+    ready_covers_later_campaigns: bool = False
+    """Leniency: a ready-for-calls that names no campaign also covers campaigns the agent joins later.
+    A real server needs ready-for-calls again whenever the agent is logged in to another campaign,
+    manually or automatically (official ready-for-calls page)."""
+    campaign_stop_removes: bool = False
+    """How a campaign stopped or started with ``POST /mock/campaigns/{campaign}`` is announced in
+    availableCampaignsMessage: false lists it in ``campaignsChanged`` with its new ``status``; true
+    removes it (``campaignsRemoved``) when it stops and adds it (``campaignsAdded``) when it starts. The
+    official property table of the message is not readable, so both are offered."""
+    feature_versions: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=lambda: dict(_DEFAULT_FEATURES)
+    )
+    """Feature id -> version, as ``GET /icws/connection/features`` and ``include=features`` list them
+    (official versioning page: a feature that is not listed is not supported)."""
     sse_keepalive: float = Field(15.0, gt=0.0, le=3600.0)
     """Seconds between comment lines on an idle server-sent-events stream."""
 
@@ -324,13 +368,15 @@ class Scenario(_Spec):
 
     def _status_problems(self) -> Iterator[str]:
         ids = [s.id for s in self.statuses]
-        yield from (f"statuses: status id {i!r} is repeated" for i in sorted(set(ids)) if ids.count(i) > 1)
+        folded = [i.casefold() for i in ids]
+        for i in sorted({i for i in ids if folded.count(i.casefold()) > 1}):
+            yield f"statuses: status id {i!r} is repeated (status ids are case-insensitive)"
         if not any(s.available for s in self.statuses):
             yield "statuses: at least one status must be 'available' (acd and ready for Dialer calls)"
-        if self.initial_status not in ids:
+        if self.status(self.initial_status) is None:
             yield f"initial_status: {self.initial_status!r} is not in statuses {ids}"
         after = self.behaviour.after_disposition_status
-        if after is not None and after not in ids:
+        if after is not None and self.status(after) is None:
             yield f"behaviour.after_disposition_status: {after!r} is not in statuses {ids}"
 
     def _campaign_problems(self) -> Iterator[str]:
@@ -376,8 +422,12 @@ class Scenario(_Spec):
         return tuple(c.id for c in self.campaigns if c.name in wanted or c.id in wanted)
 
     def status(self, status_id: str) -> StatusSpec | None:
-        """Return the status with this id, or None."""
-        return next((s for s in self.statuses if s.id == status_id), None)
+        """Return the status with this id in any letter case, or None.
+
+        Status ids are case-insensitive (official Status page and every ``statusId``).
+        """
+        wanted = status_id.casefold()
+        return next((s for s in self.statuses if s.id.casefold() == wanted), None)
 
 
 def default_scenario() -> Scenario:

@@ -1,8 +1,12 @@
 """The engine's mutable state: users, sessions, Dialer agents, campaigns, dials and live calls.
 
 Plain slotted dataclasses compared by identity; the rules that change them live in ``_pacing.py``,
-``_dialer.py`` and ``_engine.py``. ``World`` bundles everything one engine owns, so a reset is a new
-``World``.
+``_dialer.py``, ``_campaigns.py`` and ``_engine.py``. ``World`` bundles everything one engine owns, so a
+reset is a new ``World``.
+
+One ``DialerAgent`` stands for a group of sessions: those of one user with one application name act
+on Dialer as one session (official Dialer overview page), so every Dialer message goes to each of them
+(``World.send_agent``) and the agent lives as long as one of them is open.
 """
 
 from __future__ import annotations
@@ -16,7 +20,15 @@ from typing import Any
 from botagent.mock._ledger import Ledger
 from botagent.mock._scenario import CampaignSpec, ResolvedUser, Scenario, StatusSpec
 from botagent.mock._timers import Timer, TimerHeap
-from botagent.wire import BreakStatus, DataPopCall, Disposition, LedgerEntry, PreviewPopCall, WireModel
+from botagent.wire import (
+    BreakStatus,
+    CampaignStatus,
+    DataPopCall,
+    Disposition,
+    LedgerEntry,
+    PreviewPopCall,
+    WireModel,
+)
 
 __all__ = [
     "Callback",
@@ -29,6 +41,9 @@ __all__ = [
     "UserState",
     "World",
 ]
+
+RUNNING_STATUSES: frozenset[CampaignStatus] = frozenset({CampaignStatus.ON, CampaignStatus.AUTO})
+"""The campaign statuses in which agents may log in to a campaign and get its calls."""
 
 
 @dataclass(slots=True, eq=False)
@@ -52,11 +67,13 @@ class Callback:
 
 @dataclass(slots=True, eq=False)
 class CampaignState:
-    """A running campaign: its contact cursor, due callbacks, and the agents idle in it (FIFO)."""
+    """A campaign: its status, contact cursor, due callbacks, and the agents idle in it (FIFO)."""
 
     spec: CampaignSpec
     dispositions: list[Disposition]
     labels: frozenset[str]
+    categories: dict[str, str]
+    status: CampaignStatus
     next_index: int = 0
     returned: deque[Contact] = field(default_factory=deque)
     due_any: deque[Callback] = field(default_factory=deque)
@@ -76,7 +93,13 @@ class CampaignState:
             )
             for d in spec.dispositions
         ]
-        return cls(spec=spec, dispositions=dispositions, labels=frozenset(d.label for d in spec.dispositions))
+        return cls(
+            spec=spec,
+            dispositions=dispositions,
+            labels=frozenset(d.label for d in spec.dispositions),
+            categories={d.label: d.wrap_up_category for d in spec.dispositions},
+            status=CampaignStatus.ON if spec.status == "on" else CampaignStatus.OFF,
+        )
 
     @property
     def id(self) -> str:
@@ -85,6 +108,11 @@ class CampaignState:
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def running(self) -> bool:
+        """True when agents may log in to the campaign and get its calls (status on or auto)."""
+        return self.status in RUNNING_STATUSES
 
     def next_contact(self) -> Contact | None:
         """Return the next fresh contact (returned ones first), or None when the list is used up."""
@@ -147,10 +175,15 @@ class Dial:
 
 @dataclass(slots=True, eq=False)
 class DialerAgent:
-    """The Dialer side of one session (R2..R31)."""
+    """The Dialer side of a group of sessions (one user, one application name) (R2..R31).
 
-    session: ServerSession
+    ``ready`` holds the campaigns the agent said it is ready for; ``ready_all`` notes that its last
+    ready-for-calls named no campaign.
+    """
+
     user: UserState
+    key: tuple[str, str, str]
+    sessions: dict[ServerSession, None] = field(default_factory=dict)
     logged_in: bool = False
     campaigns: dict[str, CampaignState] = field(default_factory=dict)
     ready_all: bool = False
@@ -176,27 +209,30 @@ class DialerAgent:
         self.logoff_pending = {}
         self.logoff_all_pending = False
 
+    @property
+    def connected(self) -> bool:
+        """True while at least one session of the group is open."""
+        return bool(self.sessions)
+
 
 @dataclass(slots=True, eq=False)
 class ServerSession:
-    """An ICWS session: credentials, the message queue, subscriptions and its Dialer agent."""
+    """An ICWS session: credentials, the message queue, subscriptions and its (shared) Dialer agent."""
 
     session_id: str
     user: UserState
+    agent: DialerAgent
     csrf_token: str
     cookie_value: str
     created_at: float
     last_seen: float
-    agent: DialerAgent = field(init=False)
+    application_name: str = ""
     queue: list[dict[str, Any]] = field(default_factory=list)
     open: bool = True
     open_streams: int = 0
     station: dict[str, Any] | None = None
     watching: dict[str, None] = field(default_factory=dict)
     expiry: Timer | None = None
-
-    def __post_init__(self) -> None:
-        self.agent = DialerAgent(session=self, user=self.user)
 
 
 class World:
@@ -210,6 +246,7 @@ class World:
         self.ledger = Ledger()
         self.users: dict[str, UserState] = {}
         self.sessions: dict[str, ServerSession] = {}
+        self.agents: dict[tuple[str, str, str], DialerAgent] = {}
         self.campaigns = {spec.id: CampaignState.from_spec(spec) for spec in scenario.campaigns}
         self.woken: set[str] = set()
         self.dirty: dict[CampaignState, None] = {}
@@ -219,6 +256,13 @@ class World:
         """Queue a message for a session (JSON-ready dict) and mark the session to be woken."""
         session.queue.append(message.to_wire())
         self.woken.add(session.session_id)
+
+    def send_agent(self, agent: DialerAgent, message: WireModel) -> None:
+        """Queue a Dialer message for every open session of the agent's group."""
+        wire = message.to_wire()
+        for session in agent.sessions:
+            session.queue.append(wire)
+            self.woken.add(session.session_id)
 
     def user(self, user_id: str, now: float) -> UserState | None:
         """Return the user's state, creating it with the initial status on first use; None if unknown."""

@@ -39,6 +39,7 @@ __all__ = [
     "USER_STATUS_MESSAGE",
     "AsyncOperationCompletedMessage",
     "AsyncRequest",
+    "AuthenticationInfo",
     "AutoLoginMessage",
     "AutoLogoutMessage",
     "AvailableCampaign",
@@ -62,7 +63,10 @@ __all__ = [
     "DispositionRequest",
     "ErrorBody",
     "Feature",
+    "FeatureList",
     "FormDefinition",
+    "FormMisc",
+    "Language",
     "LogInRequest",
     "LogOffRequest",
     "LoggedOutCampaign",
@@ -76,19 +80,25 @@ __all__ = [
     "RelativeTo",
     "RemoteNumberSettings",
     "RemoteWorkstationSettings",
+    "RemovedCampaign",
     "RequestFormDefinitionRequest",
+    "ServerInfo",
     "SetFormDefinitionMessage",
+    "StationInformation",
+    "StationSettingType",
     "StationSettings",
     "StationlessSettings",
     "StatusMessageDefinition",
     "StatusMessageList",
     "SubscriptionStateMessage",
+    "SwitchoverStatus",
     "UnknownMessage",
     "UpdateCallDataRequest",
     "UserStatus",
     "UserStatusMessage",
     "UserStatusSubscriptionRequest",
     "UserStatusUpdate",
+    "VersionInfo",
     "WireModel",
     "WorkstationSettings",
     "format_icws_datetime",
@@ -165,6 +175,15 @@ class ConnectionState(enum.IntEnum):
     DOWN = 2
 
 
+class StationSettingType(enum.IntEnum):
+    """The kind of station a session is logged in to (``stationInformation.stationSetting``)."""
+
+    NONE = 0
+    WORKSTATION = 1
+    REMOTE_WORKSTATION = 2
+    REMOTE_NUMBER = 3
+
+
 # --- dates ----------------------------------------------------------------------------------------
 
 
@@ -239,8 +258,78 @@ class ConnectionRequest(WireModel):
 
 
 class Feature(WireModel):
+    """One server feature and its version (``GET /icws/connection/features/{featureId}``)."""
+
     feature_id: str
     version: int
+
+
+class FeatureList(WireModel):
+    """The 200 body of ``GET /icws/connection/features``."""
+
+    feature_info_list: list[Feature]
+
+
+class VersionInfo(WireModel):
+    """The 200 body of ``GET /icws/connection/version``: every field a string (official version page)."""
+
+    major_version: str
+    minor_version: str
+    su: str
+    build: str
+    product_id: str
+    codebase_id: str
+    product_release_display_string: str | None = None
+    product_patch_display_string: str | None = None
+
+
+class Language(WireModel):
+    """A language the server offers (``serverInfo.languages``)."""
+
+    language_id: str = Field(alias="languageID")
+    language_display_name: str
+
+
+class AuthenticationInfo(WireModel):
+    """How clients may authenticate (``serverInfo.authentication``)."""
+
+    allow_ic_auth: bool
+    identity_providers: list[dict[str, Any]] | None = None
+    user_agreement_text: str | None = None
+
+
+class ServerInfo(WireModel):
+    """The 200 body of ``GET /icws/connection/server-info``."""
+
+    languages: list[Language]
+    accept_language: str
+    authentication: AuthenticationInfo | None = None
+
+
+class SwitchoverStatus(WireModel):
+    """The 200 body of ``GET /icws/{sessionId}/connection/switchover-status`` (connection 11)."""
+
+    is_switchover_active: bool
+    primary_host: str
+    backup_host: str | None = None
+    is_backup_ic_stopping: bool | None = Field(None, alias="isBackupICStopping")
+    is_backup_ic_starting: bool | None = Field(None, alias="isBackupICStarting")
+    is_manual_switch_only: bool | None = None
+    backup_state: int | None = None
+    backup_version: str | None = None
+    subsystems_down: list[str] | None = None
+
+
+class StationInformation(WireModel):
+    """The 200 body of ``GET /icws/{sessionId}/connection/station``: the station logged in to."""
+
+    id: str
+    extension: str
+    station_setting: StationSettingType
+    can_be_dialed: bool | None = None
+    ring_always: bool | None = None
+    remote_number: str | None = None
+    allowed_media_types: list[int] | None = None
 
 
 class ConnectionResponse(WireModel):
@@ -382,9 +471,13 @@ class LogInRequest(WireModel):
 
 
 class LogOffRequest(WireModel):
-    """Body of ``dialer/log-off``: the campaigns to leave; an empty list leaves all of Dialer."""
+    """Body of ``dialer/log-off``: the campaigns to leave, or no ``campaignIds`` to leave all of Dialer.
 
-    campaign_ids: list[str] = Field(default_factory=list)
+    The official log-off page types ``campaignIds`` as ``List [1,*]``: a global log-off omits the
+    property (None here) rather than sending an empty list.
+    """
+
+    campaign_ids: list[str] | None = None
 
 
 class ReadyForCallsRequest(WireModel):
@@ -416,6 +509,25 @@ class UpdateCallDataRequest(WireModel):
     call_id: str
     campaign_id: str
     call_attributes: dict[str, str]
+
+
+class FormMisc(WireModel):
+    """The ``misc`` switches of a form definition; every one is a required boolean."""
+
+    allow_break: bool
+    allow_skip: bool
+    allow_agent_owned: bool
+    military_time: bool
+    pickup_call: bool
+    allow_schedule_phone: bool
+    auto_disconnect: bool
+    allow_editing_of_number_to_dial: bool
+    allow_agents_additional_calls: bool
+    allow_editing_additional_call_numbers: bool
+    override_dnc_block: bool
+    override_zone_block: bool
+    override_skills_block: bool
+    override_daily_limit_block: bool
 
 
 class FormDefinition(WireModel):
@@ -505,6 +617,8 @@ class ChangedCampaign(WireModel):
 
 
 class RemovedCampaign(WireModel):
+    """A campaign named in availableCampaignsMessage's ``campaignsRemoved``."""
+
     id: str
 
 
@@ -611,6 +725,12 @@ class AsyncOperationCompletedMessage(_MessageBase):
     )
     request_id: str
     error: ErrorBody | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """Return the message with ``"error": null`` when the operation succeeded, as ICWS sends it."""
+        data = super().to_wire()
+        data.setdefault("error", None)
+        return data
 
 
 class SubscriptionStateMessage(_MessageBase):

@@ -187,7 +187,7 @@ class AgentEnginePair:
             case EndBreak():
                 engine.end_break(session, now)
             case DialerLogOff(campaign_ids=ids):
-                engine.dialer_log_off(session, LogOffRequest(campaign_ids=list(ids)), now)
+                engine.dialer_log_off(session, LogOffRequest(campaign_ids=list(ids) or None), now)
         return Acknowledged()
 
     def _next_moment(self) -> None:

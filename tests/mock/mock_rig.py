@@ -83,9 +83,9 @@ class EngineRig:
         self.now += seconds
         self.engine.advance(self.now)
 
-    def open(self, user: str) -> ServerSession:
-        """Open a session for a user."""
-        return self.engine.create_session(user, PASSWORD, self.now)
+    def open(self, user: str, application: str = "rig") -> ServerSession:
+        """Open a session for a user; sessions with one application name share one Dialer agent."""
+        return self.engine.create_session(user, PASSWORD, self.now, application_name=application)
 
     def messages(self, session: ServerSession) -> list[dict[str, Any]]:
         """Everything queued for the session since the last call."""
@@ -110,7 +110,9 @@ class EngineRig:
         self.engine.disposition(session, DispositionRequest(label=label, **extra), self.now)
 
     def log_off(self, session: ServerSession, *campaign_ids: str) -> None:
-        self.engine.dialer_log_off(session, LogOffRequest(campaign_ids=list(campaign_ids)), self.now)
+        """Log off the named campaigns, or all of Dialer (``campaignIds`` omitted) when none are named."""
+        request = LogOffRequest(campaign_ids=list(campaign_ids) or None)
+        self.engine.dialer_log_off(session, request, self.now)
 
     def agent(self, user: str) -> ServerSession:
         """Open, log in, ready, Available; messages so far are dropped."""
@@ -161,10 +163,17 @@ class EngineRig:
 class IcwsClient:
     """A minimal ICWS client for tests: session headers, cookie, and message polling with a deadline."""
 
-    def __init__(self, base_url: str, user: str = "agent0001", password: str = PASSWORD) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        user: str = "agent0001",
+        password: str = PASSWORD,
+        application: str = "botagent tests",
+    ) -> None:
         self.http = httpx.Client(base_url=base_url, timeout=5.0)
         self.user = user
         self.password = password
+        self.application = application
         self.session_id = ""
         self.csrf = ""
         self.buffer: list[dict[str, Any]] = []
@@ -179,7 +188,7 @@ class IcwsClient:
         """Create the session; keeps id, token and cookie when the answer is 201."""
         body = {
             "__type": "urn:inin.com:connection:icAuthConnectionRequestSettings",
-            "applicationName": "botagent tests",
+            "applicationName": self.application,
             "userID": self.user,
             "password": self.password,
         }

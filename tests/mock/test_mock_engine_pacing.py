@@ -67,7 +67,8 @@ def test_power_dial_when_reserved_agent_goes_on_break_is_not_popped_to_it() -> N
     rig = EngineRig(scenario(campaign("P")))
     first = rig.agent("a")
     rig.engine.request_break(first, rig.now)
-    assert [m["breakStatus"] for m in rig.messages(first)] == [2]
+    # Requested, then granted: two messages (official request-break page).
+    assert [m["breakStatus"] for m in rig.messages(first)] == [1, 2]
     second = rig.agent("b")
     rig.pop(second)
     assert [(c["agent"], c["state"]) for c in rig.calls()] == [(None, "abandoned"), ("b", "connected")]
@@ -146,6 +147,7 @@ def test_preview_callback_when_scheduled_for_agent_uses_own_agent_preview_mode()
     rig = EngineRig(scenario(campaign("V", "preview")))
     session = rig.agent("a")
     rig.pop(session)
+    rig.engine.place_preview_call(session, PlacePreviewCallRequest(), rig.now)  # placed first (R6)
     rig.disposition(session, "Callback", scheduled_time=int(rig.now), scheduled_agent="a")
     rig.status(session)
     assert rig.pop(session)["dialingMode"] == 1
@@ -322,7 +324,7 @@ def test_preview_reservation_when_status_leaves_available_is_dropped() -> None:
 
 def test_dialer_log_in_when_takeover_allowed_logs_the_old_session_out() -> None:
     rig = EngineRig(scenario(campaign("P"), behaviour={"refuse_duplicate_dialer_login": False}))
-    first, second = rig.open("a"), rig.open("a")
+    first, second = rig.open("a", "one app"), rig.open("a", "another app")
     rig.log_in(first)
     rig.messages(first)
     rig.log_in(second)

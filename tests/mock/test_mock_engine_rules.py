@@ -160,7 +160,11 @@ def test_request_break_when_logged_in_is_accepted_and_when_not_is_refused_r17(ri
     rig.log_in(session)
     rig.messages(session)
     rig.engine.request_break(session, rig.now)
-    assert [(short_type(m), m["breakStatus"]) for m in rig.messages(session)] == [("breakStatusMessage", 2)]
+    # One message at once (requested), another when granted (official request-break page).
+    assert [(short_type(m), m["breakStatus"]) for m in rig.messages(session)] == [
+        ("breakStatusMessage", 1),
+        ("breakStatusMessage", 2),
+    ]
 
 
 def test_break_request_when_call_undispositioned_is_not_granted_r18(rig: EngineRig) -> None:
@@ -181,7 +185,7 @@ def test_break_when_no_call_is_granted_at_once_and_stops_pops_r19(rig: EngineRig
     rig.status(session)
     rig.messages(session)
     rig.engine.request_break(session, rig.now)
-    assert [m["breakStatus"] for m in rig.messages(session)] == [2]
+    assert [m["breakStatus"] for m in rig.messages(session)] == [1, 2]  # official request-break page
     rig.ready(session)
     rig.status(session)
     rig.tick(60)
@@ -332,6 +336,7 @@ def test_log_off_when_on_call_of_that_campaign_waits_for_disposition_r31() -> No
     session = rig.agent("boss")
     for name in ("P", "Q"):
         rig.log_in(session, rig.campaign_id(name))
+    rig.ready(session)  # again after joining campaigns (official ready-for-calls page)
     call = rig.pop(session)
     held, other = (
         call["campaignId"],
@@ -413,7 +418,9 @@ def test_campaign_log_in_when_unknown_or_not_eligible_is_refused_with_logon_erro
 
 
 def test_dialer_log_in_when_user_logged_in_elsewhere_is_refused_403(rig: EngineRig) -> None:
-    first, second = rig.open("a"), rig.open("a")
+    """Elsewhere: a session of another application name (one name's sessions are grouped, official
+    Dialer overview page)."""
+    first, second = rig.open("a", "one app"), rig.open("a", "another app")
     rig.log_in(first)
     error = rig.refused(rig.log_in, second)
     assert (error.status, error.error_id) == (403, "error.request.dialer.alreadyLoggedInElsewhere")

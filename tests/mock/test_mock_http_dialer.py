@@ -48,7 +48,8 @@ def test_basic_flow_when_run_end_to_end_dispositions_every_call_once(
         response = agent.dialer("disposition", {"label": labels[0]})
         assert (response.status_code, response.content) == (200, b"")
         agent.set_status("Available")
-    assert agent.dialer("log-off", {"campaignIds": []}).status_code == 200
+    # A global log-off omits campaignIds (official log-off page).
+    assert agent.dialer("log-off", {}).status_code == 200
     granted = agent.wait_for("logoutGrantedMessage")
     assert granted["campaigns"][-1] == {"id": ""}
     assert agent.ok("DELETE", "/connection").status_code == 200
@@ -162,12 +163,13 @@ def test_dialer_body_when_not_json_media_type_is_415(fresh_mock: MockServer, age
     _refused(fresh_mock, response, 415, "error.request.unsupportedMediaType")
 
 
-def test_dialer_request_when_not_simulated_like_staging_is_404_r34(
+def test_dialer_request_when_not_simulated_like_staging_is_501_r34(
     fresh_mock: MockServer, agent: IcwsClient
 ) -> None:
+    """A real server has update-stage (official update-stage page); the mock cannot carry it out."""
     agent.connect()
     body = _refused(
-        fresh_mock, agent.dialer("update-stage", {"newStageId": 1}), 404, "error.request.dialer.notSimulated"
+        fresh_mock, agent.dialer("update-stage", {"newStageId": 1}), 501, "error.request.dialer.notSimulated"
     )
     assert "update-stage" in body["message"]
 
@@ -199,10 +201,12 @@ def test_preview_call_when_placed_over_http_connects(fresh_mock: MockServer) -> 
 
 
 def test_break_when_requested_over_http_is_granted(fresh_mock: MockServer, agent: IcwsClient) -> None:
+    """202, then breakStatus 1 (requested) and 2 (granted): the official request-break page."""
     agent.connect()
     agent.dialer("log-in")
     agent.wait_for("breakStatusMessage")
-    assert agent.dialer("request-break").status_code == 200
+    assert agent.dialer("request-break").status_code == 202
+    assert agent.wait_for("breakStatusMessage")["breakStatus"] == 1
     assert agent.wait_for("breakStatusMessage")["breakStatus"] == 2
     assert agent.dialer("end-break").status_code == 200
     assert agent.wait_for("breakStatusMessage")["breakStatus"] == 0
@@ -218,7 +222,9 @@ def test_form_definition_when_requested_answers_200_body(fresh_mock: MockServer,
 
 
 def test_dialer_log_in_when_user_has_another_dialer_session_is_403(fresh_mock: MockServer) -> None:
-    with IcwsClient(fresh_mock.base_url) as first, IcwsClient(fresh_mock.base_url) as second:
+    """Another application's session: one application's sessions are grouped (official Dialer page)."""
+    url = fresh_mock.base_url
+    with IcwsClient(url) as first, IcwsClient(url, application="another app") as second:
         first.connect()
         second.connect()
         assert first.dialer("log-in").status_code == 200

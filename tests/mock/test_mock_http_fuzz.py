@@ -1,5 +1,5 @@
-"""Whatever a client sends, the mock answers 2xx or 4xx with an ICWS error body, never 5xx; and a
-request it refuses changes nothing.
+"""Whatever a client sends, the mock answers 2xx or 4xx with an ICWS error body, never 5xx (a Dialer
+call the mock does not simulate, 501, is not thrown here); and a request it refuses changes nothing.
 
 ``test_bad_requests_when_thrown_by_thousands_never_get_a_5xx_nor_change_state`` throws a fixed,
 reproducible set of requests (hypothesis, derandomized) over loopback: random methods, paths under

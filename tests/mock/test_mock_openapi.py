@@ -132,5 +132,15 @@ def test_openapi_schemas_when_given_real_traffic_accept_it(
         _validator(document, {"$ref": "#/components/schemas/ErrorBody"}).validate(error)
 
 
+def test_openapi_when_success_and_401_described_follow_the_official_pages(document: dict[str, Any]) -> None:
+    """202 for request-break (official request-break page); a 401 with the required WWW-Authenticate."""
+    paths = document["paths"]
+    request_break = paths["/icws/{sessionId}/dialer/request-break"]["post"]["responses"]
+    assert "202" in request_break and "200" not in request_break
+    assert request_break["401"]["headers"]["WWW-Authenticate"]["required"] is True
+    assert "200" in paths["/icws/{sessionId}/dialer/log-off"]["post"]["responses"]
+    assert paths["/icws/connection/features/{featureId}"]["get"]["responses"]["200"]
+
+
 def test_openapi_when_checked_by_an_openapi_validator_is_valid(document: dict[str, Any]) -> None:
     openapi_spec_validator.validate(document)

@@ -23,7 +23,8 @@ WIRE_CASES: list[tuple[pydantic.BaseModel, dict[str, Any]]] = [
     ),
     (wire.LogInRequest(), {}),
     (wire.LogInRequest(campaign_id="c-1"), {"campaignId": "c-1"}),
-    (wire.LogOffRequest(), {"campaignIds": []}),
+    # A global log-off omits campaignIds, which is List [1,*] (official log-off page).
+    (wire.LogOffRequest(), {}),
     (wire.LogOffRequest(campaign_ids=["c-1"]), {"campaignIds": ["c-1"]}),
     (wire.ReadyForCallsRequest(), {}),
     (
