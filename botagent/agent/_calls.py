@@ -82,6 +82,12 @@ class HeldCall:
         unplaced = not self.placed and self.place_sent_at is None
         return unplaced and isinstance(self.call, PreviewPopCall) and self.call.allow_skip
 
+    @property
+    def must_place_first(self) -> bool:
+        """A preview nobody placed or asked to place, whose pop does not allow skipping it (R6)."""
+        unplaced = not self.placed and self.place_sent_at is None
+        return unplaced and isinstance(self.call, PreviewPopCall) and not self.call.allow_skip
+
     def mark_skip(self) -> None:
         """The agent will skip this preview instead of placing it."""
         self.skip = True

@@ -25,7 +25,11 @@ Rule 5: before a request that needs a server feature version (official Versionin
 checks the versions the session's opening listed; a missing one is a FAIL of the state about to send
 it (DIALER_LOGIN, READYING) or of PREVIEWING.
 
-Rule 6: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
+Rule 6: a preview the agent must disposition while leaving or cleaning up, unplaced and not skippable,
+is placed first (FINAL_PLACING, CLEANUP_PLACING): a real server refuses to disposition it otherwise
+(R6; official disposition page). One the pop allows to skip is skipped instead.
+
+Rule 7: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
 dispositions held calls and closes the session, each at most once, and then stops in ERROR. FINISHED
 and ERROR are terminal.
 """
@@ -91,12 +95,14 @@ class AgentState(enum.Enum):
     CHANGING_STATUS = "changing status"
     AWAY = "away"
     LOGGING_OFF_ON_CALL = "logging off on call"
+    FINAL_PLACING = "final placing"
     FINAL_DISPOSITIONING = "final dispositioning"
     LOGGING_OFF = "logging off"
     AWAITING_LOGOFF_GRANT = "awaiting logoff grant"
     CLOSING = "closing"
     CLEANING_UP = "cleaning up"
     CLEANUP_LOGGING_OFF = "cleanup logging off"
+    CLEANUP_PLACING = "cleanup placing"
     CLEANUP_DISPOSITIONING = "cleanup dispositioning"
     CLEANUP_CLOSING = "cleanup closing"
     FINISHED = "finished"
@@ -145,6 +151,7 @@ class Trigger(enum.Enum):
     POP_PLACED = "pop placed"
     POP_PREVIEW = "pop preview"
     SKIP_PREVIEW = "skip preview"
+    PLACE_FIRST = "place first"
     PLACED_BY_DIALER = "placed by dialer"
     BREAK_GRANTED = "break granted"
     LOGOFF_GRANTED = "logoff granted"
@@ -186,12 +193,14 @@ _BUCKETS: Final = MappingProxyType(
         S.CHANGING_STATUS: ReportBucket.BREAK,
         S.AWAY: ReportBucket.BREAK,
         S.LOGGING_OFF_ON_CALL: ReportBucket.LOGGING_OFF,
+        S.FINAL_PLACING: ReportBucket.LOGGING_OFF,
         S.FINAL_DISPOSITIONING: ReportBucket.LOGGING_OFF,
         S.LOGGING_OFF: ReportBucket.LOGGING_OFF,
         S.AWAITING_LOGOFF_GRANT: ReportBucket.LOGGING_OFF,
         S.CLOSING: ReportBucket.LOGGING_OFF,
         S.CLEANING_UP: ReportBucket.ERROR,
         S.CLEANUP_LOGGING_OFF: ReportBucket.ERROR,
+        S.CLEANUP_PLACING: ReportBucket.ERROR,
         S.CLEANUP_DISPOSITIONING: ReportBucket.ERROR,
         S.CLEANUP_CLOSING: ReportBucket.ERROR,
         S.FINISHED: ReportBucket.LOGGED_OFF,
@@ -215,10 +224,12 @@ SENDING_STATES: Final = frozenset(
         S.ENDING_BREAK,
         S.CHANGING_STATUS,
         S.LOGGING_OFF_ON_CALL,
+        S.FINAL_PLACING,
         S.FINAL_DISPOSITIONING,
         S.LOGGING_OFF,
         S.CLOSING,
         S.CLEANUP_LOGGING_OFF,
+        S.CLEANUP_PLACING,
         S.CLEANUP_DISPOSITIONING,
         S.CLEANUP_CLOSING,
     }
@@ -251,7 +262,7 @@ DECISION_STATES: Final = frozenset({S.BETWEEN_CALLS, S.CLEANING_UP})
 TERMINAL_STATES: Final = frozenset({S.FINISHED, S.ERROR})
 
 _CLEANUP_STATES: Final = frozenset(
-    {S.CLEANING_UP, S.CLEANUP_LOGGING_OFF, S.CLEANUP_DISPOSITIONING, S.CLEANUP_CLOSING}
+    {S.CLEANING_UP, S.CLEANUP_LOGGING_OFF, S.CLEANUP_PLACING, S.CLEANUP_DISPOSITIONING, S.CLEANUP_CLOSING}
 )
 
 _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
@@ -319,6 +330,8 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
     (S.AWAY, T.LEAVE): S.LOGGING_OFF,
     # Log-off (R8, R10, R28-R32).
     (S.LOGGING_OFF_ON_CALL, T.SUCCEEDED): S.FINAL_DISPOSITIONING,
+    (S.FINAL_DISPOSITIONING, T.PLACE_FIRST): S.FINAL_PLACING,
+    (S.FINAL_PLACING, T.SUCCEEDED): S.FINAL_DISPOSITIONING,
     (S.FINAL_DISPOSITIONING, T.SUCCEEDED): S.AWAITING_LOGOFF_GRANT,
     (S.LOGGING_OFF, T.SUCCEEDED): S.AWAITING_LOGOFF_GRANT,
     (S.AWAITING_LOGOFF_GRANT, T.POP_PLACED): S.FINAL_DISPOSITIONING,
@@ -328,6 +341,7 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
     # Failure (R11): report, then clean up once, then stop.
     (S.CLEANING_UP, T.CLEANUP_LOGOFF): S.CLEANUP_LOGGING_OFF,
     (S.CLEANING_UP, T.CLEANUP_DISPOSITION): S.CLEANUP_DISPOSITIONING,
+    (S.CLEANUP_DISPOSITIONING, T.PLACE_FIRST): S.CLEANUP_PLACING,
     (S.CLEANING_UP, T.CLEANUP_CLOSE): S.CLEANUP_CLOSING,
     (S.CLEANING_UP, T.CLEANUP_DONE): S.ERROR,
 }

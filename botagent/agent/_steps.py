@@ -232,6 +232,13 @@ class Steps:
             return T.CHANGE_STATUS
         return T.GO_AVAILABLE
 
+    def _decide_place_first(self) -> Trigger | None:
+        held = self.calls.current
+        if held is None or not held.open or not held.must_place_first:
+            return None
+        can_place = self.session.lacks(*_FEATURES[Endpoint.PLACE_PREVIEW_CALL]) is None
+        return T.PLACE_FIRST if can_place else None
+
     def _decide_break(self) -> Trigger | None:
         return T.BREAK_GRANTED if self.breaks.granted else None
 
@@ -440,7 +447,9 @@ _DECIDERS: dict[AgentState, Callable[[Steps], Trigger | None]] = {
     S.BETWEEN_CALLS: Steps._decide_gap,
     S.AWAITING_BREAK: Steps._decide_break,
     S.AWAITING_LOGOFF_GRANT: Steps._decide_logoff,
+    S.FINAL_DISPOSITIONING: Steps._decide_place_first,
     S.CLEANING_UP: Steps._decide_cleanup,
+    S.CLEANUP_DISPOSITIONING: Steps._decide_place_first,
 }
 
 _ENTRIES: dict[AgentState, Callable[[Steps, AgentState, float], Request]] = {
@@ -452,6 +461,8 @@ _ENTRIES: dict[AgentState, Callable[[Steps, AgentState, float], Request]] = {
     S.JOINING_ANOTHER: Steps._join,
     S.READYING_AGAIN: Steps._ready,
     S.PLACING_PREVIEW: Steps._place_preview,
+    S.FINAL_PLACING: Steps._place_preview,
+    S.CLEANUP_PLACING: Steps._place_preview,
     S.SKIPPING_PREVIEW: Steps._skip,
     S.DISPOSITIONING: Steps._disposition,
     S.FINAL_DISPOSITIONING: Steps._disposition,

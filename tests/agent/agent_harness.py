@@ -431,6 +431,18 @@ def _to_final_dispositioning(h: Harness) -> None:
     h.succeed()
 
 
+def _to_final_placing(h: Harness) -> None:
+    _to_previewing(h)
+    h.fire(TimerKind.PLAN_END)
+    h.succeed()
+
+
+def _to_cleanup_placing(h: Harness) -> None:
+    _to_previewing(h)
+    h.fire(TimerKind.PLAN_END)
+    h.fail()
+
+
 def _to_logging_off(h: Harness) -> None:
     h.log_in()
     h.fire(TimerKind.PLAN_END)
@@ -551,12 +563,14 @@ RECIPES: dict[AgentState, Recipe] = {
     S.CHANGING_STATUS: ({"status_change_probability": 1.0}, _to_requesting_break),
     S.AWAY: ({"status_change_probability": 1.0}, _to_away),
     S.LOGGING_OFF_ON_CALL: ({"logoff_after_calls": 1}, _to_logging_off_on_call),
+    S.FINAL_PLACING: ({"logoff_after_seconds": 600.0}, _to_final_placing),
     S.FINAL_DISPOSITIONING: ({"logoff_after_calls": 1}, _to_final_dispositioning),
     S.LOGGING_OFF: ({"logoff_after_seconds": 600.0}, _to_logging_off),
     S.AWAITING_LOGOFF_GRANT: ({"logoff_after_seconds": 600.0}, _to_awaiting_grant),
     S.CLOSING: ({"logoff_after_seconds": 600.0}, _to_closing),
     S.FINISHED: ({"logoff_after_seconds": 600.0}, _to_finished),
     S.CLEANUP_LOGGING_OFF: ({}, _to_cleanup_logoff),
+    S.CLEANUP_PLACING: ({"logoff_after_seconds": 600.0}, _to_cleanup_placing),
     S.CLEANUP_DISPOSITIONING: ({"logoff_after_calls": 1}, _to_cleanup_disposition),
     S.CLEANUP_CLOSING: ({}, _to_cleanup_closing),
     S.ERROR: ({}, _to_error),

@@ -187,12 +187,15 @@ def test_preview_when_the_agent_leaves_before_placing_a_skippable_one_skips_it()
     assert h.expect(SubmitDisposition) == SubmitDisposition(label=SKIP_LABEL)
 
 
-def test_preview_when_the_agent_leaves_before_placing_one_that_cannot_be_skipped_uses_a_call_label() -> None:
-    """disposition: without allowSkip the skip label is not for this call — official disposition page."""
+def test_preview_when_the_agent_leaves_before_placing_one_that_cannot_be_skipped_places_it_first() -> None:
+    """disposition: without allowSkip the skip label is not for this call, and an unplaced preview cannot
+    be dispositioned, so it is placed first — official disposition page, R6."""
     h = Harness()
     _preview(h, skip=False)
 
     h.stop()
+    h.succeed()
+    assert h.expect(PlacePreviewCall) == PlacePreviewCall(initiated_by_timer=False)
     h.succeed()
 
     assert h.expect(SubmitDisposition).label != SKIP_LABEL

@@ -14,7 +14,15 @@ from agent_harness import (
     reach,
 )
 
-from botagent.agent import AgentState, CallOutcome, ReportViolation, SetStatus, SubmitDisposition, TimerKind
+from botagent.agent import (
+    AgentState,
+    CallOutcome,
+    PlacePreviewCall,
+    ReportViolation,
+    SetStatus,
+    SubmitDisposition,
+    TimerKind,
+)
 
 S = AgentState
 
@@ -117,6 +125,8 @@ def test_pop_when_unplaced_preview_arrives_after_the_final_disposition_is_a_viol
     h.message(pop("p9", PREVIEW, preview=True))
 
     assert h.violations() == ["R27"]
+    assert h.expect(PlacePreviewCall), "an unplaced preview is placed before its disposition (R6)"
+    h.succeed()
     assert h.expect(SubmitDisposition)
 
 

@@ -14,13 +14,14 @@ from botagent.agent import (
     EndBreak,
     Finished,
     OpenSession,
+    PlacePreviewCall,
     ReportBucket,
     RequestBreak,
     SubmitDisposition,
 )
 
 S = AgentState
-CLEANUP = {S.CLEANUP_LOGGING_OFF, S.CLEANUP_DISPOSITIONING, S.CLEANUP_CLOSING}
+CLEANUP = {S.CLEANUP_LOGGING_OFF, S.CLEANUP_PLACING, S.CLEANUP_DISPOSITIONING, S.CLEANUP_CLOSING}
 
 
 def run_out(h: Harness, limit: int = 40) -> None:
@@ -68,8 +69,11 @@ def test_stop_when_on_a_call_logs_off_before_dispositioning_it_r32(state: AgentS
     h.stop()
     run_out(h)
 
-    assert isinstance(h.sent[logoff_index], DialerLogOff)
-    assert isinstance(h.sent[logoff_index + 1], SubmitDisposition)
+    after_logoff = [type(request) for request in h.sent[logoff_index:logoff_index + 3]]
+    if state is S.PREVIEWING:  # an unplaced preview is placed before its disposition (R6)
+        assert after_logoff == [DialerLogOff, PlacePreviewCall, SubmitDisposition]
+    else:
+        assert after_logoff[:2] == [DialerLogOff, SubmitDisposition]
     assert [r.outcome for r in h.records.values()] == [CallOutcome.DISPOSITIONED]
 
 

@@ -100,6 +100,8 @@ SPECIAL: dict[Row, Callable[[], Harness]] = {
     (S.AWAITING_LOGOFF_GRANT, T.LOGOFF_GRANTED): _then(
         S.AWAITING_LOGOFF_GRANT, lambda h: h.message(logout_granted(""))
     ),
+    (S.FINAL_DISPOSITIONING, T.PLACE_FIRST): _then(S.FINAL_PLACING, lambda h: None),
+    (S.CLEANUP_DISPOSITIONING, T.PLACE_FIRST): _then(S.CLEANUP_PLACING, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_LOGOFF): _then(S.CLEANUP_LOGGING_OFF, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_DISPOSITION): _then(S.CLEANUP_DISPOSITIONING, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_CLOSE): _then(S.CLEANUP_CLOSING, lambda h: None),

@@ -85,11 +85,14 @@ def test_stop_when_agents_hold_calls_logs_off_then_dispositions_every_call_once(
     assert run.summary["reconciliation"]["reconciles"] is True
 
 
-def test_stop_when_preview_is_unplaced_dispositions_it_without_placing(run: LocustRun) -> None:
+def test_stop_when_preview_is_unplaced_places_it_before_dispositioning_it(run: LocustRun) -> None:
+    """A preview whose pop does not allow skipping cannot be dispositioned unplaced: the agent places it
+    after its log-off and before its disposition (R6; official disposition page)."""
     previews = [call for call in run.popped if call["kind"] == "previewPop"]
     assert sorted(call["agent"] for call in previews) == ["lead01", "prev01"]
-    assert all(call["placedAt"] is None for call in previews)
-    assert run.count("POST /dialer/place-preview-call") == 0
+    assert all(call["placedAt"] is not None for call in previews)
+    assert all(call["placedAt"] <= call["dispositionedAt"] for call in previews)
+    assert run.count("POST /dialer/place-preview-call") == 2
 
 
 def test_stop_when_agents_hold_calls_reports_no_failure(run: LocustRun) -> None:
