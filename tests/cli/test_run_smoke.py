@@ -47,6 +47,7 @@ REPORT_FILES = [
     "junit.xml",
     "report.html",
     "agents_by_state.png",
+    "throughput.png",
     "latency_percentiles.png",
     "locust.html",
     "locust.log",
@@ -171,7 +172,7 @@ def test_smoke_run_report_html_when_written_embeds_both_charts(smoke_run: Finish
     images = dict(re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)">', page))
     charts = {alt: base64.b64decode(data) for data, alt in images.items()}
 
-    assert set(charts) == {"agents by state", "latency percentiles"}
+    assert set(charts) == {"agents by state", "throughput", "latency percentiles"}
     assert all(png.startswith(PNG_SIGNATURE) for png in charts.values())
     assert charts["agents by state"] == (smoke_run.reports / "agents_by_state.png").read_bytes()
     assert '<div class="verdict pass">PASS</div>' in page
@@ -179,7 +180,7 @@ def test_smoke_run_report_html_when_written_embeds_both_charts(smoke_run: Finish
 
 
 def test_smoke_run_charts_when_written_are_png_files(smoke_run: FinishedRun) -> None:
-    for name in ("agents_by_state.png", "latency_percentiles.png"):
+    for name in ("agents_by_state.png", "throughput.png", "latency_percentiles.png"):
         assert (smoke_run.reports / name).read_bytes().startswith(PNG_SIGNATURE), name
 
 

@@ -39,7 +39,7 @@ def test_html_when_run_is_empty_says_pass(empty_result: RunResult, tmp_path: Pat
 
 
 def test_html_when_charts_given_embeds_them_as_data_uris(busy_result: RunResult, tmp_path: Path) -> None:
-    charts = [write_state_chart(busy_result, tmp_path), write_latency_chart(busy_result, tmp_path, None)]
+    charts = [write_state_chart(busy_result, tmp_path), write_latency_chart(busy_result, tmp_path)]
     page = write_html_report(busy_result, tmp_path, charts).read_text(encoding="utf-8")
     uris = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
     assert len(uris) == 2
