@@ -49,7 +49,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.fail td{background:#fdecea}
 nav a{margin-right:1em}
 .verdict{font-size:1.4em;font-weight:bold;padding:.5em 1em;border-radius:4px;color:#fff}
-.verdict small{font-size:.7em;font-weight:normal;margin-left:1em}
+.why{font-weight:bold;margin:.4em 0 1em}
 .pass{background:#2e7d32}.failed{background:#c62828}.error{background:#6d4c41}
 .problem{background:#fdecea;border-left:4px solid #c62828;padding:.5em 1em}
 .ok{background:#edf7ed;border-left:4px solid #2e7d32;padding:.5em 1em}
@@ -134,7 +134,7 @@ def _header(result: RunResult, locust_html_name: str | None) -> str:
         link = f'<p>Locust\'s own report: <a href="{href}">{escape(locust_html_name)}</a></p>'
     return (
         f"<h1>botagent run report: {escape(result.profile_name)}</h1>\n"
-        f'<div class="verdict {css}">{word}<small>{escape(_verdict_reason(result))}</small></div>\n'
+        f'<div class="verdict {css}">{word}</div>\n<p class="why">{escape(_verdict_reason(result))}</p>\n'
         f"<table>{rows}</table>{link}"
     )
 

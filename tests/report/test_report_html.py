@@ -42,7 +42,7 @@ def test_html_when_run_failed_puts_what_failed_first_and_folds_the_passes(
     phased_result: RunResult, tmp_path: Path
 ) -> None:
     page = page_of(phased_result, tmp_path)
-    assert '<div class="verdict failed">FAIL<small>2 of 3 thresholds breached</small></div>' in page
+    assert '<div class="verdict failed">FAIL</div>\n<p class="why">2 of 3 thresholds breached</p>' in page
     assert headings(page) == ["What failed", "Measurements", "Passed thresholds"]
     failed = section(page, "failures")
     assert headings(failed, 3) == [
@@ -62,7 +62,7 @@ def test_html_when_nothing_failed_says_so_in_one_line(result: Result, tmp_path: 
     ok = ThresholdResult(name="rule violations <= 0", observed=0, limit=0, passed=True)
     rec = Reconciliation(ledger_popped=3, ledger_dispositioned=3, bot_dispositioned=3)
     page = page_of(result(thresholds=[ok], reconciliation=rec), tmp_path)
-    assert '<div class="verdict pass">PASS<small>every threshold passed</small></div>' in page
+    assert '<div class="verdict pass">PASS</div>\n<p class="why">every threshold passed</p>' in page
     assert headings(section(page, "failures"), 3) == []
     assert (
         '<p class="ok">Nothing failed: every threshold passed, no agent step failed, the server broke no'
@@ -72,7 +72,7 @@ def test_html_when_nothing_failed_says_so_in_one_line(result: Result, tmp_path: 
 
 def test_html_when_run_is_empty_says_pass_and_none_recorded(empty_result: RunResult, tmp_path: Path) -> None:
     page = page_of(empty_result, tmp_path)
-    assert '<div class="verdict pass">PASS<small>no threshold set</small></div>' in page
+    assert '<div class="verdict pass">PASS</div>\n<p class="why">no threshold set</p>' in page
     assert "No threshold set." in page and "Ledger: none: the target is not the mock." in page
     assert headings(section(page, "measurements"), 3) == [
         "ICWS endpoints, whole run",
@@ -177,4 +177,4 @@ def test_html_when_server_message_has_markup_escapes_it(result: Result, tmp_path
     )
     page = page_of(result(step_errors=[error], aborted="crashed"), tmp_path)
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert '<div class="verdict error">ERROR<small>stopped early</small></div>' in page
+    assert '<div class="verdict error">ERROR</div>\n<p class="why">stopped early</p>' in page
