@@ -77,7 +77,8 @@ def test_smoke_run_when_finished_writes_every_report_file(smoke_run: FinishedRun
 def test_smoke_run_when_finished_prints_summary_table_and_pass(smoke_run: FinishedRun) -> None:
     out = smoke_run.result.stdout
 
-    assert re.search(r"^ICWS endpoint +count +fail +p50 ms +p95 ms +p99 ms +max ms$", out, re.M), out
+    header = r"^ICWS endpoint +count +fail +req/s +mean ms +p50 ms +p95 ms +p99 ms +max ms$"
+    assert re.search(header, out, re.M), out
     assert re.search(r"^Dialer KPI +count +fail ", out, re.M)
     assert re.search(r"^POST /dialer/disposition +[1-9]\d* +0 ", out, re.M)
     assert re.search(r"^wait-for-pop +[1-9]\d* +0 ", out, re.M)
@@ -167,7 +168,7 @@ def test_smoke_run_junit_xml_when_passed_has_one_case_per_threshold_and_no_failu
     assert int(root.get("tests", "0")) == len(list(root.iter("testcase")))
 
 
-def test_smoke_run_report_html_when_written_embeds_both_charts(smoke_run: FinishedRun) -> None:
+def test_smoke_run_report_html_when_written_embeds_every_chart(smoke_run: FinishedRun) -> None:
     page = (smoke_run.reports / "report.html").read_text(encoding="utf-8")
     images = dict(re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)">', page))
     charts = {alt: base64.b64decode(data) for data, alt in images.items()}
