@@ -24,6 +24,7 @@ from locust.env import Environment
 from locust.runners import STATE_INIT, STATE_STOPPED, MasterRunner
 
 from botagent.locust._console import say
+from botagent.locust._dialer_tab import install_dialer_tab
 from botagent.locust._progress import print_progress
 from botagent.locust._results import build_result, final_result, report_run
 from botagent.locust._run import DialerRun
@@ -108,6 +109,7 @@ class RunController:
         self._stop_with_the_test()
         self.environment.events.test_start.add_listener(self._on_test_start)
         self.environment.events.quitting.add_listener(self._on_quitting)
+        install_dialer_tab(self.environment, self._result_so_far, self._final_result)
         name, url = run.profile.name, self.target.url
         say(f"running {name}: {self._users()} agents against {url}; reports in {self.reports}")
 
@@ -162,6 +164,10 @@ class RunController:
         return build_result(
             run.environment, run.recorder, run.profile.name, run.target, None, self.ledger_expected
         )
+
+    def _final_result(self) -> RunResult:
+        """The whole run, reconciled and judged; the Dialer tab shows it once the test has stopped."""
+        return final_result(self.run, aborted=self.aborted, ledger_expected=self.ledger_expected)
 
     def _kill_watchers(self) -> None:
         for greenlet in self._greenlets:

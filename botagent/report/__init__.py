@@ -3,17 +3,18 @@
 Input is a `RunResult` filled by the Locust glue (`reconcile` builds its ledger part).
 `evaluate_thresholds` checks it against the profile's thresholds, `exit_code_for` turns it into the
 process exit code (see `botagent.report._exit` for the codes), `format_summary` prints it, and
-`write_reports` writes ``summary.json``, ``junit.xml``, two PNG charts and ``report.html``.
+`write_reports` writes ``summary.json``, ``junit.xml``, three PNG charts on one time axis and
+``report.html``.
 """
 
 from botagent.report._charts import (
     LATENCY_CHART,
     STATE_BUCKETS,
     STATE_CHART,
-    LatencyHistory,
-    read_stats_history,
+    THROUGHPUT_CHART,
     write_latency_chart,
     write_state_chart,
+    write_throughput_chart,
 )
 from botagent.report._dialer_view import DIALER_VIEW_COLUMNS, dialer_view_rows
 from botagent.report._exit import (
@@ -55,7 +56,6 @@ __all__ = [
     "EXIT_THRESHOLDS",
     "EndpointStats",
     "LATENCY_CHART",
-    "LatencyHistory",
     "PHASES",
     "PhaseStats",
     "Reconciliation",
@@ -68,6 +68,7 @@ __all__ = [
     "StateSample",
     "StepErrorRecord",
     "THRESHOLD_ABORT_PREFIX",
+    "THROUGHPUT_CHART",
     "ThresholdResult",
     "TimelinePoint",
     "breached",
@@ -76,7 +77,6 @@ __all__ = [
     "exit_code_for",
     "format_summary",
     "junit_element",
-    "read_stats_history",
     "reconcile",
     "summary_dict",
     "threshold_abort_reason",
@@ -87,4 +87,5 @@ __all__ = [
     "write_reports",
     "write_state_chart",
     "write_summary_json",
+    "write_throughput_chart",
 ]

@@ -1,13 +1,17 @@
 """The Dialer view of a run: the rows the Dialer tab of Locust's web UI shows, built from a `RunResult`.
 
 The tab and ``summary.json`` read the same `RunResult`, so the figures a user watches while the run
-goes on are the figures the reports keep at its end.
+goes on are the figures the reports keep at its end. Once the test has stopped, the tab shows the
+final result: reconciled with the ledger and judged against the thresholds.
 """
 
 from __future__ import annotations
 
-from botagent.report._fmt import ms, number
-from botagent.report._result import EndpointStats, Reconciliation, RunResult
+from collections.abc import Sequence
+
+from botagent.report._charts import STATE_BUCKETS
+from botagent.report._fmt import ms, number, short_list
+from botagent.report._result import EndpointStats, Reconciliation, RunResult, TimelinePoint
 
 __all__ = ["DIALER_VIEW_COLUMNS", "dialer_view_rows"]
 
@@ -17,16 +21,27 @@ DIALER_VIEW_COLUMNS = (("section", "Section"), ("item", "Item"), ("value", "Valu
 MAX_FINDINGS = 50
 """At most this many rule violations and step errors are listed (the totals count them all)."""
 
+_RECENT = 60.0
+"""Seconds over which the recent call rate is counted."""
 
-def dialer_view_rows(result: RunResult) -> list[dict[str, str]]:
-    """Every row of the Dialer tab, section by section: agents, calls, KPIs, violations, errors, ledger."""
+
+def dialer_view_rows(result: RunResult, *, final: bool = False) -> list[dict[str, str]]:
+    """Every row of the Dialer tab, section by section: the run, agents, calls, KPIs, violations,
+    step errors, the ledger and, once judged, the thresholds.
+
+    Args:
+        result: the run so far, or the final result.
+        final: ``result`` is the final result of a run that has stopped.
+    """
     return [
-        *_agents(result),
+        _run(result, final),
+        *_agents(result, final),
         *_calls(result),
         *(_kpi(row) for row in result.kpis),
         *_violations(result),
         *_step_errors(result),
         _ledger(result),
+        *_thresholds(result),
     ]
 
 
@@ -34,22 +49,46 @@ def _row(section: str, item: str, value: object, detail: str = "") -> dict[str, 
     return {"section": section, "item": item, "value": str(value), "detail": detail}
 
 
-def _agents(result: RunResult) -> list[dict[str, str]]:
+def _run(result: RunResult, final: bool) -> dict[str, str]:
+    if final:
+        return _row("Run", "figures", "final", f"the test has stopped after {result.duration:.0f} s")
+    return _row("Run", "figures", "so far", f"{result.duration:.0f} s since the run started")
+
+
+def _agents(result: RunResult, final: bool) -> list[dict[str, str]]:
+    """Agents per state now; once the run is over (everyone logged off), how many took part."""
+    if final:
+        return [
+            _row("Agents", "peak", result.users, "most agents at once"),
+            _row("Agents", "took part", result.calls.agents, "identities that logged in"),
+        ]
     latest = result.states[-1].counts if result.states else {}
-    rows = [_row("Agents", bucket, count) for bucket, count in sorted(latest.items()) if count]
-    return [_row("Agents", "total", sum(latest.values())), *rows]
+    order = {bucket: index for index, bucket in enumerate(STATE_BUCKETS)}
+    present = sorted((b for b, n in latest.items() if n), key=lambda b: (order.get(b, len(order)), b))
+    return [_row("Agents", "total", sum(latest.values())), *(_row("Agents", b, latest[b]) for b in present)]
 
 
 def _calls(result: RunResult) -> list[dict[str, str]]:
     calls = result.calls
     minutes = result.duration / 60.0
     per_minute = number(round(calls.dispositioned / minutes, 1)) if minutes > 0 else "0"
-    return [
+    rows = [
         _row("Calls", "popped", calls.popped),
         _row("Calls", "dispositioned", calls.dispositioned),
         _row("Calls", "rescheduled", calls.rescheduled),
-        _row("Calls", "dispositioned per minute", per_minute),
+        _row("Calls", "dispositioned per minute", per_minute, "over the whole run"),
     ]
+    if result.timeline:
+        recent, seconds = _recent_calls(result.timeline)
+        rows.append(_row("Calls", "dispositioned in the last minute", recent, f"the last {seconds:.0f} s"))
+    return rows
+
+
+def _recent_calls(timeline: Sequence[TimelinePoint]) -> tuple[int, float]:
+    """Calls dispositioned in the intervals of the last `_RECENT` seconds, and how long they cover."""
+    end = timeline[-1].elapsed + timeline[-1].seconds
+    recent = [p for p in timeline if p.elapsed >= end - _RECENT]
+    return sum(p.calls for p in recent), sum(p.seconds for p in recent)
 
 
 def _kpi(row: EndpointStats) -> dict[str, str]:
@@ -85,3 +124,11 @@ def _ledger(result: RunResult) -> dict[str, str]:
     verdict = "reconciles" if rec.reconciles else "does not reconcile"
     detail = f"{len(rec.lost)} lost, {len(rec.duplicated)} duplicated, {len(rec.mismatched)} mismatched"
     return _row("Ledger", "verdict", verdict, detail)
+
+
+def _thresholds(result: RunResult) -> list[dict[str, str]]:
+    if not result.thresholds:
+        return []
+    failed = [t.name for t in result.thresholds if not t.passed]
+    value = f"{len(result.thresholds) - len(failed)} passed, {len(failed)} failed"
+    return [_row("Thresholds", "verdict", value, f"breached: {short_list(failed, 3)}" if failed else "")]

@@ -22,7 +22,11 @@ MAX_LINES = 10
 """At most this many rule violations and step-error kinds are listed."""
 
 _RED, _GREEN, _BOLD, _RESET = "\033[31m", "\033[32m", "\033[1m", "\033[0m"
-_STATS = ("p50", "p95", "p99", "max")
+_STATS = ("mean", "p50", "p95", "p99", "max")
+WIDTH = 110
+"""The endpoint and KPI tables fit a terminal this many columns wide; a longer name is shortened."""
+_NUMBERS = 71
+"""Columns the numbers of a table row take: count, fail, req/s and the five times, two spaces apart."""
 
 
 def format_summary(result: RunResult, color: bool = False) -> str:
@@ -32,11 +36,12 @@ def format_summary(result: RunResult, color: bool = False) -> str:
         result: the finished run, with its thresholds already evaluated.
         color: add ANSI colours to PASS/FAIL and the verdict (only for a terminal).
     """
-    width = max([len("ICWS endpoint"), *(len(r.name) for r in [*result.endpoints, *result.kpis])])
+    names = [len("ICWS endpoint"), *(len(r.name) for r in [*result.endpoints, *result.kpis])]
+    width = min(max(names), WIDTH - _NUMBERS)
     parts = [
         _header(result),
-        _table("ICWS endpoint", result.endpoints, width),
-        _table("Dialer KPI", result.kpis, width),
+        _table("ICWS endpoint", result.endpoints, width, "req/s"),
+        _table("Dialer KPI", result.kpis, width, "per s"),
         _calls(result),
         _violations(result.rule_violations),
         _step_errors(result.step_errors),
@@ -54,15 +59,37 @@ def _header(result: RunResult) -> str:
     )
 
 
-def _table(title: str, rows: Sequence[EndpointStats], width: int) -> str:
+def _table(title: str, rows: Sequence[EndpointStats], width: int, rate: str) -> str:
+    """One aligned table: name, count, failures, ``rate`` (per second), then mean and percentiles."""
     if not rows:
         return f"{title}s: none recorded"
-    head = f"{title:<{width}}  {'count':>7}  {'fail':>6}" + "".join(f"  {s + ' ms':>8}" for s in _STATS)
-    lines = [head]
+    times = "".join(f"  {s + ' ms':>7}" for s in _STATS)
+    lines = [f"{title:<{width}}  {'count':>7}  {'fail':>6}  {rate:>7}{times}"]
     for r in rows:
-        cells = "".join(f"  {ms(getattr(r, s)):>8}" for s in _STATS)
-        lines.append(f"{r.name:<{width}}  {r.count:>7}  {r.failures:>6}{cells}")
+        cells = "".join(f"  {ms(getattr(r, s)):>7}" for s in _STATS)
+        name = _shorten(r.name, width)
+        lines.append(f"{name:<{width}}  {r.count:>7}  {r.failures:>6}  {_rate(r.rps):>7}{cells}")
     return "\n".join(lines)
+
+
+def _shorten(name: str, width: int) -> str:
+    """``name`` cut in the middle to ``width`` characters, at slashes where it can: the method and the
+    path's first part, ``…``, and the path's end (``DELETE /messaging…/status/user-statuses``)."""
+    if len(name) <= width:
+        return name
+    room = width - 1
+    cut = name.rfind("/", 0, room // 2 + 1)
+    head = name[:cut] if cut > 0 else name[: room // 2]
+    start = name.find("/", len(name) - (room - len(head)))
+    tail = name[start:] if start != -1 else name[len(name) - (room - len(head)) :]
+    return f"{head}…{tail}"
+
+
+def _rate(per_second: float) -> str:
+    """Requests per second with about three significant digits: ``0.25``, ``12.5``, ``240``."""
+    if per_second >= 100:
+        return f"{per_second:.0f}"
+    return f"{per_second:.1f}" if per_second >= 10 else f"{per_second:.2f}"
 
 
 def _calls(result: RunResult) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from botagent.report._charts import write_latency_chart, write_state_chart
+from botagent.report._charts import write_latency_chart, write_state_chart, write_throughput_chart
 from botagent.report._html import write_html_report
 from botagent.report._junit import write_junit_xml
 from botagent.report._result import RunResult
@@ -19,23 +19,27 @@ def write_reports(
     stats_history_csv: Path | None = None,
     locust_html_name: str | None = None,
 ) -> dict[str, Path]:
-    """Write ``summary.json``, ``junit.xml``, both charts and ``report.html`` into ``folder``.
+    """Write ``summary.json``, ``junit.xml``, the three charts and ``report.html`` into ``folder``.
 
     Args:
         result: the finished run, with its thresholds evaluated.
         folder: the report folder, created if missing; existing files of the same names are replaced.
-        stats_history_csv: Locust's ``<prefix>_stats_history.csv`` for the latency chart, if any.
+        stats_history_csv: not read: every chart is drawn from ``result`` (its states and timeline).
+            Accepted so that callers passing Locust's stats history keep working.
         locust_html_name: file name of Locust's own HTML report, linked from ``report.html``.
 
     Returns:
-        The written files by kind: ``summary``, ``junit``, ``state_chart``, ``latency_chart``, ``html``.
+        The written files by kind: ``summary``, ``junit``, ``state_chart``, ``throughput_chart``,
+        ``latency_chart``, ``html``.
     """
+    del stats_history_csv
     paths = {
         "summary": write_summary_json(result, folder),
         "junit": write_junit_xml(result, folder),
         "state_chart": write_state_chart(result, folder),
-        "latency_chart": write_latency_chart(result, folder, stats_history_csv),
+        "throughput_chart": write_throughput_chart(result, folder),
+        "latency_chart": write_latency_chart(result, folder),
     }
-    charts = [paths["state_chart"], paths["latency_chart"]]
+    charts = [paths["state_chart"], paths["throughput_chart"], paths["latency_chart"]]
     paths["html"] = write_html_report(result, folder, charts, locust_html_name)
     return paths

@@ -47,6 +47,7 @@ REPORT_FILES = [
     "junit.xml",
     "report.html",
     "agents_by_state.png",
+    "throughput.png",
     "latency_percentiles.png",
     "locust.html",
     "locust.log",
@@ -76,7 +77,8 @@ def test_smoke_run_when_finished_writes_every_report_file(smoke_run: FinishedRun
 def test_smoke_run_when_finished_prints_summary_table_and_pass(smoke_run: FinishedRun) -> None:
     out = smoke_run.result.stdout
 
-    assert re.search(r"^ICWS endpoint +count +fail +p50 ms +p95 ms +p99 ms +max ms$", out, re.M), out
+    header = r"^ICWS endpoint +count +fail +req/s +mean ms +p50 ms +p95 ms +p99 ms +max ms$"
+    assert re.search(header, out, re.M), out
     assert re.search(r"^Dialer KPI +count +fail ", out, re.M)
     assert re.search(r"^POST /dialer/disposition +[1-9]\d* +0 ", out, re.M)
     assert re.search(r"^wait-for-pop +[1-9]\d* +0 ", out, re.M)
@@ -166,12 +168,12 @@ def test_smoke_run_junit_xml_when_passed_has_one_case_per_threshold_and_no_failu
     assert int(root.get("tests", "0")) == len(list(root.iter("testcase")))
 
 
-def test_smoke_run_report_html_when_written_embeds_both_charts(smoke_run: FinishedRun) -> None:
+def test_smoke_run_report_html_when_written_embeds_every_chart(smoke_run: FinishedRun) -> None:
     page = (smoke_run.reports / "report.html").read_text(encoding="utf-8")
     images = dict(re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)">', page))
     charts = {alt: base64.b64decode(data) for data, alt in images.items()}
 
-    assert set(charts) == {"agents by state", "latency percentiles"}
+    assert set(charts) == {"agents by state", "throughput", "latency percentiles"}
     assert all(png.startswith(PNG_SIGNATURE) for png in charts.values())
     assert charts["agents by state"] == (smoke_run.reports / "agents_by_state.png").read_bytes()
     assert '<div class="verdict pass">PASS</div>' in page
@@ -179,7 +181,7 @@ def test_smoke_run_report_html_when_written_embeds_both_charts(smoke_run: Finish
 
 
 def test_smoke_run_charts_when_written_are_png_files(smoke_run: FinishedRun) -> None:
-    for name in ("agents_by_state.png", "latency_percentiles.png"):
+    for name in ("agents_by_state.png", "throughput.png", "latency_percentiles.png"):
         assert (smoke_run.reports / name).read_bytes().startswith(PNG_SIGNATURE), name
 
 

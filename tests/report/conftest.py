@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,12 +12,14 @@ import pytest
 from botagent.report import (
     CallTotals,
     EndpointStats,
+    PhaseStats,
     Reconciliation,
     RuleViolationRecord,
     RunResult,
     StateSample,
     StepErrorRecord,
     ThresholdResult,
+    TimelinePoint,
 )
 
 STARTED_AT = 1_714_557_600.0  # 2024-05-01T10:00:00Z
@@ -135,23 +138,56 @@ def busy_result() -> RunResult:
     )
 
 
-@pytest.fixture
-def stats_history(tmp_path: Path) -> Path:
-    """A Locust ``_stats_history.csv`` with per-row and ``Aggregated`` lines and an N/A."""
-    header = (
-        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,"
-        "99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,"
-        "Total Average Response Time,Total Min Response Time,Total Max Response Time,"
-        "Total Average Content Size"
-    )
-    lines = [header]
-    for second in range(5):
-        stamp = int(STARTED_AT) + second
-        p50 = "N/A" if second == 0 else str(10 + second)
-        lines.append(f"{stamp},2,POST,/dialer/disposition,1,0,{p50},1,1,1,1,999,1,999,1,1,1,5,0,1,1,1,1,0")
-        lines.append(
-            f"{stamp},2,,Aggregated,1,0,{p50},1,1,1,1,{40 + second},1,{60 + second},1,1,1,5,0,1,1,1,1,0"
+TIMELINE_ENDPOINTS = ("POST /connection", "POST /dialer/disposition", "GET /messaging/messages (sse)")
+
+
+def make_timeline(seconds: int = 60, step: float = 1.0) -> list[TimelinePoint]:
+    """A timeline of ``seconds`` s in ``step``-second intervals: a ramp, a plateau and a log-off burst
+    at the end, with a latency for each of `TIMELINE_ENDPOINTS` that has samples in the interval."""
+    points = []
+    for index in range(int(seconds / step)):
+        at = index * step
+        load = min(1.0, at / 5.0)
+        burst = at >= seconds - 5
+        latency = {
+            "POST /dialer/disposition": (20.0 + 5 * math.sin(at / 7), 60.0 + 20 * math.sin(at / 5)),
+            "GET /messaging/messages (sse)": (900.0, 1800.0 + 300 * load),
+        }
+        if at < 3 or burst:
+            latency["POST /connection"] = (3.0, 9.0 if burst else 5.0)
+        points.append(
+            TimelinePoint(
+                elapsed=at,
+                seconds=step,
+                requests=int((40 if burst else 12) * step * max(load, 0.2)),
+                failures=1 if index == 30 else 0,
+                calls=int(index % 3 == 0 and not burst),
+                latency=latency,
+            )
         )
-    path = tmp_path / "run_stats_history.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return points
+
+
+def make_phases() -> list[PhaseStats]:
+    """Ramp-up for 3 s, steady until 55 s, then the stop phase's log-off burst until 60 s."""
+    steady = [make_row("POST /dialer/disposition", count=30, p95=70.0), make_row("POST /connection", count=2)]
+    burst = [make_row("POST /dialer/log-off", count=5, p50=8.0, p90=12.0, p95=14.0, p99=14.0, max=15.0)]
+    ramp = [make_row("POST /connection", count=2)]
+    pops, grants = [make_row("wait-for-pop")], [make_row("logoff-grant")]
+    return [
+        PhaseStats(phase="ramp-up", started=0.0, ended=3.0, endpoints=ramp),
+        PhaseStats(phase="steady", started=3.0, ended=55.0, endpoints=steady, kpis=pops),
+        PhaseStats(phase="stop", started=55.0, ended=60.0, endpoints=burst, kpis=grants),
+    ]
+
+
+@pytest.fixture
+def phased_result(busy_result: RunResult) -> RunResult:
+    """The busy run with phases (steady judged), a timeline and agent states over its whole minute."""
+    states = [
+        StateSample(elapsed=float(t), counts={"ready": 1, "on call": 1} if t < 55 else {"logging off": 2})
+        for t in range(61)
+    ]
+    return dataclasses.replace(
+        busy_result, phases=make_phases(), judged_phase="steady", timeline=make_timeline(), states=states
+    )

@@ -12,6 +12,8 @@ from botagent.report import (
     RunResult,
     StateSample,
     StepErrorRecord,
+    ThresholdResult,
+    TimelinePoint,
     dialer_view_rows,
 )
 
@@ -43,6 +45,7 @@ def test_dialer_view_when_a_run_has_agents_calls_and_kpis_lists_each_with_its_fi
         "rescheduled": "2",
         "dispositioned per minute": "5",
     }
+    assert list(table["Agents"]) == ["total", "ready", "on call"]  # in the report buckets' order
     kpi = next(line for line in dialer_view_rows(run) if line["item"] == "wait-for-pop")
     assert kpi["value"] == "10 samples" and "p95 480" in kpi["detail"]
 
@@ -72,3 +75,51 @@ def test_dialer_view_when_the_ledger_is_pending_or_checked_says_which(result: Re
     checked = dialer_view_rows(result(ledger_expected=True, reconciliation=broken))
     ledger = next(row for row in checked if row["section"] == "Ledger")
     assert ledger["value"] == "does not reconcile" and ledger["detail"].startswith("1 lost")
+
+
+def test_dialer_view_when_live_says_so_far_and_when_final_says_final(result: Result) -> None:
+    run = result(duration=42.4)
+    assert dialer_view_rows(run)[0] == {
+        "section": "Run",
+        "item": "figures",
+        "value": "so far",
+        "detail": "42 s since the run started",
+    }
+    assert dialer_view_rows(run, final=True)[0]["value"] == "final"
+
+
+def test_dialer_view_when_final_counts_agents_that_took_part_not_their_last_state(result: Result) -> None:
+    run = result(
+        users=5,
+        states=[StateSample(elapsed=30.0, counts={"on call": 5})],
+        calls=CallTotals(popped=9, dispositioned=9, rescheduled=0, agents=7),
+    )
+    agents = _by_section(dialer_view_rows(run, final=True))["Agents"]
+    assert agents == {"peak": "5", "took part": "7"}
+
+
+def test_dialer_view_when_timeline_given_counts_calls_of_the_last_minute(result: Result) -> None:
+    timeline = [
+        TimelinePoint(elapsed=float(t), seconds=10.0, requests=0, failures=0, calls=1)
+        for t in range(0, 100, 10)
+    ]
+    calls = _by_section(dialer_view_rows(result(timeline=timeline)))["Calls"]
+    assert calls["dispositioned in the last minute"] == "6"
+    assert "dispositioned in the last minute" not in _by_section(dialer_view_rows(result()))["Calls"]
+
+
+def test_dialer_view_when_thresholds_judged_says_how_many_passed_and_names_the_breached(
+    result: Result,
+) -> None:
+    judged = [
+        ThresholdResult(name="error ratio <= 0%", observed=0.0, limit=0.0, passed=True),
+        ThresholdResult(name="rule violations <= 0", observed=2, limit=0, passed=False),
+    ]
+    rows = dialer_view_rows(result(thresholds=judged), final=True)
+    assert rows[-1] == {
+        "section": "Thresholds",
+        "item": "verdict",
+        "value": "1 passed, 1 failed",
+        "detail": "breached: rule violations <= 0",
+    }
+    assert all(row["section"] != "Thresholds" for row in dialer_view_rows(result()))

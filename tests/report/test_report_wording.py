@@ -22,7 +22,6 @@ from botagent.report import (
     ThresholdResult,
     evaluate_thresholds,
     format_summary,
-    read_stats_history,
     write_html_report,
     write_junit_xml,
 )
@@ -160,9 +159,3 @@ def test_thresholds_when_counts_are_one_say_sample_request_call_and_agent(row: R
     assert details["POST /connection count >= 1"] == "1 sample"
     assert details["error ratio <= 0%"] == "0 of 1 request failed"
     assert details["calls per agent >= 1"] == "1 call dispositioned by 1 agent"
-
-
-def test_latency_chart_note_when_no_stats_history_names_both_locust_options() -> None:
-    note = read_stats_history(None).note
-
-    assert "--csv PREFIX --csv-full-history" in note
