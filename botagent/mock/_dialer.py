@@ -9,7 +9,7 @@ from __future__ import annotations
 from botagent.mock._errors import CAMPAIGN_LOGON_ERROR, EngineError, ErrorIds
 from botagent.mock._pacing import Pacer
 from botagent.mock._scenario import StatusSpec
-from botagent.mock._state import Callback, CampaignState, DialerAgent, World
+from botagent.mock._state import CampaignState, DialerAgent, World
 from botagent.wire import (
     AvailableCampaign,
     AvailableCampaignsMessage,
@@ -23,6 +23,7 @@ from botagent.wire import (
     LoggedOutCampaign,
     LogoutGrantedMessage,
     PreviewPopCall,
+    RelativeTo,
 )
 
 __all__ = ["Dialer"]
@@ -232,11 +233,7 @@ class Dialer:
         record.attributes.update(request.call_attributes or {})
         agent.call = None
         self.world.ledger.count(call.campaign.name, "dispositioned")
-        if request.scheduled_time is not None:
-            callback = Callback(
-                call.contact, record.call_id, record.scheduled_agent, float(request.scheduled_time)
-            )
-            self.pacer.schedule_callback(callback, call.campaign, now)
+        self.pacer.dispositioned(call, request, agent.user.user_id, now)
         return self._after_call(agent)
 
     def _check_disposition(self, campaign: CampaignState, request: DispositionRequest) -> None:
@@ -256,6 +253,10 @@ class Dialer:
             )
         if request.scheduled_agent:
             self._check_scheduled_agent(campaign, request.scheduled_agent)
+        if request.relative_to not in (None, *RelativeTo):
+            raise EngineError.invalid_property(
+                "relativeTo", f"relativeTo must be 0 (UTC) or 1 (Contact), not {request.relative_to}."
+            )
 
     def _check_scheduled_agent(self, campaign: CampaignState, user_id: str) -> None:
         if not campaign.spec.allow_agent_callbacks:
