@@ -47,14 +47,20 @@ class Ledger:
 
     def count(self, campaign_name: str, what: str) -> None:
         """Add one to a campaign counter such as ``dialed`` or ``noAnswer``."""
-        self.counters.setdefault(campaign_name, Counter())[what] += 1
+        self._counter(campaign_name)[what] += 1
         self.changes += 1
+
+    def _counter(self, campaign_name: str) -> Counter[str]:
+        counter = self.counters.get(campaign_name)
+        if counter is None:
+            counter = self.counters[campaign_name] = Counter()
+        return counter
 
     def start_stretch(self, agent: object, campaign_name: str, busy: bool, now: float) -> None:
         """Begin counting an agent's time for a campaign (closing its previous stretch first)."""
         self.end_stretch(agent, now)
         self.open[agent] = (campaign_name, busy, now)
-        self.counters.setdefault(campaign_name, Counter())
+        self._counter(campaign_name)
         self.changes += 1
 
     def end_stretch(self, agent: object, now: float) -> None:
