@@ -19,7 +19,15 @@ from collections.abc import Sequence
 
 import _common as common
 
-BENCHMARKS = ("client_overhead", "agents_per_core", "mock_capacity", "measurement_error", "scale_out", "soak")
+BENCHMARKS = (
+    "client_overhead",
+    "agents_per_core",
+    "mock_capacity",
+    "measurement_error",
+    "scale_out",
+    "soak",
+    "dialer_realism",
+)
 
 
 def parse_options(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -5,8 +5,10 @@ that outside ICWS. ``CampaignControl`` plays that supervisor for ``POST /mock/ca
 
 Statuses are the campaign status values of the Dialer enum (``CampaignStatus``): on and auto run; off,
 paused, completed, scheduleOnly and invalid do not. A campaign that does not run pops no more calls
-(dials already placed still end; one answered with no agent idle is abandoned) and refuses a campaign
-log-in with ``campaignLogonError`` code 3 (CampaignStopping). Agents logged in to it stay logged in.
+and dials no more lines: no agent is idle in it, so the allocator gives its agents to their other
+campaigns, and the pacer starts no dial for it (``_pacing.py``). Dials already placed still end; one
+answered waits ``abandon_grace`` for an agent in vain and is abandoned. It refuses a campaign log-in
+with ``campaignLogonError`` code 3 (CampaignStopping). Agents logged in to it stay logged in.
 
 Every logged-in agent eligible for the campaign is told in an availableCampaignsMessage (``isDelta``
 true): by default ``campaignsChanged`` with the new ``status``; with the ``campaign_stop_removes`` knob

@@ -11,7 +11,7 @@ from __future__ import annotations
 from botagent.mock._errors import CAMPAIGN_LOGON_ERROR, EngineError, ErrorIds
 from botagent.mock._pacing import Pacer
 from botagent.mock._scenario import StatusSpec
-from botagent.mock._state import Callback, CampaignState, DialerAgent, LiveCall, World
+from botagent.mock._state import CampaignState, DialerAgent, LiveCall, World
 from botagent.wire import (
     AvailableCampaign,
     AvailableCampaignsMessage,
@@ -25,6 +25,7 @@ from botagent.wire import (
     LoggedOutCampaign,
     LogoutGrantedMessage,
     PreviewPopCall,
+    RelativeTo,
 )
 
 __all__ = ["SKIP_LABEL", "Dialer", "available_campaign"]
@@ -271,11 +272,7 @@ class Dialer:
         record.attributes.update(request.call_attributes or {})
         agent.call = None
         self.world.ledger.count(call.campaign.name, "dispositioned")
-        if request.scheduled_time is not None:
-            callback = Callback(
-                call.contact, record.call_id, record.scheduled_agent, float(request.scheduled_time)
-            )
-            self.pacer.schedule_callback(callback, call.campaign, now)
+        self.pacer.dispositioned(call, request, agent.user.user_id, now)
         return self._after_call(agent)
 
     def _check_disposition(self, call: LiveCall, request: DispositionRequest) -> None:
@@ -291,6 +288,10 @@ class Dialer:
             self._check_schedule(call.campaign, request.label, request.scheduled_time)
         if request.scheduled_agent:
             self._check_scheduled_agent(call.campaign, request.scheduled_agent)
+        if request.relative_to not in (None, *RelativeTo):
+            raise EngineError.invalid_property(
+                "relativeTo", f"relativeTo must be 0 (UTC) or 1 (Contact), not {request.relative_to}."
+            )
 
     def _check_placed(self, call: LiveCall) -> None:
         unplaced = isinstance(call.wire, PreviewPopCall) and call.record.state == "popped"

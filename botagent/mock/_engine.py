@@ -133,8 +133,10 @@ class DialerEngine:
         """Run every timer due at or before ``now``, each at its own deadline, in deadline order."""
         timers = self._world.timers
         while (timer := timers.pop_due(now)) is not None:
+            self._world.now = max(self._world.now, timer.when)
             timer.callback(timer.when)
             self._pacer.pace_dirty(timer.when)
+        self._world.now = max(self._world.now, now)
 
     def take_woken(self) -> set[str]:
         """Return and forget the ids of sessions that got messages or closed since the last call."""
@@ -531,7 +533,7 @@ class DialerEngine:
 
     def ledger(self) -> dict[str, Any]:
         """Return the ``/mock/ledger`` body: every call record and per-campaign counters."""
-        return self._world.ledger.to_wire()
+        return self._world.ledger.to_wire(self._world.settled)
 
     def sessions_snapshot(self) -> list[dict[str, Any]]:
         """Return one summary per open session, for ``/mock/sessions``."""

@@ -9,6 +9,10 @@ A call its agent still held when the session vanished on the server's side (a ``
 ``POST /mock/restart``) is ``orphaned``, with ``orphanReason`` saying why ("session lost", "server
 restart"); the bot could not disposition it. A session the client closed or let expire leaves its call
 as it was: never dispositioned, so lost.
+
+Per campaign, ``campaigns`` holds counters, agent time and the figures derived from them (see
+``_metrics.py``): outcomes, connects, abandons and the abandon rate, utilisation, pops per agent-hour,
+callbacks due, kept and late.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from botagent.mock._metrics import AgentTime, campaign_summary
 from botagent.wire import LedgerEntry
 
 __all__ = ["Ledger"]
+
 
 class Ledger:
     """Every call record in creation order, by call id, plus per-campaign dial counters."""
@@ -27,20 +33,58 @@ class Ledger:
         self.records: list[LedgerEntry] = []
         self.by_call_id: dict[str, LedgerEntry] = {}
         self.counters: dict[str, Counter[str]] = {}
+        self.time: dict[str, AgentTime] = {}
+        self.open: dict[object, tuple[str, bool, float]] = {}
+        self.changes = 0
+        """How many times the ledger has changed; the pacer notes when it last did."""
 
     def add(self, record: LedgerEntry) -> LedgerEntry:
         """Append a record and return it."""
         self.records.append(record)
         self.by_call_id[record.call_id] = record
+        self.changes += 1
         return record
 
     def count(self, campaign_name: str, what: str) -> None:
         """Add one to a campaign counter such as ``dialed`` or ``noAnswer``."""
-        self.counters.setdefault(campaign_name, Counter())[what] += 1
+        self._counter(campaign_name)[what] += 1
+        self.changes += 1
 
-    def to_wire(self) -> dict[str, Any]:
-        """Return the ``GET /mock/ledger`` body: ``calls`` and per-campaign ``campaigns`` counters."""
+    def _counter(self, campaign_name: str) -> Counter[str]:
+        counter = self.counters.get(campaign_name)
+        if counter is None:
+            counter = self.counters[campaign_name] = Counter()
+        return counter
+
+    def start_stretch(self, agent: object, campaign_name: str, busy: bool, now: float) -> None:
+        """Begin counting an agent's time for a campaign (closing its previous stretch first)."""
+        self.end_stretch(agent, now)
+        self.open[agent] = (campaign_name, busy, now)
+        self._counter(campaign_name)
+        self.changes += 1
+
+    def end_stretch(self, agent: object, now: float) -> None:
+        """Stop counting an agent's time (a no-op when none is being counted)."""
+        stretch = self.open.pop(agent, None)
+        if stretch is not None:
+            self.changes += 1
+            name, busy, since = stretch
+            self.time.setdefault(name, AgentTime()).add(busy, max(0.0, now - since))
+
+    def to_wire(self, now: float = 0.0) -> dict[str, Any]:
+        """Return the ``GET /mock/ledger`` body: ``calls`` and per-campaign ``campaigns`` metrics.
+
+        Agent time still being counted is counted up to ``now``.
+        """
         return {
             "calls": [record.to_wire() for record in self.records],
-            "campaigns": {name: dict(counter) for name, counter in self.counters.items()},
+            "campaigns": {name: self._summary(name, now) for name in self.counters},
         }
+
+    def _summary(self, name: str, now: float) -> dict[str, Any]:
+        closed = self.time.get(name, AgentTime())
+        time = AgentTime(closed.busy, closed.waiting)
+        for campaign_name, busy, since in self.open.values():
+            if campaign_name == name:
+                time.add(busy, max(0.0, now - since))
+        return campaign_summary(self.counters[name], time)

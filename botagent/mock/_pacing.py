@@ -1,44 +1,86 @@
-"""Pacing: who may get a call, dialing contacts, and popping calls to agents.
+"""Pacing: which campaign each free agent works for, how many lines each campaign dials, what each dial
+becomes, and who gets the answered calls.
 
-An agent is *free* when it is logged in to Dialer, holds no call and no reservation, is not on break
-nor waiting for one, has no log-off pending, and its user's status is an available (ACD) status it has
-set since its last disposition (R4, R16, R18, R27, R31). A free agent is *idle* in each of its
-campaigns that is running and that it is ready for (R3; a campaign joined after the last
-ready-for-calls is not, per the official ready-for-calls page, unless
-``ready_covers_later_campaigns``); ``CampaignState.idle`` keeps those agents in the order they became
-idle, and ``refresh(agent)`` keeps the sets true after every change.
+Theory of operation
+-------------------
+*Free and idle.* An agent (a group of sessions of one user and one application name) is *free* when it
+is logged in to Dialer, holds no call and no reservation, is not on break nor waiting for one, has no
+log-off pending, has a session open, and its user's status is an available (ACD) status it has set
+since its last disposition (R4, R16, R18, R27, R31). A free agent is *idle* in each of its campaigns
+that is running now (``campaign.running``: its live status, which ``_campaigns.py`` changes while a run
+goes on) and that it is ready for (R3; a campaign joined after the last ready-for-calls is not, per the
+official ready-for-calls page, unless ``ready_covers_later_campaigns``); ``CampaignState.idle`` keeps
+those agents in the order they became idle, and ``refresh(agent)`` keeps the sets true after every
+change.
 
-Dialing, per campaign mode:
+*Allocation.* An agent works for one campaign at a time (``agent.assigned``): it is attached while
+reserved for one of its dials, waiting in its predictive pool, or on or wrapping up one of its calls,
+and is detached when it is free again (or goes on break, or logs off). A free agent attached nowhere is
+*unassigned*. Each pacing round, for every campaign that changed: answered calls waiting for an agent
+take free agents first (the pool, then unassigned agents idle in the campaign), then due callbacks go
+to their free owners; then every unassigned agent, oldest first, is given to the campaign
+``_allocation.choose`` picks among those it is idle in that have work (priority, then weighted
+share of attached agents, then weighted turns, then scenario order).
 
-- power: one dial per idle agent, reserved for it; answered after ``dial_delay + ring_delay`` with
-  probability ``answer_rate``, then popped as a ``dataPop`` (R5, R7).
-- predictive: ``ceil(idle * lines_per_agent)`` unreserved dials; an answered call goes to the
-  longest-idle agent, or is ``abandoned`` when none is idle.
-- preview: the idle agent is reserved and, after ``dial_delay``, gets a ``previewPop`` it must place
-  (R6); the call connects ``ring_delay`` after it is placed.
+*Dialing, per mode.*
 
-A reserved agent that stops being free loses its reservation: a dial in progress goes on unreserved,
-a preview not yet popped gives its contact back. Due callbacks come before fresh contacts; a callback
-for a named agent waits for that agent (dialing mode OwnAgentCallback).
+- preview: the assigned agent is reserved; after ``dial_delay`` it gets a ``previewPop`` (R6) which it
+  places; the call rings and ends in an outcome the agent hears, whatever it is.
+- power: one dial per assigned agent, reserved for it (one line per free agent). A connected call pops
+  to it as a ``dataPop`` (R5, R7); any other outcome frees it again.
+- predictive: assigned agents wait in the campaign's pool and dials are not reserved. The lines to have
+  out come from ``_predictive.PredictiveModel`` (connect rate, connect time and handle time observed,
+  agents due to free up within the connect time counted in, abandon target held by a controller), or
+  are ``ceil(pool * lines_per_agent)`` when the scenario fixes the ratio. While its agents are busy
+  the campaign paces again every quarter of its connect time (a second at least), so it dials ahead
+  of agents as they come closer to being free.
+
+``max_lines`` caps the power and predictive dials out at once. Every dial draws its outcome and its
+delays from the campaign's own RNG when it starts (``_outcomes.py``); it counts ``dialed`` and, when it
+ends, its outcome. A connected call goes to its reserved agent, else to the pool's longest-waiting
+agent, else to an unassigned agent idle in the campaign; with none, it waits ``abandon_grace`` seconds
+for one and is then ``abandoned``.
+
+A reserved agent that stops being free loses its reservation: a dial in progress goes on unreserved, a
+preview not yet popped gives its contact back. Due callbacks come before fresh contacts; a callback owned
+by an agent waits for that agent within its window (``_callbacks.py``, dialing mode OwnAgentCallback).
+
+*Reproducibility.* Nothing here iterates a set or reads a clock: agents, campaigns and calls are kept in
+insertion-ordered dicts, draws come from per-campaign RNGs seeded from the scenario's ``seed`` and the
+campaign id, and ties go to the scenario's order. The same scenario and the same requests at the same
+times give the same ledger.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
-from datetime import UTC, datetime
 
+from botagent.mock._allocation import choose
+from botagent.mock._callbacks import CallbackDesk, due_time
+from botagent.mock._outcomes import Outcome, draw_outcome, reaches_agent
+from botagent.mock._pops import abandoned_record, data_pop, preview_pop
+from botagent.mock._predictive import MAX_LINES_PER_AGENT
 from botagent.mock._state import Callback, CampaignState, Contact, Dial, DialerAgent, LiveCall, World
-from botagent.wire import BreakStatus, DataPopCall, DataPopMessage, DialingMode, LedgerEntry, PreviewPopCall
+from botagent.wire import BreakStatus, DataPopMessage, DispositionRequest, PreviewPopCall
 
 __all__ = ["Pacer"]
 
+Source = tuple[Contact, Callback | None]
+
+_REPACE_SHARE = 0.25
+"""While agents are busy, a predictive campaign paces again every quarter of its connect time..."""
+_REPACE_LEAST = 1.0
+"""...but not more often than once a second."""
+
 
 class Pacer:
-    """Keeps idle sets true, paces dials per campaign, and turns answered dials into pops."""
+    """Keeps idle sets true, allocates agents, paces dials per campaign and turns dials into pops."""
 
     def __init__(self, world: World) -> None:
         self.world = world
+        self.callbacks = CallbackDesk(world)
+        self.unassigned: dict[DialerAgent, None] = {}
+        self._ledger_changes = 0
 
     # --- who is idle where -------------------------------------------------------------------------
 
@@ -57,28 +99,33 @@ class Pacer:
         )
 
     def refresh(self, agent: DialerAgent) -> None:
-        """Bring the agent's idle-set membership up to date; drop a reservation it no longer deserves."""
+        """Bring the agent's idle sets and attachment up to date; drop a reservation it no longer deserves."""
         dial = agent.reservation
-        if dial is not None and not (
-            self.is_free(agent, ignore_reservation=True) and dial.campaign in self._wanted(agent)
-        ):
+        wanted = self._wanted(agent)
+        if dial is not None and not self._deserves(agent, dial, wanted):
             self.release(agent)
             return
-        target = self._wanted(agent) if self.is_free(agent) else set()
-        for campaign in agent.idle_in - target:
-            campaign.idle.pop(agent, None)
-        for campaign in target - agent.idle_in:
-            campaign.idle[agent] = None
-            self.world.dirty[campaign] = None
+        target = dict.fromkeys(wanted) if self.is_free(agent) else {}
+        for campaign in agent.idle_in:
+            if campaign not in target:
+                campaign.idle.pop(agent, None)
+        for campaign in target:
+            if campaign not in agent.idle_in:
+                campaign.idle[agent] = None
+                self.world.dirty[campaign] = None
         agent.idle_in = target
+        self._reattach(agent)
 
-    def _wanted(self, agent: DialerAgent) -> set[CampaignState]:
+    def _deserves(self, agent: DialerAgent, dial: Dial, wanted: list[CampaignState]) -> bool:
+        return self.is_free(agent, ignore_reservation=True) and dial.campaign in wanted
+
+    def _wanted(self, agent: DialerAgent) -> list[CampaignState]:
         later = agent.ready_all and self.world.behaviour.ready_covers_later_campaigns
-        return {
+        return [
             campaign
             for campaign in agent.campaigns.values()
             if campaign.running and (later or campaign.id in agent.ready)
-        }
+        ]
 
     def release(self, agent: DialerAgent) -> None:
         """Take away the agent's reservation; a preview not yet popped gives its contact back."""
@@ -96,205 +143,305 @@ class Pacer:
         self.refresh(agent)
 
     def _give_back(self, dial: Dial) -> None:
-        campaign, callback = dial.campaign, dial.callback
-        if callback is None:
-            campaign.returned.appendleft(dial.contact)
-        elif callback.agent is None:
-            campaign.due_any.appendleft(callback)
+        if dial.callback is None:
+            dial.campaign.returned.appendleft(dial.contact)
+            self.world.dirty[dial.campaign] = None
         else:
-            campaign.due_for.setdefault(callback.agent, deque()).appendleft(callback)
-        self.world.dirty[campaign] = None
+            self.callbacks.queue(dial.callback, dial.campaign, front=True)
+
+    # --- attachment ----------------------------------------------------------------------------------
+
+    def _reattach(self, agent: DialerAgent) -> None:
+        campaign = agent.assigned
+        if campaign is not None and not self._still_attached(agent, campaign):
+            self._detach(agent)
+        if agent.assigned is None and agent.idle_in:
+            self.unassigned[agent] = None
+        else:
+            self.unassigned.pop(agent, None)
+
+    def _still_attached(self, agent: DialerAgent, campaign: CampaignState) -> bool:
+        if agent.call is not None or agent.reservation is not None:
+            return True
+        if agent.pooled:
+            return campaign in agent.idle_in
+        wrapping_up = agent.took_call and not agent.idle_in and agent.logged_in
+        return wrapping_up and agent.break_status == BreakStatus.NOT_ON_BREAK and not agent.logoff_pending
+
+    def _attach(self, agent: DialerAgent, campaign: CampaignState) -> None:
+        if agent.assigned is campaign:
+            return
+        if agent.assigned is not None:
+            self._detach(agent)
+        agent.assigned = campaign
+        campaign.share.attached += 1
+        campaign.share.served += 1
+        self.unassigned.pop(agent, None)
+        self.world.ledger.start_stretch(agent, campaign.name, False, self.world.now)
+
+    def _detach(self, agent: DialerAgent) -> None:
+        campaign = agent.assigned
+        assert campaign is not None
+        now = self.world.now
+        popped_at = campaign.busy.pop(agent, None)
+        if popped_at is not None and campaign.model is not None and agent.idle_in:
+            campaign.model.call_finished(now - popped_at)
+        campaign.pool.pop(agent, None)
+        campaign.share.attached -= 1
+        agent.assigned, agent.pooled, agent.took_call = None, False, False
+        self.world.ledger.end_stretch(agent, now)
+
+    def _claim(self, agent: DialerAgent, campaign: CampaignState) -> None:
+        """Attach the agent to the campaign for a call, taking it out of any pool."""
+        self._attach(agent, campaign)
+        if agent.pooled:
+            agent.pooled = False
+            campaign.pool.pop(agent, None)
 
     # --- pacing ------------------------------------------------------------------------------------
 
     def pace_dirty(self, now: float) -> None:
-        """Pace every campaign whose idle set or queues changed since the last pacing."""
+        """Pace every campaign whose agents or queues changed since the last pacing."""
+        self.world.now = max(self.world.now, now)
         dirty = self.world.dirty
         while dirty:
-            campaign = next(iter(dirty))
-            del dirty[campaign]
-            self._pace(campaign, now)
+            campaigns = list(dirty)
+            dirty.clear()
+            for campaign in campaigns:
+                self._serve_waiting(campaign, now)
+                self._serve_owners(campaign, now)
+            self._allocate(now)
+            for campaign in campaigns:
+                if campaign.spec.mode == "predictive":
+                    self._pace_predictive(campaign, now)
+        if self.world.ledger.changes != self._ledger_changes:
+            self._ledger_changes = self.world.ledger.changes
+            self.world.settled = max(self.world.settled, now)
 
-    def _pace(self, campaign: CampaignState, now: float) -> None:
-        if not campaign.running or not campaign.idle:
-            return
-        self._serve_own_callbacks(campaign, now)
-        if campaign.spec.mode == "predictive":
-            self._pace_predictive(campaign, now)
-            return
-        for agent in list(campaign.idle):
-            source = self._take_any(campaign)
-            if source is None:
+    def _serve_waiting(self, campaign: CampaignState, now: float) -> None:
+        while campaign.waiting:
+            agent = self._free_agent_for(campaign)
+            if agent is None:
                 return
-            self._start(campaign, source, agent, now)
+            dial = next(iter(campaign.waiting))
+            del campaign.waiting[dial]
+            assert dial.timer is not None
+            dial.timer.cancel()
+            self._pop_data(agent, dial, now)
 
-    def _serve_own_callbacks(self, campaign: CampaignState, now: float) -> None:
+    def _free_agent_for(self, campaign: CampaignState) -> DialerAgent | None:
+        agent = next(iter(campaign.pool), None)
+        if agent is not None:
+            return agent
+        return next((a for a in campaign.idle if a.assigned is None), None)
+
+    def _serve_owners(self, campaign: CampaignState, now: float) -> None:
         for user_id in list(campaign.due_for):
             user = self.world.users.get(user_id)
             agent = user.dialer_agent if user is not None else None
             if agent is None or agent not in campaign.idle:
                 continue
-            queue = campaign.due_for[user_id]
-            callback = queue.popleft()
-            if not queue:
-                del campaign.due_for[user_id]
+            callback = self.callbacks.take_for(campaign, user_id)
+            assert callback is not None
+            self._claim(agent, campaign)
             self._start(campaign, (callback.contact, callback), agent, now)
 
+    def _allocate(self, now: float) -> None:
+        for agent in list(self.unassigned):
+            campaign = choose(filter(self._has_work, agent.idle_in), lambda c: c.share)
+            if campaign is None:
+                continue
+            self._attach(agent, campaign)
+            if campaign.spec.mode == "predictive":
+                agent.pooled = True
+                campaign.pool[agent] = None
+                self.world.dirty[campaign] = None
+            else:
+                source = self._take_any(campaign)
+                assert source is not None
+                self._start(campaign, source, agent, now)
+
+    def _has_work(self, campaign: CampaignState) -> bool:
+        if not campaign.running:
+            return False
+        if campaign.spec.mode == "predictive":
+            return campaign.has_contacts() or campaign.dials_out > 0 or bool(campaign.waiting)
+        return campaign.has_contacts() and not self._at_line_cap(campaign)
+
+    def _at_line_cap(self, campaign: CampaignState) -> bool:
+        cap = campaign.spec.max_lines
+        return cap is not None and campaign.dials_out >= cap
+
     def _pace_predictive(self, campaign: CampaignState, now: float) -> None:
-        target = math.ceil(len(campaign.idle) * campaign.spec.lines_per_agent)
-        while campaign.unreserved_dials < target:
+        if not self._has_work(campaign):
+            self._empty_pool(campaign)
+            return
+        for _ in range(self._lines_wanted(campaign, now)):
             source = self._take_any(campaign)
             if source is None:
-                return
+                break
             self._start(campaign, source, None, now)
+        self._arm_repace(campaign, now)
 
-    def _take_any(self, campaign: CampaignState) -> tuple[Contact, Callback | None] | None:
+    def _lines_wanted(self, campaign: CampaignState, now: float) -> int:
+        spec, model = campaign.spec, campaign.model
+        cap = MAX_LINES_PER_AGENT * (len(campaign.pool) + len(campaign.busy))
+        if spec.max_lines is not None:
+            cap = min(cap, spec.max_lines)
+        room = max(0, cap - campaign.dials_out)
+        if spec.lines_per_agent is not None:
+            fixed = math.ceil(len(campaign.pool) * spec.lines_per_agent) - campaign.unreserved_dials
+            return min(room, fixed)
+        assert model is not None
+        free = len(campaign.pool) - len(campaign.waiting)
+        soon = model.expected_free(now - since for since in campaign.busy.values())
+        return min(room, model.lines_wanted(free, soon, campaign.unreserved_dials, cap))
+
+    def _arm_repace(self, campaign: CampaignState, now: float) -> None:
+        """Pace again a little later while agents are busy: each comes closer to being free."""
+        model = campaign.model
+        if model is None or campaign.repace is not None or not campaign.busy or campaign.spec.lines_per_agent:
+            return
+        due = now + max(_REPACE_LEAST, model.horizon * _REPACE_SHARE)
+        campaign.repace = self.world.timers.schedule(due, lambda at: self._repace(campaign))
+
+    def _repace(self, campaign: CampaignState) -> None:
+        campaign.repace = None
+        self.world.dirty[campaign] = None
+
+    def _empty_pool(self, campaign: CampaignState) -> None:
+        for agent in list(campaign.pool):
+            self._detach(agent)
+            self._reattach(agent)
+            for other in agent.idle_in:
+                if other is not campaign:
+                    self.world.dirty[other] = None
+
+    def _take_any(self, campaign: CampaignState) -> Source | None:
         if campaign.due_any:
             callback = campaign.due_any.popleft()
             return callback.contact, callback
         contact = campaign.next_contact()
         return None if contact is None else (contact, None)
 
-    def _start(
-        self,
-        campaign: CampaignState,
-        source: tuple[Contact, Callback | None],
-        agent: DialerAgent | None,
-        now: float,
-    ) -> None:
+    # --- dials -------------------------------------------------------------------------------------
+
+    def _start(self, campaign: CampaignState, source: Source, agent: DialerAgent | None, now: float) -> None:
         spec = campaign.spec
         contact, callback = source
-        dial = Dial(campaign, contact, callback, agent, placed_at=now + spec.dial_delay)
+        placed_at = now + spec.dial_delay.sample(campaign.rng)
+        dial = Dial(campaign, contact, callback, agent, placed_at=placed_at, started_at=now)
+        if callback is not None:
+            self.callbacks.dialed(callback, campaign, now)
         if spec.mode == "preview":
-            dial.timer = self.world.timers.schedule(
-                now + spec.dial_delay, lambda at: self._preview_pop(dial, at)
-            )
+            dial.timer = self.world.timers.schedule(placed_at, lambda at: self._preview_pop(dial, at))
         else:
             self.world.ledger.count(spec.name, "dialed")
-            answer_at = now + spec.dial_delay + spec.ring_delay
-            dial.timer = self.world.timers.schedule(answer_at, lambda at: self._answered(dial, at))
+            dial.outcome = draw_outcome(campaign.outcomes, campaign.rng)
+            ends_at = placed_at + self._ring_time(campaign, dial.outcome)
+            dial.timer = self.world.timers.schedule(ends_at, lambda at: self._dial_ended(dial, at))
+            campaign.dials_out += 1
+            if campaign.model is not None:
+                dial.ticket = campaign.model.dial_started()
         if agent is None:
             campaign.unreserved_dials += 1
         else:
             agent.reservation = dial
             self.refresh(agent)
 
-    # --- dials end -----------------------------------------------------------------------------------
+    def _ring_time(self, campaign: CampaignState, outcome: Outcome) -> float:
+        """Seconds from placing a dial until its outcome is known (machine detection included)."""
+        spec = campaign.spec
+        delay = spec.outcome_delays.for_outcome(outcome) or spec.ring_delay
+        seconds = delay.sample(campaign.rng)
+        detects = spec.machine_detection and spec.mode != "preview"
+        if detects and outcome in (Outcome.ANSWERED, Outcome.MACHINE):
+            seconds += spec.machine_detection_delay.sample(campaign.rng)
+        return seconds
 
-    def _answered(self, dial: Dial, now: float) -> None:
-        campaign, agent = dial.campaign, dial.reserved
+    def _dial_ended(self, dial: Dial, now: float) -> None:
+        campaign, agent, outcome = dial.campaign, dial.reserved, dial.outcome
+        assert outcome is not None
+        campaign.dials_out -= 1
         if agent is None:
             campaign.unreserved_dials -= 1
-        else:
+        self.world.dirty[campaign] = None
+        self.world.ledger.count(campaign.name, outcome.value)
+        connected = reaches_agent(outcome, campaign.spec.machine_detection)
+        if campaign.model is not None and dial.ticket is not None:
+            campaign.model.dial_ended(dial.ticket, connected, now - dial.started_at)
+        if agent is not None and connected:
+            self._pop_data(agent, dial, now)
+            return
+        if agent is not None:
             agent.reservation = None
             self.refresh(agent)
-        self.world.dirty[campaign] = None
-        if self.world.rng.random() >= campaign.spec.answer_rate:
-            self.world.ledger.count(campaign.name, "noAnswer")
-            return
-        self.world.ledger.count(campaign.name, "answered")
-        if agent is None or agent not in campaign.idle:
-            agent = next(iter(campaign.idle), None)
-        if agent is None:
-            self._abandon(dial, now)
-        else:
+        if connected:
+            self._connect(dial, now)
+
+    def _connect(self, dial: Dial, now: float) -> None:
+        campaign = dial.campaign
+        agent = self._free_agent_for(campaign)
+        if agent is not None:
             self._pop_data(agent, dial, now)
+        elif campaign.spec.abandon_grace > 0:
+            campaign.waiting[dial] = None
+            grace = campaign.spec.abandon_grace
+            dial.timer = self.world.timers.schedule(now + grace, lambda at: self._give_up(dial, at))
+        else:
+            self._abandon(dial, now)
+
+    def _give_up(self, dial: Dial, now: float) -> None:
+        waiting = dial.campaign.waiting
+        if dial in waiting:
+            del waiting[dial]
+            self._abandon(dial, now)
 
     def _abandon(self, dial: Dial, now: float) -> None:
         campaign = dial.campaign
         self.world.ledger.count(campaign.name, "abandoned")
-        record = self._record(dial, "dataPop", DialingMode.REGULAR, None)
-        record.state = "abandoned"
-        record.placed_at = dial.placed_at
-        record.connected_at = now
-        self.world.ledger.add(record)
+        if campaign.model is not None:
+            campaign.model.answered_call(abandoned=True)
+        self.world.ledger.add(abandoned_record(self.world, dial, now))
 
-    def _record(self, dial: Dial, kind: str, mode: int, agent: DialerAgent | None) -> LedgerEntry:
-        callback = dial.callback
-        return LedgerEntry(
-            call_id=self.world.new_guid(),
-            interaction_id=self.world.new_interaction_id(),
-            campaign_id=dial.campaign.id,
-            campaign_name=dial.campaign.name,
-            contact_id=dial.contact.contact_id,
-            kind="previewPop" if kind == "previewPop" else "dataPop",
-            dialing_mode=mode,
-            callback_of=callback.callback_of if callback else None,
-            agent=agent.user.user_id if agent else None,
-            attributes=dict(dial.contact.attributes),
-        )
-
-    def _attributes(self, record: LedgerEntry, dial: Dial) -> dict[str, str]:
-        record.attributes.update(
-            {
-                "IS_ATTR_CallId": record.call_id,
-                "IS_ATTR_CampaignId": record.campaign_id,
-                "IS_ATTR_CampaignName": record.campaign_name,
-                "IS_ATTR_ContactId": record.contact_id,
-                "IS_ATTR_NumberToDial": dial.contact.phone,
-            }
-        )
-        return record.attributes
+    # --- pops ----------------------------------------------------------------------------------------
 
     def _pop_data(self, agent: DialerAgent, dial: Dial, now: float) -> None:
-        own = dial.callback is not None and dial.callback.agent == agent.user.user_id
-        mode = DialingMode.OWN_AGENT_CALLBACK if own else DialingMode.REGULAR
-        record = self._record(dial, "dataPop", mode, agent)
-        record.state = "connected"
-        record.placed_at = dial.placed_at
-        record.popped_at = record.connected_at = now
-        spec = dial.campaign.spec
-        wire = DataPopCall(
-            interaction_id=record.interaction_id,
-            campaign_id=spec.id,
-            attributes=self._attributes(record, dial),
-            auto_disconnect_on_disposition=spec.auto_disconnect_on_disposition,
-            allow_agent_callbacks=spec.allow_agent_callbacks,
-            dispositions=dial.campaign.dispositions,
-            dialing_mode=mode,
-        )
-        self._hand_over(agent, LiveCall(record, dial.campaign, dial.contact, dial.callback, wire))
+        campaign = dial.campaign
+        agent.reservation = None
+        self._claim(agent, campaign)
+        self.world.ledger.count(campaign.name, "connected")
+        if campaign.model is not None:
+            campaign.model.answered_call(abandoned=False)
+        self._hand_over(agent, data_pop(self.world, dial, agent, now), now)
 
     def _preview_pop(self, dial: Dial, now: float) -> None:
         agent = dial.reserved
         assert agent is not None
         agent.reservation = None
-        own = dial.callback is not None and dial.callback.agent is not None
-        mode = DialingMode.OWN_AGENT_CALLBACK_PREVIEW if own else DialingMode.PREVIEW
-        record = self._record(dial, "previewPop", mode, agent)
-        record.popped_at = now
-        spec = dial.campaign.spec
-        timeout = spec.preview_timeout
-        wire = PreviewPopCall(
-            interaction_id=record.interaction_id,
-            campaign_id=spec.id,
-            attributes=self._attributes(record, dial),
-            auto_disconnect_on_disposition=spec.auto_disconnect_on_disposition,
-            allow_agent_callbacks=spec.allow_agent_callbacks,
-            dispositions=dial.campaign.dispositions,
-            dialing_mode=mode,
-            call_placed=False,
-            preview_timeout=None if timeout is None else datetime.fromtimestamp(now + timeout, UTC),
-            allow_skip=spec.allow_skip,
-        )
-        call = LiveCall(record, dial.campaign, dial.contact, dial.callback, wire)
+        call = preview_pop(self.world, dial, agent, now)
+        timeout = dial.campaign.spec.preview_timeout
         if timeout is not None and self.world.behaviour.preview_timeout_action == "place":
             call.timers.append(
                 self.world.timers.schedule(now + timeout, lambda at: self._preview_timed_out(call, at))
             )
-        self._hand_over(agent, call)
+        self._hand_over(agent, call, now)
 
-    def _hand_over(self, agent: DialerAgent, call: LiveCall) -> None:
+    def _hand_over(self, agent: DialerAgent, call: LiveCall, now: float) -> None:
+        campaign = call.campaign
         self.world.ledger.add(call.record)
-        self.world.ledger.count(call.campaign.name, "popped")
+        self.world.ledger.count(campaign.name, "popped")
         agent.call = call
+        agent.took_call = True
+        campaign.busy[agent] = now
+        self.world.ledger.start_stretch(agent, campaign.name, True, now)
         self.refresh(agent)
         self.world.send_agent(agent, DataPopMessage(call=call.wire))
 
     # --- preview calls -----------------------------------------------------------------------------------
 
     def place_preview(self, agent: DialerAgent, attributes: dict[str, str] | None, now: float) -> None:
-        """Dial the agent's preview call; it connects ``ring_delay`` later. Checks are the caller's."""
+        """Dial the agent's preview call; its outcome is known a ring time later. Checks are the caller's."""
         call = agent.call
         assert call is not None and isinstance(call.wire, PreviewPopCall)
         call.cancel_timers()
@@ -302,9 +449,12 @@ class Pacer:
         call.record.placed_at = now
         if attributes:
             call.record.attributes.update(attributes)
-        connect_at = now + call.campaign.spec.ring_delay
+        campaign = call.campaign
+        self.world.ledger.count(campaign.name, "dialed")
+        outcome = draw_outcome(campaign.outcomes, campaign.rng)
+        ends_at = now + self._ring_time(campaign, outcome)
         call.timers.append(
-            self.world.timers.schedule(connect_at, lambda at: self._preview_connected(agent, call, at))
+            self.world.timers.schedule(ends_at, lambda at: self._preview_ended(agent, call, outcome, at))
         )
 
     def _preview_timed_out(self, call: LiveCall, now: float) -> None:
@@ -312,10 +462,15 @@ class Pacer:
         if agent is not None and call.record.state == "popped":
             self.place_preview(agent, None, now)
 
-    def _preview_connected(self, agent: DialerAgent, call: LiveCall, now: float) -> None:
+    def _preview_ended(self, agent: DialerAgent, call: LiveCall, outcome: Outcome, now: float) -> None:
         call.timers.clear()
-        call.record.state = "connected"
-        call.record.connected_at = now
+        campaign = call.campaign
+        call.record.outcome = outcome.value
+        self.world.ledger.count(campaign.name, outcome.value)
+        if outcome in (Outcome.ANSWERED, Outcome.MACHINE):
+            call.record.state = "connected"
+            call.record.connected_at = now
+            self.world.ledger.count(campaign.name, "connected")
         if self.world.behaviour.preview_connect_message and agent.call is call and agent.connected:
             wire = call.wire.model_copy(update={"call_placed": True})
             self.world.send_agent(agent, DataPopMessage(call=wire))
@@ -325,18 +480,31 @@ class Pacer:
         agent = user.dialer_agent if user is not None else None
         return agent if agent is not None and agent.call is call else None
 
-    # --- callbacks ---------------------------------------------------------------------------------------
+    # --- dispositions and callbacks --------------------------------------------------------------------
 
-    def schedule_callback(self, callback: Callback, campaign: CampaignState, now: float) -> None:
-        """Queue a rescheduled contact: due now, or when its time comes."""
-        if callback.due <= now:
-            self._callback_due(callback, campaign)
+    def dispositioned(self, call: LiveCall, request: DispositionRequest, user_id: str, now: float) -> None:
+        """Book the callback and follow-up a disposition asks for; count an abandon it marks."""
+        campaign, record = call.campaign, call.record
+        if request.scheduled_time is not None:
+            due = due_time(request.scheduled_time, request.relative_to, call.contact.utc_offset)
+            callback = Callback(call.contact, record.call_id, record.scheduled_agent, due)
+            self.callbacks.book(callback, campaign, now)
+        if request.place_additional_follow_up_call:
+            self._follow_up(call, user_id, now)
+        if request.is_abandon or _abandon_label(campaign, request.label):
+            self.world.ledger.count(campaign.name, "abandonedByAgent")
+            if campaign.model is not None:
+                campaign.model.answered_call(abandoned=True)
+
+    def _follow_up(self, call: LiveCall, user_id: str, now: float) -> None:
+        policy = call.campaign.spec.callbacks
+        if policy.follow_up == "ignore":
             return
-        self.world.timers.schedule(callback.due, lambda at: self._callback_due(callback, campaign))
+        owner = user_id if policy.follow_up == "agent" else None
+        callback = Callback(call.contact, call.record.call_id, owner, now + policy.follow_up_delay)
+        self.world.ledger.count(call.campaign.name, "followUps")
+        self.callbacks.book(callback, call.campaign, now)
 
-    def _callback_due(self, callback: Callback, campaign: CampaignState) -> None:
-        if callback.agent is None:
-            campaign.due_any.append(callback)
-        else:
-            campaign.due_for.setdefault(callback.agent, deque()).append(callback)
-        self.world.dirty[campaign] = None
+
+def _abandon_label(campaign: CampaignState, label: str) -> bool:
+    return any(d.abandon for d in campaign.spec.dispositions if d.label == label)

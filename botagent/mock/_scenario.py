@@ -30,8 +30,11 @@ from pydantic import (
     model_validator,
 )
 
+from botagent.mock._callbacks import CallbackPolicy
+from botagent.mock._durations import Delay
 from botagent.mock._errors import ScenarioError
 from botagent.mock._faults import FaultSpec
+from botagent.mock._outcomes import OutcomeDelays, OutcomeRates
 
 __all__ = [
     "ServerBehaviour",
@@ -85,6 +88,8 @@ class ContactSpec(_Spec):
 
     A CSV path is relative to the scenario file. Its header row names the columns; every column becomes
     a call attribute. ``recycle`` starts the list again when it runs out, so long runs never starve.
+    ``utc_offset`` (hours) is every contact's time zone, or ``utc_offset_column`` names the CSV column
+    that holds each one's; a callback booked with ``relativeTo: 1`` (Contact) is read in it.
     """
 
     count: int = Field(100_000, ge=1)
@@ -93,6 +98,8 @@ class ContactSpec(_Spec):
     phone_column: str = "phone"
     id_column: str | None = None
     recycle: bool = True
+    utc_offset: float = Field(0.0, ge=-14.0, le=14.0)
+    utc_offset_column: str | None = None
     _rows: tuple[dict[str, str], ...] = PrivateAttr(default=())
 
     @field_validator("phone_pattern")
@@ -110,7 +117,8 @@ class ContactSpec(_Spec):
     def _read_file(self, info: ValidationInfo) -> ContactSpec:
         if self.file is not None:
             base = (info.context or {}).get("base_dir", Path.cwd())
-            self._rows = _read_csv(Path(base) / self.file, self.phone_column, self.id_column)
+            columns = (self.phone_column, self.id_column, self.utc_offset_column)
+            self._rows = _read_csv(Path(base) / self.file, columns)
         return self
 
     @property
@@ -128,8 +136,16 @@ class ContactSpec(_Spec):
         phone = self.phone_pattern.format(n=n)
         return str(n), phone, {"contactid": str(n), "phonenumber": phone}
 
+    def utc_offset_of(self, attributes: dict[str, str]) -> float:
+        """The contact's UTC offset in hours: its ``utc_offset_column`` if numeric, else ``utc_offset``."""
+        raw = attributes.get(self.utc_offset_column) if self.utc_offset_column else None
+        try:
+            return float(raw) if raw is not None else self.utc_offset
+        except ValueError:
+            return self.utc_offset
 
-def _read_csv(path: Path, phone_column: str, id_column: str | None) -> tuple[dict[str, str], ...]:
+
+def _read_csv(path: Path, columns: tuple[str | None, ...]) -> tuple[dict[str, str], ...]:
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             rows = tuple(dict(row) for row in csv.DictReader(handle))
@@ -137,7 +153,7 @@ def _read_csv(path: Path, phone_column: str, id_column: str | None) -> tuple[dic
         raise ValueError(f"cannot read contact file {str(path)!r}: {exc.strerror}") from exc
     if not rows:
         raise ValueError(f"contact file {str(path)!r} has no data rows")
-    for column in filter(None, (phone_column, id_column)):
+    for column in filter(None, columns):
         if column not in rows[0]:
             raise ValueError(
                 f"contact file {str(path)!r} has no column {column!r} (columns: {list(rows[0])})"
@@ -146,7 +162,14 @@ def _read_csv(path: Path, phone_column: str, id_column: str | None) -> tuple[dic
 
 
 class CampaignSpec(_Spec):
-    """A Dialer campaign: pacing mode, contacts, delays (seconds) and allowed dispositions."""
+    """A Dialer campaign: pacing mode, contacts, delays (seconds) and allowed dispositions.
+
+    Pacing knobs (see ``_pacing.py``): ``priority`` and ``weight`` share agents logged in to several
+    campaigns; ``max_lines`` caps the dials out at once; predictive paces to ``abandon_target`` unless
+    ``lines_per_agent`` fixes the ratio; an answered call waits ``abandon_grace`` seconds for an agent.
+    Outcome knobs (see ``_outcomes.py``): ``outcomes`` rates (else ``answer_rate``), ``outcome_delays``,
+    ``machine_detection`` and its delay. Callback knobs: ``callbacks`` (see ``_callbacks.py``).
+    """
 
     name: str = Field(min_length=1)
     id: str = ""
@@ -154,9 +177,19 @@ class CampaignSpec(_Spec):
     workgroup: str = "Dialer Agents"
     contacts: ContactSpec = Field(default_factory=ContactSpec)
     answer_rate: float = Field(1.0, ge=0.0, le=1.0)
-    dial_delay: float = Field(0.5, ge=0.0, le=3600.0)
-    ring_delay: float = Field(1.0, ge=0.0, le=3600.0)
-    lines_per_agent: float = Field(1.0, gt=0.0, le=10.0)
+    dial_delay: Delay = Field(0.5, validate_default=True)
+    ring_delay: Delay = Field(1.0, validate_default=True)
+    lines_per_agent: float | None = Field(None, gt=0.0, le=10.0)
+    priority: int = Field(0, ge=-1000, le=1000)
+    weight: float = Field(1.0, gt=0.0, le=1000.0)
+    max_lines: int | None = Field(None, ge=1, le=1_000_000)
+    abandon_target: float = Field(0.03, ge=0.0, le=1.0)
+    abandon_grace: float = Field(2.0, ge=0.0, le=600.0)
+    outcomes: OutcomeRates | None = None
+    outcome_delays: OutcomeDelays = Field(default_factory=OutcomeDelays)
+    machine_detection: bool = True
+    machine_detection_delay: Delay = Field(0.0, validate_default=True)
+    callbacks: CallbackPolicy = Field(default_factory=CallbackPolicy)
     dispositions: list[DispositionSpec] = Field(default_factory=_default_dispositions, min_length=1)
     preview_timeout: float | None = Field(60.0, gt=0.0, le=86400.0)
     allow_skip: bool = False
@@ -193,9 +226,9 @@ class CampaignSpec(_Spec):
 
 def _default_campaigns() -> list[CampaignSpec]:
     return [
-        CampaignSpec(name="Predictive Sales", mode="predictive"),
-        CampaignSpec(name="Power Collections", mode="power"),
-        CampaignSpec(name="Preview Callbacks", mode="preview"),
+        CampaignSpec(name="Predictive Sales", mode="predictive", weight=3.0),
+        CampaignSpec(name="Power Collections", mode="power", weight=2.0),
+        CampaignSpec(name="Preview Callbacks", mode="preview", weight=1.0),
     ]
 
 
@@ -432,6 +465,8 @@ class Scenario(_Spec):
 
 def default_scenario() -> Scenario:
     """Return the default scenario: three campaigns (predictive, power, preview), 5100 users.
+
+    The campaigns' weights 3:2:1 share agents logged in to all three about half, a third and a sixth.
 
     Users ``agent0001``..``agent5000`` lack the Logon Campaign right, ``campaignagent0001``..
     ``campaignagent0100`` hold it; every password is ``botagent``; everyone is eligible for all three.

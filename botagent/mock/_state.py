@@ -17,7 +17,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from botagent.mock._allocation import Share
 from botagent.mock._ledger import Ledger
+from botagent.mock._outcomes import Outcome, outcome_table
+from botagent.mock._predictive import DialTicket, PredictiveModel
 from botagent.mock._scenario import CampaignSpec, ResolvedUser, Scenario, StatusSpec
 from botagent.mock._timers import Timer, TimerHeap
 from botagent.wire import (
@@ -53,21 +56,39 @@ class Contact:
     contact_id: str
     phone: str
     attributes: dict[str, str]
+    utc_offset: float = 0.0
 
 
 @dataclass(slots=True, eq=False)
 class Callback:
-    """A rescheduled contact: due at ``due`` (epoch seconds), for ``agent`` only when set."""
+    """A rescheduled contact: due at ``due`` (epoch seconds), for ``agent`` only when set.
+
+    ``fell_due`` is when it was queued, ``window_over`` that its owner's window has passed, ``counted``
+    that it was counted kept or late (see ``_callbacks.py``).
+    """
 
     contact: Contact
     callback_of: str
     agent: str | None
     due: float
+    fell_due: float | None = None
+    window_over: bool = False
+    counted: bool = False
 
 
 @dataclass(slots=True, eq=False)
 class CampaignState:
-    """A campaign: its status, contact cursor, due callbacks, and the agents idle in it (FIFO)."""
+    """A campaign: its status, contact cursor, due callbacks, and the agents idle in it (FIFO).
+
+    ``status`` is the campaign's live status (``running`` reads it; ``_campaigns.py`` changes it while
+    a run goes on), ``categories`` each disposition label's wrap-up category.
+
+    Pacing state: ``share`` (allocation), ``rng`` (its own draws, seeded from the scenario seed and
+    the campaign id), ``outcomes`` (cumulative outcome rates), ``model`` (predictive only), ``pool``
+    (predictive: free agents attached to it), ``busy`` (agents on or wrapping one of its calls, with
+    the pop time), ``waiting`` (answered calls waiting for an agent), ``dials_out`` and ``repace`` (a
+    timer to pace again when a busy agent is due to free up).
+    """
 
     spec: CampaignSpec
     dispositions: list[Disposition]
@@ -80,10 +101,19 @@ class CampaignState:
     due_for: dict[str, deque[Callback]] = field(default_factory=dict)
     idle: dict[DialerAgent, None] = field(default_factory=dict)
     unreserved_dials: int = 0
+    share: Share = field(default_factory=lambda: Share(order=0))
+    rng: random.Random = field(default_factory=random.Random)
+    outcomes: tuple[tuple[Outcome, float], ...] = ()
+    model: PredictiveModel | None = None
+    pool: dict[DialerAgent, None] = field(default_factory=dict)
+    busy: dict[DialerAgent, float] = field(default_factory=dict)
+    waiting: dict[Dial, None] = field(default_factory=dict)
+    dials_out: int = 0
+    repace: Timer | None = None
 
     @classmethod
-    def from_spec(cls, spec: CampaignSpec) -> CampaignState:
-        """Build the runtime state of a campaign."""
+    def from_spec(cls, spec: CampaignSpec, seed: int = 0, order: int = 0) -> CampaignState:
+        """Build the runtime state of a campaign, the ``order``-th of a scenario seeded with ``seed``."""
         dispositions = [
             Disposition(
                 label=d.label,
@@ -93,13 +123,20 @@ class CampaignState:
             )
             for d in spec.dispositions
         ]
-        return cls(
+        state = cls(
             spec=spec,
             dispositions=dispositions,
             labels=frozenset(d.label for d in spec.dispositions),
             categories={d.label: d.wrap_up_category for d in spec.dispositions},
             status=CampaignStatus.ON if spec.status == "on" else CampaignStatus.OFF,
         )
+        state.share = Share(order=order, priority=spec.priority, weight=spec.weight)
+        state.rng = random.Random(f"{seed}/{spec.id}")
+        state.outcomes = outcome_table(spec.outcomes, spec.answer_rate)
+        if spec.mode == "predictive":
+            guess = spec.dial_delay.average() + spec.ring_delay.average()
+            state.model = PredictiveModel.fresh(spec.abandon_target, guess)
+        return state
 
     @property
     def id(self) -> str:
@@ -125,7 +162,12 @@ class CampaignState:
             self.next_index = 0
         contact_id, phone, attributes = contacts.contact(self.next_index)
         self.next_index += 1
-        return Contact(contact_id, phone, attributes)
+        return Contact(contact_id, phone, attributes, contacts.utc_offset_of(attributes))
+
+    def has_contacts(self) -> bool:
+        """True when a fresh, returned or campaign-wide due contact is there to dial."""
+        contacts = self.spec.contacts
+        return bool(self.returned or self.due_any or contacts.recycle or self.next_index < contacts.size)
 
 
 @dataclass(slots=True, eq=False)
@@ -163,7 +205,11 @@ class LiveCall:
 
 @dataclass(slots=True, eq=False)
 class Dial:
-    """A contact being dialed (predictive/power) or about to be previewed, maybe reserved for an agent."""
+    """A contact being dialed (predictive/power) or about to be previewed, maybe reserved for an agent.
+
+    ``outcome`` is drawn when the dial starts; ``started_at`` is when it started; ``ticket`` is the
+    predictive model's note of it.
+    """
 
     campaign: CampaignState
     contact: Contact
@@ -171,6 +217,9 @@ class Dial:
     reserved: DialerAgent | None
     placed_at: float
     timer: Timer | None = None
+    outcome: Outcome | None = None
+    started_at: float = 0.0
+    ticket: DialTicket | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -178,7 +227,9 @@ class DialerAgent:
     """The Dialer side of a group of sessions (one user, one application name) (R2..R31).
 
     ``ready`` holds the campaigns the agent said it is ready for; ``ready_all`` notes that its last
-    ready-for-calls named no campaign.
+    ready-for-calls named no campaign. The allocator works with the group as one agent:
+    ``assigned`` is the campaign it works for now (see ``_allocation.py``), ``pooled`` that it waits
+    free in that campaign's predictive pool, ``took_call`` that it got a call since assigned.
     """
 
     user: UserState
@@ -194,7 +245,10 @@ class DialerAgent:
     reservation: Dial | None = None
     logoff_pending: dict[str, None] = field(default_factory=dict)
     logoff_all_pending: bool = False
-    idle_in: set[CampaignState] = field(default_factory=set)
+    idle_in: dict[CampaignState, None] = field(default_factory=dict)
+    assigned: CampaignState | None = None
+    pooled: bool = False
+    took_call: bool = False
 
     def reset(self) -> None:
         """Forget everything Dialer-related, as after a full log-off."""
@@ -236,7 +290,12 @@ class ServerSession:
 
 
 class World:
-    """Everything one engine owns; ``send`` queues a message and remembers which session to wake."""
+    """Everything one engine owns; ``send`` queues a message and remembers which session to wake.
+
+    ``now`` is the engine's clock, the latest moment it was advanced to (the engine sets it);
+    ``settled`` the latest moment the ledger changed (the pacer notes it), so that a refused request,
+    a poll or a timer that changed nothing leaves every figure of the ledger as it was.
+    """
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -247,9 +306,14 @@ class World:
         self.users: dict[str, UserState] = {}
         self.sessions: dict[str, ServerSession] = {}
         self.agents: dict[tuple[str, str, str], DialerAgent] = {}
-        self.campaigns = {spec.id: CampaignState.from_spec(spec) for spec in scenario.campaigns}
+        self.campaigns = {
+            spec.id: CampaignState.from_spec(spec, scenario.seed, order)
+            for order, spec in enumerate(scenario.campaigns)
+        }
         self.woken: set[str] = set()
         self.dirty: dict[CampaignState, None] = {}
+        self.now = 0.0
+        self.settled = 0.0
         self._interaction = 1_000_000_000
 
     def send(self, session: ServerSession, message: WireModel) -> None:

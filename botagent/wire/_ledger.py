@@ -43,6 +43,8 @@ class LedgerEntry:
     scheduled_agent: str | None = None
     disposition_count: int = 0
     orphan_reason: str | None = None
+    outcome: str | None = None
+    """How the dial ended (``answered``, ``machine``, ``noAnswer``...); None while unknown."""
     attributes: dict[str, str] = field(default_factory=dict)
 
     def to_wire(self) -> dict[str, Any]:
@@ -58,9 +60,9 @@ class LedgerEntry:
         """
         values: dict[str, Any] = {}
         for name, wire in _WIRE_KEYS.items():
-            if wire not in entry:
+            if wire not in entry and wire not in _OPTIONAL_KEYS:
                 raise ValueError(f"ledger entry {entry.get('callId', '?')}: {wire} is missing")
-            values[name] = entry[wire]
+            values[name] = entry.get(wire)
         if values["kind"] not in _KINDS or values["state"] not in _STATES:
             raise ValueError(f"ledger entry {values['call_id']}: unknown kind or state")
         for name in ("call_id", "interaction_id", "campaign_id", "campaign_name", "contact_id"):
@@ -89,5 +91,9 @@ _WIRE_KEYS: dict[str, str] = {
     "scheduled_agent": "scheduledAgent",
     "disposition_count": "dispositionCount",
     "orphan_reason": "orphanReason",
+    "outcome": "outcome",
 }
-"""Field name -> ``/mock/ledger`` key, in the order the mock has always served them."""
+"""Field name -> ``/mock/ledger`` key, in the order the mock has always served them (newer keys last)."""
+
+_OPTIONAL_KEYS = frozenset({"outcome"})
+"""Keys added later: an entry written before them still reads back, with None."""

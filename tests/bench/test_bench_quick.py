@@ -29,6 +29,7 @@ EXPECTED: dict[str, set[str]] = {
     "measurement_error": {"endpoints", "worst_added_p99_ms", "agents", "mock_side", "goal_met"},
     "scale_out": {"runs", "no_identity_collision", "calls_ratio", "requests_ratio"},
     "soak": {"series", "verdicts", "flat", "fault_note", "bounds"},
+    "dialer_realism": {"minutes", "runs", "goals"},
 }
 TIMEOUT = 240
 RESULTS = ROOT / "bench" / "results"
@@ -109,6 +110,22 @@ def test_client_overhead_when_smoke_run_reports_every_ratio(
     result = finished(smoke_runs, "client_overhead")
     assert set(result["ratios"]) == {"a/b", "a/c", "d/b"}
     assert all(ratio > 0 for ratio in result["ratios"].values())
+
+
+def test_dialer_realism_when_smoke_run_covers_every_mode_and_states_every_goal(
+    smoke_runs: dict[str, tuple[subprocess.Popen[str], Path]],
+) -> None:
+    result = finished(smoke_runs, "dialer_realism")
+    assert {(run["mode"], run["agents"]) for run in result["runs"]} == {
+        (mode, agents) for mode in ("predictive", "power", "preview") for agents in (1, 10, 50)
+    }
+    assert set(result["goals"]) == {
+        "predictive_abandon_within_1pt",
+        "predictive_over_power_pops",
+        "power_never_abandons",
+    }
+    assert all({"value", "goal", "met"} <= set(goal) for goal in result["goals"].values())
+    assert result["goals"]["power_never_abandons"]["met"] is True
 
 
 def test_scale_out_when_smoke_run_compares_one_and_two_processes(

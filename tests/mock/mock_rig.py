@@ -3,6 +3,7 @@ small ICWS client over loopback."""
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import random
@@ -16,6 +17,7 @@ from botagent.wire import (
     DispositionRequest,
     LogInRequest,
     LogOffRequest,
+    PlacePreviewCallRequest,
     ReadyForCallsRequest,
     UserStatusUpdate,
 )
@@ -30,12 +32,14 @@ def campaign(name: str, mode: str = "power", **extra: Any) -> dict[str, Any]:
 
 
 def scenario(*campaigns: dict[str, Any], **top: Any) -> Scenario:
-    """A small scenario: the given campaigns, users a, b, c (no right) and boss (Logon Campaign right)."""
+    """A small scenario: the given campaigns, users a, b, c (no right), boss (Logon Campaign right) and
+    ``team`` users t01..t50 (no right) for virtual teams."""
     data: dict[str, Any] = {
         "campaigns": list(campaigns) or [campaign("P")],
         "users": [
             {"names": ["a", "b", "c"], "password": PASSWORD},
             {"names": ["boss"], "password": PASSWORD, "has_logon_campaign_right": True},
+            {"pattern": "t{n:02d}", "range": [1, 50], "password": PASSWORD},
         ],
     }
     data.update(top)
@@ -251,3 +255,67 @@ class IcwsClient:
         self.set_status()
         self.wait_for("breakStatusMessage")
         self.wait_for("availableCampaignsMessage")
+
+
+class VirtualTeam:
+    """Agents working the engine on a virtual clock, event by event (no fixed tick): each takes a call,
+    places it when it is a preview, holds it ``handle`` seconds, dispositions it and is Available again.
+
+    ``handle`` is a number of seconds or a function of a ``random.Random`` seeded with ``seed``.
+    """
+
+    def __init__(self, rig: EngineRig, users: list[str], handle: Any = 30.0, seed: int = 3) -> None:
+        self.rig = rig
+        self.rng = random.Random(seed)
+        self.handle = handle
+        self.sessions: dict[str, ServerSession] = {}
+        for user in users:
+            session = rig.agent(user)
+            rig.engine.stream_opened(session)
+            self.sessions[session.session_id] = session
+        self.todo: list[tuple[float, int, ServerSession]] = []
+        self.seq = 0
+        self.popped: list[tuple[str, dict[str, Any]]] = []
+
+    def run(self, seconds: float, on_step: Any = None) -> None:
+        """Work for ``seconds`` of virtual time; ``on_step()`` runs after every event."""
+        end = self.rig.now + seconds
+        for _ in range(5_000_000):
+            upcoming = (self.rig.engine.next_deadline(), self.todo[0][0] if self.todo else None)
+            times = [t for t in upcoming if t is not None]
+            if not times or min(times) > end:
+                break
+            self.rig.now = min(times)
+            self.rig.engine.advance(self.rig.now)
+            self._deliver()
+            while self.todo and self.todo[0][0] <= self.rig.now:
+                _, _, session = heapq.heappop(self.todo)
+                self.rig.disposition(session, "No Sale")
+                self.rig.status(session)
+                self._deliver()
+            if on_step is not None:
+                on_step()
+        self.rig.now = end
+        self.rig.engine.advance(end)
+
+    def _deliver(self) -> None:
+        for session_id in sorted(self.rig.engine.take_woken()):
+            session = self.sessions.get(session_id)
+            if session is None:
+                continue
+            for message in self.rig.engine.drain(session):
+                if short_type(message) == "dataPopMessage" and not message["call"].get("callPlaced"):
+                    self._popped(session, message["call"])
+
+    def _popped(self, session: ServerSession, call: dict[str, Any]) -> None:
+        self.popped.append((session.user.user_id, call))
+        if call["__type"].endswith("previewPop"):
+            self.rig.engine.place_preview_call(session, PlacePreviewCallRequest(), self.rig.now)
+        seconds = self.handle(self.rng) if callable(self.handle) else self.handle
+        self.seq += 1
+        heapq.heappush(self.todo, (self.rig.now + seconds, self.seq, session))
+
+    def campaign(self, name: str) -> dict[str, Any]:
+        """The ledger's figures for one campaign."""
+        figures: dict[str, Any] = self.rig.engine.ledger()["campaigns"][name]
+        return figures

@@ -64,7 +64,8 @@ def test_predictive_dial_when_no_agent_left_at_answer_is_abandoned() -> None:
 
 
 def test_power_dial_when_reserved_agent_goes_on_break_is_not_popped_to_it() -> None:
-    rig = EngineRig(scenario(campaign("P")))
+    """With no grace, the answered call nobody is free for is abandoned at once (``abandon_grace: 0``)."""
+    rig = EngineRig(scenario(campaign("P", abandon_grace=0)))
     first = rig.agent("a")
     rig.engine.request_break(first, rig.now)
     # Requested, then granted: two messages (official request-break page).

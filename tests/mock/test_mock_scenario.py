@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from botagent.mock import ScenarioError, campaign_id_for, default_scenario, load_scenario
+from botagent.mock import ScenarioError, campaign_id_for, default_scenario, load_scenario, scenario_from_dict
 from botagent.wire import BotagentError
 
 
@@ -148,4 +148,63 @@ def test_scenario_when_statuses_lack_available_is_refused(tmp_path: Path) -> Non
         "initial_status: Busy\nstatuses:\n  - {id: Busy}\nbehaviour: {after_disposition_status: null}\n",
     )
     with pytest.raises(ScenarioError, match="at least one status must be 'available'"):
+        load_scenario(path)
+
+
+def test_default_scenario_when_built_weights_its_campaigns_3_2_1() -> None:
+    assert [c.weight for c in default_scenario().campaigns] == [3.0, 2.0, 1.0]
+
+
+def test_load_scenario_when_pacing_outcome_and_callback_knobs_given_reads_them(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+        campaigns:
+          - name: Sales
+            mode: predictive
+            priority: 2
+            weight: 3
+            max_lines: 40
+            abandon_target: 0.02
+            abandon_grace: 2.5
+            dial_delay: {kind: uniform, low: 0.5, high: 1.5}
+            ring_delay: {kind: lognormal, median: 8, p95: 20}
+            outcomes: {answered: 0.3, no_answer: 0.5, busy: 0.1, machine: 0.05, fax: 0.03, sit: 0.02}
+            outcome_delays: {no_answer: 25, busy: {kind: normal, mean: 3, stddev: 1, min: 1}}
+            machine_detection: false
+            callbacks: {owner_window: 600, fallback: expire, on_time: 30, follow_up: campaign}
+            contacts: {utc_offset: -5}
+        """,
+    )
+    spec = load_scenario(path).campaigns[0]
+    assert (spec.priority, spec.weight, spec.max_lines, spec.abandon_target) == (2, 3.0, 40, 0.02)
+    assert (spec.dial_delay.average(), spec.outcome_delays.no_answer.average()) == (1.0, 25.0)  # type: ignore[union-attr]
+    assert spec.outcomes is not None and spec.outcomes.fax == 0.03
+    assert (spec.callbacks.owner_window, spec.callbacks.fallback, spec.contacts.utc_offset) == (
+        600,
+        "expire",
+        -5,
+    )
+
+
+def test_scenario_when_delays_are_plain_numbers_serves_them_back_as_numbers() -> None:
+    """``GET /mock/scenario`` keeps the shape older scenario files have: a bare number of seconds."""
+    campaign = default_scenario().model_dump(mode="json")["campaigns"][0]
+    assert (campaign["dial_delay"], campaign["ring_delay"]) == (0.5, 1.0)
+    assert scenario_from_dict({"campaigns": [campaign]}).campaigns[0].dial_delay.average() == 0.5
+
+
+@pytest.mark.parametrize(
+    ("knob", "fragment"),
+    [
+        ("ring_delay: {median: 3}", "a delay needs a kind"),
+        ("ring_delay: {kind: uniform, low: 5, high: 1}", "high must be >= low"),
+        ("outcomes: {answered: 0}", "at least one outcome needs a rate above zero"),
+        ("callbacks: {fallback: later}", "callbacks.fallback"),
+        ("weight: 0", "weight"),
+    ],
+)
+def test_load_scenario_when_a_new_knob_is_wrong_names_it(tmp_path: Path, knob: str, fragment: str) -> None:
+    path = _write(tmp_path, f"campaigns:\n  - name: X\n    mode: power\n    {knob}\n")
+    with pytest.raises(ScenarioError, match=fragment):
         load_scenario(path)
