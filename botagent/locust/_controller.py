@@ -24,7 +24,7 @@ from locust.env import Environment
 from locust.runners import STATE_INIT, STATE_STOPPED, MasterRunner
 
 from botagent.locust._console import say
-from botagent.locust._progress import print_progress
+from botagent.locust._progress import print_progress, print_progress_line
 from botagent.locust._results import build_result, final_result, report_run
 from botagent.locust._run import DialerRun
 from botagent.locust._stop import stop_workers_agents_on_test_stop
@@ -158,10 +158,7 @@ class RunController:
             )
 
     def _result_so_far(self) -> RunResult:
-        run = self.run
-        return build_result(
-            run.environment, run.recorder, run.profile.name, run.target, None, self.ledger_expected
-        )
+        return build_result(self.run, None, self.ledger_expected)
 
     def _kill_watchers(self) -> None:
         for greenlet in self._greenlets:
@@ -176,6 +173,8 @@ class RunController:
             # and let every agent log off before the run is summed up.
             runner.stop()
         self.run.recorder.stop_sampling()
+        if self._progress:
+            print_progress_line(self.run)  # the final counts, which the summary repeats
         try:
             result = final_result(self.run, aborted=self.aborted, ledger_expected=self.ledger_expected)
             report_run(result, environment, self.reports)
