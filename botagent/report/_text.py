@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from botagent.report._exit import EXIT_OK, EXIT_RUN_ERROR, exit_code_for
+from botagent.report._exit import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERROR, exit_code_for
 from botagent.report._fmt import counted, iso_utc, ms, number, short_list, threshold_value
 from botagent.report._result import (
     EndpointStats,
@@ -143,6 +143,9 @@ def _verdict_text(result: RunResult, code: int) -> tuple[str, str]:
         return f"RESULT: ERROR, the run did not complete: {result.aborted}", _RED
     failed = sum(not t.passed for t in result.thresholds)
     breached = f"{failed} of {counted(len(result.thresholds), 'threshold')} breached"
+    if code == EXIT_INTERRUPTED:
+        stopped = f"the run was {result.aborted or 'interrupted'} after {result.duration:.1f} s"
+        return f"RESULT: INTERRUPTED, {stopped}" + (f"; {breached}" if failed else ""), _RED
     causes = [t.detail for t in result.thresholds if t.builtin and not t.passed][:1]
     reason = [result.aborted] if result.aborted else []
     return "RESULT: FAIL, " + "; ".join([*causes, breached, *reason]), _RED

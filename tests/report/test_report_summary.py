@@ -182,3 +182,9 @@ def test_summary_when_run_has_a_timeline_lists_each_point(result: Result, tmp_pa
         }
     ]
 
+
+def test_summary_when_run_was_interrupted_says_so_and_why(result: Result, tmp_path: Path) -> None:
+    summary = load(result(interrupted=True, aborted="interrupted (Ctrl-C)"), tmp_path)
+
+    assert (summary["interrupted"], summary["aborted"]) == (True, "interrupted (Ctrl-C)")
+    assert (summary["passed"], summary["exit_code"]) == (False, 130)
