@@ -108,11 +108,13 @@ class _Interrupts:
 
     @contextmanager
     def as_keyboard_interrupt(self) -> Iterator[None]:
-        """Make SIGINT and SIGTERM raise KeyboardInterrupt (main thread only) and note the signal."""
+        """Make SIGINT and SIGTERM raise KeyboardInterrupt (main thread only; an ignored one stays
+        ignored, as for a job started in the background) and note the signal."""
         if threading.current_thread() is not threading.main_thread():
             yield
             return
-        previous = {signum: signal.signal(signum, self._interrupt) for signum in _INTERRUPTS}
+        heeded = [signum for signum in _INTERRUPTS if signal.getsignal(signum) is not signal.SIG_IGN]
+        previous = {signum: signal.signal(signum, self._interrupt) for signum in heeded}
         try:
             yield
         finally:

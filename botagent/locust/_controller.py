@@ -12,11 +12,11 @@ plain ``locust -f``), the controller does every step of the run that is not an a
    Locust's exit code, and stops the embedded mock.
 
 Interrupts. Ctrl-C (SIGINT) and SIGTERM make Locust quit at once, whatever the test is doing. When
-Locust quits before its test has stopped by itself (run time over, or an abort), the run was
-interrupted: the controller stops the agents (or waits for a stop under way) so each logs off, then
-reports the run with `RunResult.interrupted` and the reason ("interrupted (Ctrl-C)"), and exits with
-`EXIT_INTERRUPTED`. Quitting before any test started writes no report: it says so on one line and exits
-with `EXIT_INTERRUPTED`. A second Ctrl-C while the agents log off reports at once without waiting.
+one of them came, or Locust quits before its test has stopped by itself (run time over, or an abort),
+the run was interrupted: the controller stops the agents (or waits for a stop under way) so each logs
+off, then reports the run with `RunResult.interrupted` and the reason ("interrupted (Ctrl-C)"), and
+exits with `EXIT_INTERRUPTED`. Quitting before any test started writes no report: it says so on one
+line and exits with `EXIT_INTERRUPTED`. A second Ctrl-C while the agents log off reports at once.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import signal
 import threading
 from datetime import datetime
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import gevent
@@ -205,7 +204,9 @@ class RunController:
 
     def _report(self, environment: Environment) -> None:
         """Let every agent log off if the test was interrupted, then judge and report the run."""
-        interrupted = self.aborted is None and not self._test.has_stopped
+        gevent.sleep(0)  # a SIGTERM watcher queued behind Locust's own handler notes the signal now
+        quit_early = self.aborted is None and not self._test.has_stopped
+        interrupted = self._signal.name is not None or quit_early
         if interrupted:
             self._stop_the_test(environment.runner)
             self.aborted = f"interrupted ({self._signal.name})" if self._signal.name else "interrupted"
@@ -222,6 +223,8 @@ class RunController:
     def _stop_the_test(self, runner: Runner | None) -> None:
         """Stop the agents (Locust quits before it stops them), or wait for a stop already under way."""
         try:
+            if self._test.has_stopped:
+                return
             if self._test.is_stopping:
                 self._test.wait_until_stopped(self._stop_wait())
             elif runner is not None:
@@ -264,26 +267,29 @@ class _TestProgress:
 class _Interrupts:
     """Notes which signal interrupts the run, leaving what Locust does about each as it is.
 
-    ``name`` is ``Ctrl-C`` or ``SIGTERM``, None while no signal has come. SIGINT keeps raising
-    KeyboardInterrupt, which Locust's Ctrl-C handling relies on. SIGTERM gets a gevent handler beside
-    Locust's own (libev runs every watcher of a signal), installed once the test has started: Locust
-    installs its own just before, and one of ours alone would swallow the signal.
+    ``name`` is ``Ctrl-C`` or ``SIGTERM``, None while no signal has come. SIGINT (unless ignored)
+    gets a gevent handler that notes it and raises KeyboardInterrupt in the main greenlet, where
+    Locust's Ctrl-C handling expects it: Python's own handler raises it in whichever greenlet runs, and
+    gevent prints it there. SIGTERM gets a gevent handler beside Locust's own (libev runs every watcher
+    of a signal), installed once the test has started: Locust installs its own just before, and one of
+    ours alone would swallow the signal.
     """
 
     def __init__(self) -> None:
         self.name: str | None = None
         self._sigterm: object | None = None
+        self._sigint: object | None = None
         if _in_main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            signal.signal(signal.SIGINT, self._on_sigint)
+            self._sigint = gevent.signal_handler(signal.SIGINT, self._on_sigint)
 
     def watch_sigterm(self) -> None:
         """Note SIGTERM from now on (Locust's own handler must be installed already)."""
         if self._sigterm is None and gevent.get_hub().loop.default:  # signals reach the default loop
             self._sigterm = gevent.signal_handler(signal.SIGTERM, self._on_sigterm)
 
-    def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
-        self.name = "Ctrl-C"
-        raise KeyboardInterrupt
+    def _on_sigint(self) -> None:
+        self.name = self.name or "Ctrl-C"
+        gevent.get_hub().parent.throw(KeyboardInterrupt)  # the main greenlet: the hub's parent
 
     def _on_sigterm(self) -> None:
         self.name = "SIGTERM"
