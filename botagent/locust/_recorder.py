@@ -3,8 +3,9 @@
 Each process keeps one `RunRecorder` of typed records. Every ICWS request and Dialer KPI sample goes
 into botagent's own histograms (`RunSamples`), labelled with the phase this process is in (`PhaseClock`,
 moved on by Locust's ``test_start``, ``spawning_complete`` and ``test_stopping`` events). Workers send
-what is new with every Locust report to the master (as `WorkerFacts`, made plain for the trip), and the
-master merges it, so the master's recorder holds the whole run, as Locust's own stats do. The master (or
+what is new with every Locust report to the master (as `WorkerFacts`, made plain for the trip; of the
+samples a worker keeps only those), and the master merges it, so the master's recorder holds the whole
+run, as Locust's own stats do. The master (or
 the only process) also keeps the run's `Timeline`, and samples agent states once a second: the master
 sums the latest counts of every worker.
 """
@@ -69,20 +70,20 @@ class RunRecorder:
         return self.phases.started_at
 
     def request(self, name: str, milliseconds: float, cause: str | None) -> None:
-        """Record one ICWS request of endpoint ``name``; ``cause`` is why it failed, None if it did not."""
-        phase = self.phases.phase
-        self.samples.request(phase, name, milliseconds, cause)
+        """Record one ICWS request of endpoint ``name``; ``cause`` is why it failed, None if it did not.
+
+        A worker keeps only the samples it has not sent to its master yet.
+        """
         if self._is_worker:
-            self._unsent.samples.request(phase, name, milliseconds, cause)
-        else:
-            self.timeline.request(self.phases.elapsed(), name, milliseconds, cause is not None)
+            self._unsent.samples.request(self.phases.phase, name, milliseconds, cause)
+            return
+        self.samples.request(self.phases.phase, name, milliseconds, cause)
+        self.timeline.request(self.phases.elapsed(), name, milliseconds, cause is not None)
 
     def kpi(self, name: str, milliseconds: float) -> None:
-        """Record one Dialer KPI sample (wait-for-pop, break-grant, ...)."""
-        phase = self.phases.phase
-        self.samples.kpi(phase, name, milliseconds)
-        if self._is_worker:
-            self._unsent.samples.kpi(phase, name, milliseconds)
+        """Record one Dialer KPI sample (wait-for-pop, break-grant, ...); a worker keeps it until sent."""
+        samples = self._unsent.samples if self._is_worker else self.samples
+        samples.kpi(self.phases.phase, name, milliseconds)
 
     def agent_started(self, agent: str) -> None:
         """Note that an agent took part in the run."""
