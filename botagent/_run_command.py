@@ -10,9 +10,11 @@ report files), the Locust child process, the signals and the exit code. The repo
 made here, before Locust starts, because Locust opens its own files there (``locust.log``, CSV) before
 botagent's listeners run. Locust's tables and logs go to ``locust.log``; botagent's own lines reach the
 terminal: progress and the summary on stdout, problems and the start line on stderr (on the file
-descriptor handed down as ``BOTAGENT_CONSOLE_FD``). Ctrl-C or SIGTERM reaches Locust once, from here:
-it stops the agents and writes the reports as at the end of a run; Locust also stops if botagent itself
-is killed.
+descriptor handed down as ``BOTAGENT_CONSOLE_FD``). Ctrl-C or SIGTERM reaches Locust once, from here,
+as the same signal: it stops the agents and writes the reports as at the end of a run, marked
+interrupted, and exits with `EXIT_INTERRUPTED` (130); Locust also stops if botagent itself is killed.
+Interrupted before Locust has started its test (while the profile loads, Locust starts, the mock starts
+or the target is probed), botagent says so on one line and exits with 130, with no traceback.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import FrameType
 
 from botagent._child import end_with_parent
 from botagent.profile import Profile, load_profile
 from botagent.report import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_ERROR, EXIT_THRESHOLDS
+from botagent.report._exit import EXIT_INTERRUPTED
 from botagent.wire import ProfileError
 
 __all__ = ["RunOptions", "run_profile"]
@@ -40,8 +44,9 @@ __all__ = ["RunOptions", "run_profile"]
 LOCUSTFILE = Path(__file__).parent / "locust" / "locustfile.py"
 CONSOLE_FD_VARIABLE = "BOTAGENT_CONSOLE_FD"
 """Where botagent's lines go in the Locust child: read by ``botagent.locust._console``."""
-EXPLAINED_EXIT_CODES = {EXIT_OK, EXIT_THRESHOLDS, EXIT_BAD_INPUT, EXIT_RUN_ERROR}
-"""Exit codes botagent sets in Locust; for 2 and 3 it has said why on the terminal."""
+EXPLAINED_EXIT_CODES = {EXIT_OK, EXIT_THRESHOLDS, EXIT_BAD_INPUT, EXIT_RUN_ERROR, EXIT_INTERRUPTED}
+"""Exit codes botagent sets in Locust; for 2, 3 and 130 it has said why on the terminal."""
+NOT_STARTED = "interrupted before the run started"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,13 +66,23 @@ def run_profile(options: RunOptions) -> int:
     """Run the profile headless and return the exit code.
 
     Ctrl-C and SIGTERM stop the run the same way: Locust stops the agents, prints the summary and
-    writes the reports before botagent exits with its code.
+    writes the reports before botagent exits with `EXIT_INTERRUPTED`.
 
     Returns:
         0 when every threshold passed, 1 when one failed, 2 for a bad profile or option, 3 when the
-        run could not complete (target unreachable, mock failed to start, Locust crashed, interrupted
-        before Locust started).
+        run could not complete (target unreachable, mock failed to start, Locust crashed), 130 when it
+        was interrupted (Ctrl-C, SIGTERM), at any moment.
     """
+    signals = _Interrupts()
+    with signals.as_keyboard_interrupt():
+        try:
+            return _run(options, signals)
+        except KeyboardInterrupt:
+            _say(NOT_STARTED)
+            return EXIT_INTERRUPTED
+
+
+def _run(options: RunOptions, signals: _Interrupts) -> int:
     try:
         profile = load_profile(options.profile, overrides=_overrides(options))
     except ProfileError as exc:
@@ -82,25 +97,36 @@ def run_profile(options: RunOptions) -> int:
     except OSError as exc:
         _say(f"cannot create the report folder {reports}: {exc.strerror or exc}")
         return EXIT_BAD_INPUT
-    with _sigterm_as_keyboard_interrupt():
+    return _run_locust(_locust_command(options.profile, profile, reports), reports, signals)
+
+
+class _Interrupts:
+    """Ctrl-C and SIGTERM as KeyboardInterrupt, noting which signal came, to pass it on to Locust."""
+
+    def __init__(self) -> None:
+        self.last: int | None = None
+
+    @contextmanager
+    def as_keyboard_interrupt(self) -> Iterator[None]:
+        """Make SIGINT and SIGTERM raise KeyboardInterrupt (main thread only; an ignored one stays
+        ignored, as for a job started in the background) and note the signal."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        heeded = [signum for signum in _INTERRUPTS if signal.getsignal(signum) is not signal.SIG_IGN]
+        previous = {signum: signal.signal(signum, self._interrupt) for signum in heeded}
         try:
-            return _run_locust(_locust_command(options.profile, profile, reports), reports)
-        except KeyboardInterrupt:
-            _say("interrupted before the run started")
-            return EXIT_RUN_ERROR
+            yield
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        self.last = signum
+        raise KeyboardInterrupt
 
 
-@contextmanager
-def _sigterm_as_keyboard_interrupt() -> Iterator[None]:
-    """Make SIGTERM raise KeyboardInterrupt, as Ctrl-C does, so both stop a run cleanly."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+_INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _overrides(options: RunOptions) -> dict[str, object]:
@@ -157,15 +183,20 @@ def _free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _run_locust(command: list[str], reports: Path) -> int:
+def _run_locust(command: list[str], reports: Path, signals: _Interrupts) -> int:
     log_path = reports / "locust.log"
     with open(log_path, "w") as log:
         locust = _start_locust(command, log.fileno())
-        code = _wait_for_locust(locust)
-    if code not in EXPLAINED_EXIT_CODES:
-        _say(f"Locust ended with exit code {code}; the end of {log_path}:\n{_tail(log_path)}")
-        return EXIT_RUN_ERROR
-    return code
+        code, interrupted = _wait_for_locust(locust, signals)
+    if interrupted and code != EXIT_INTERRUPTED and not (reports / "summary.json").exists():
+        # Locust ended on the signal before botagent's part in it was up to say so (a traceback in
+        # locust.log, exit code 1 or the signal's), or before its run had started.
+        _say(NOT_STARTED)
+        return EXIT_INTERRUPTED
+    if code in EXPLAINED_EXIT_CODES:
+        return code
+    _say(f"Locust ended with exit code {code}; the end of {log_path}:\n{_tail(log_path)}")
+    return EXIT_RUN_ERROR
 
 
 def _start_locust(command: list[str], log: int) -> subprocess.Popen[bytes]:
@@ -187,18 +218,24 @@ def _start_locust(command: list[str], log: int) -> subprocess.Popen[bytes]:
         os.close(console)
 
 
-def _wait_for_locust(locust: subprocess.Popen[bytes]) -> int:
-    """Wait for Locust to exit; on an interrupt, pass it on as SIGINT and keep waiting.
+def _wait_for_locust(locust: subprocess.Popen[bytes], signals: _Interrupts) -> tuple[int, bool]:
+    """Wait for Locust to exit; pass each interrupt on as the same signal, and keep waiting.
 
     Locust runs in its own process group, so a terminal's Ctrl-C reaches it only from here, once: it
     stops the agents (log off, close sessions), prints the summary and writes the reports, then exits.
+
+    Returns:
+        Locust's exit code, and whether it was interrupted.
     """
+    interrupted = False
     while True:
         try:
-            return locust.wait()
+            return locust.wait(), interrupted
         except KeyboardInterrupt:
-            _say("interrupted: stopping the agents and writing the reports")
-            locust.send_signal(signal.SIGINT)
+            if not interrupted:
+                _say("interrupted: stopping the agents and writing the reports")
+            interrupted = True
+            locust.send_signal(signals.last or signal.SIGINT)
 
 
 def _tail(path: Path, lines: int = 20) -> str:

@@ -10,22 +10,32 @@ plain ``locust -f``), the controller does every step of the run that is not an a
 2. with each test start: state sampling, progress lines and threshold watching;
 3. at quit: stops agents still running (an interrupt), reconciles, judges and reports the run, sets
    Locust's exit code, and stops the embedded mock.
+
+Interrupts. Ctrl-C (SIGINT) and SIGTERM make Locust quit at once, whatever the test is doing. When
+one of them came, or Locust quits before its test has stopped by itself (run time over, or an abort),
+the run was interrupted: the controller stops the agents (or waits for a stop under way) so each logs
+off, then reports the run with `RunResult.interrupted` and the reason ("interrupted (Ctrl-C)"), and
+exits with `EXIT_INTERRUPTED`. Quitting before any test started writes no report: it says so on one
+line and exits with `EXIT_INTERRUPTED`. A second Ctrl-C while the agents log off reports at once.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import gevent
+from gevent.event import Event
 from locust.env import Environment
-from locust.runners import STATE_INIT, STATE_STOPPED, MasterRunner
+from locust.runners import MasterRunner, Runner
 
 from botagent.locust._console import say
 from botagent.locust._dialer_tab import install_dialer_tab
-from botagent.locust._progress import print_progress
+from botagent.locust._progress import print_progress, print_progress_line
 from botagent.locust._results import build_result, final_result, report_run
 from botagent.locust._run import DialerRun
 from botagent.locust._stop import stop_workers_agents_on_test_stop
@@ -33,6 +43,7 @@ from botagent.locust._target import MOCK, Target, open_target, unreachable
 from botagent.locust._watch import watch_thresholds
 from botagent.profile import Profile
 from botagent.report import EXIT_BAD_INPUT, EXIT_RUN_ERROR, RunResult, exit_code_for
+from botagent.report._exit import EXIT_INTERRUPTED
 from botagent.wire import BotagentError
 
 __all__ = ["RunController", "RunNotStarted", "make_reports_folder"]
@@ -106,9 +117,16 @@ class RunController:
         self.aborted: str | None = None
         self._progress = progress
         self._greenlets: list[gevent.Greenlet] = []
+        self._test = _TestProgress()
+        self._signal = _Interrupts()
+        self._quitting = False
+        self._reported = Event()
         self._stop_with_the_test()
-        self.environment.events.test_start.add_listener(self._on_test_start)
-        self.environment.events.quitting.add_listener(self._on_quitting)
+        events = self.environment.events
+        events.test_start.add_listener(self._on_test_start)
+        events.test_stopping.add_listener(self._test.stopping)
+        events.test_stop.add_listener(self._test.stopped)
+        events.quitting.add_listener(self._on_quitting)
         install_dialer_tab(self.environment, self._result_so_far, self._final_result)
         name, url = run.profile.name, self.target.url
         say(f"running {name}: {self._users()} agents against {url}; reports in {self.reports}")
@@ -138,6 +156,8 @@ class RunController:
             stop_workers_agents_on_test_stop(runner, self.environment.stop_timeout + timeouts.request)
 
     def _on_test_start(self, environment: Environment, **_: Any) -> None:
+        self._test.started()
+        self._signal.watch_sigterm()
         if self._host_answers(environment.host or ""):
             self.run.recorder.start_sampling()
             self._start_watchers()
@@ -160,10 +180,7 @@ class RunController:
             )
 
     def _result_so_far(self) -> RunResult:
-        run = self.run
-        return build_result(
-            run.environment, run.recorder, run.profile.name, run.target, None, self.ledger_expected
-        )
+        return build_result(self.run, None, self.ledger_expected)
 
     def _final_result(self) -> RunResult:
         """The whole run, reconciled and judged; the Dialer tab shows it once the test has stopped."""
@@ -175,17 +192,114 @@ class RunController:
         self._greenlets.clear()
 
     def _on_quitting(self, environment: Environment, **_: Any) -> None:
-        self._kill_watchers()
-        runner = environment.runner
-        if runner is not None and runner.state not in (STATE_INIT, STATE_STOPPED):
-            # Interrupted (Ctrl-C, SIGTERM): Locust quits before it stops the users, so stop them here
-            # and let every agent log off before the run is summed up.
-            runner.stop()
-        self.run.recorder.stop_sampling()
+        """Sum the run up once, however many times Locust quits (SIGTERM can make it quit twice)."""
+        if self._quitting:
+            self._reported.wait(self._stop_wait())
+            return
+        self._quitting = True
         try:
-            result = final_result(self.run, aborted=self.aborted, ledger_expected=self.ledger_expected)
-            report_run(result, environment, self.reports)
-            if environment.process_exit_code is None:
-                environment.process_exit_code = exit_code_for(result)
+            self._kill_watchers()
+            if self._test.has_started:
+                self._report(environment)
+            else:
+                say("interrupted before the run started")
+                environment.process_exit_code = EXIT_INTERRUPTED
         finally:
             self.target.close()
+            self._reported.set()
+
+    def _report(self, environment: Environment) -> None:
+        """Let every agent log off if the test was interrupted, then judge and report the run."""
+        gevent.sleep(0)  # a SIGTERM watcher queued behind Locust's own handler notes the signal now
+        quit_early = self.aborted is None and not self._test.has_stopped
+        interrupted = self._signal.name is not None or quit_early
+        if interrupted:
+            self._stop_the_test(environment.runner)
+            self.aborted = f"interrupted ({self._signal.name})" if self._signal.name else "interrupted"
+        self.run.recorder.stop_sampling()
+        if self._progress:
+            print_progress_line(self.run)  # the final counts, which the summary repeats
+        result = final_result(
+            self.run, aborted=self.aborted, interrupted=interrupted, ledger_expected=self.ledger_expected
+        )
+        report_run(result, environment, self.reports)
+        if environment.process_exit_code is None:
+            environment.process_exit_code = exit_code_for(result)
+
+    def _stop_the_test(self, runner: Runner | None) -> None:
+        """Stop the agents (Locust quits before it stops them), or wait for a stop already under way."""
+        try:
+            if self._test.has_stopped:
+                return
+            if self._test.is_stopping:
+                self._test.wait_until_stopped(self._stop_wait())
+            elif runner is not None:
+                runner.stop()
+        except KeyboardInterrupt:
+            say("interrupted again: writing the reports without waiting for the agents")
+
+    def _stop_wait(self) -> float:
+        """How long a stop may take: every agent's log-off grant, plus a request and some slack."""
+        return self.environment.stop_timeout + self.run.profile.timeouts.request + 5.0
+
+
+class _TestProgress:
+    """Where Locust's test is: started, stopping, stopped (from Locust's events)."""
+
+    def __init__(self) -> None:
+        self.has_started = False
+        self.is_stopping = False
+        self._stopped = Event()
+
+    @property
+    def has_stopped(self) -> bool:
+        return bool(self._stopped.is_set())
+
+    def started(self, **_: Any) -> None:
+        self.has_started, self.is_stopping = True, False
+        self._stopped.clear()
+
+    def stopping(self, **_: Any) -> None:
+        self.is_stopping = True
+
+    def stopped(self, **_: Any) -> None:
+        self._stopped.set()
+
+    def wait_until_stopped(self, timeout: float) -> None:
+        if not self._stopped.wait(timeout):
+            logger.warning("botagent: the agents did not stop within %.0f s", timeout)
+
+
+class _Interrupts:
+    """Notes which signal interrupts the run, leaving what Locust does about each as it is.
+
+    ``name`` is ``Ctrl-C`` or ``SIGTERM``, None while no signal has come. SIGINT (unless ignored)
+    gets a gevent handler that notes it and raises KeyboardInterrupt in the main greenlet, where
+    Locust's Ctrl-C handling expects it: Python's own handler raises it in whichever greenlet runs, and
+    gevent prints it there. SIGTERM gets a gevent handler beside Locust's own (libev runs every watcher
+    of a signal), installed once the test has started: Locust installs its own just before, and one of
+    ours alone would swallow the signal.
+    """
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+        self._sigterm: object | None = None
+        self._sigint: object | None = None
+        if _in_main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._sigint = gevent.signal_handler(signal.SIGINT, self._on_sigint)
+
+    def watch_sigterm(self) -> None:
+        """Note SIGTERM from now on (Locust's own handler must be installed already)."""
+        if self._sigterm is None and gevent.get_hub().loop.default:  # signals reach the default loop
+            self._sigterm = gevent.signal_handler(signal.SIGTERM, self._on_sigterm)
+
+    def _on_sigint(self) -> None:
+        self.name = self.name or "Ctrl-C"
+        gevent.get_hub().parent.throw(KeyboardInterrupt)  # the main greenlet: the hub's parent
+
+    def _on_sigterm(self) -> None:
+        self.name = "SIGTERM"
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()

@@ -1,25 +1,32 @@
-"""The progress line a run prints every few seconds with ``--progress``: agents by state, calls, errors."""
+"""The progress line a run prints every few seconds with ``--progress``: agents by state, calls, errors.
+
+Its request and failure counts are botagent's own (the recorder's samples, merged from every worker on
+a master), the counts the summary ends with; Dialer KPIs are not requests. A last line, printed once
+the agents have stopped, has the final counts.
+"""
 
 from __future__ import annotations
-
-import time
 
 import gevent
 
 from botagent.locust._run import DialerRun
 
-__all__ = ["PROGRESS_INTERVAL", "print_progress", "progress_line"]
+__all__ = ["PROGRESS_INTERVAL", "print_progress", "print_progress_line", "progress_line"]
 
 PROGRESS_INTERVAL = 5.0
 
 
 def print_progress(run: DialerRun) -> None:
     """Print a progress line every `PROGRESS_INTERVAL` seconds, for ever (run it in a greenlet)."""
-    started = time.monotonic()
-    run_time = getattr(run.environment.parsed_options, "run_time", None)
     while True:
         gevent.sleep(PROGRESS_INTERVAL)
-        print(progress_line(run, time.monotonic() - started, run_time), flush=True)
+        print_progress_line(run)
+
+
+def print_progress_line(run: DialerRun) -> None:
+    """Print the progress line for now, timed from the start of the test."""
+    run_time = getattr(run.environment.parsed_options, "run_time", None)
+    print(progress_line(run, run.recorder.phases.elapsed(), run_time), flush=True)
 
 
 def progress_line(run: DialerRun, elapsed: float, run_time: float | None) -> str:
@@ -27,11 +34,11 @@ def progress_line(run: DialerRun, elapsed: float, run_time: float | None) -> str
     recorder = run.recorder
     states = recorder.current_states()
     parts = ", ".join(f"{bucket} {count}" for bucket, count in sorted(states.items()) if count)
-    stats = run.environment.stats.total
+    samples = recorder.samples
     clock = _clock(elapsed) + (f" / {_clock(run_time)}" if run_time else "")
     return (
         f"[{clock}] agents {sum(states.values())} ({parts or 'none'}) | calls {len(recorder.calls)} | "
-        f"requests {stats.num_requests} | failures {stats.num_failures} | "
+        f"requests {samples.requests} | failures {samples.failures} | "
         f"step errors {recorder.step_error_total} | rule violations {len(recorder.violations)}"
     )
 

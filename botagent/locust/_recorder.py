@@ -1,9 +1,13 @@
-"""What the agents of a run did beyond request timings: step errors, rule violations, calls, states.
+"""What the agents of a run did: request and KPI samples, step errors, rule violations, calls, states.
 
-Each process keeps one `RunRecorder` of typed records. Workers send what is new with every Locust
-report to the master (as `WorkerFacts`, made plain for the trip), and the master merges it, so the
-master's recorder holds the whole run, as Locust's own stats do. Agent states are sampled once a second
-into a timeline: the master sums the latest counts of every worker.
+Each process keeps one `RunRecorder` of typed records. Every ICWS request and Dialer KPI sample goes
+into botagent's own histograms (`RunSamples`), labelled with the phase this process is in (`PhaseClock`,
+moved on by Locust's ``test_start``, ``spawning_complete`` and ``test_stopping`` events). Workers send
+what is new with every Locust report to the master (as `WorkerFacts`, made plain for the trip; of the
+samples a worker keeps only those), and the master merges it, so the master's recorder holds the whole
+run, as Locust's own stats do. The master (or
+the only process) also keeps the run's `Timeline`, and samples agent states once a second: the master
+sums the latest counts of every worker.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ import gevent
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from botagent.locust._phases import PhaseClock
+from botagent.locust._samples import RunSamples
+from botagent.locust._timeline import Timeline
 from botagent.locust._worker_report import BotCall, WorkerFacts
-from botagent.report import RuleViolationRecord, StateSample, StepErrorRecord
+from botagent.report import RuleViolationRecord, StateSample, StepErrorRecord, was_dispositioned
 
 __all__ = ["RunRecorder"]
 
@@ -35,7 +42,9 @@ class RunRecorder:
     """
 
     def __init__(self, environment: Environment, state_counts: Callable[[], Counter[str]]) -> None:
-        self.started_at = time.time()
+        self.phases = PhaseClock(time.time)
+        self.samples = RunSamples()
+        self.timeline = Timeline()
         self.step_errors: list[StepErrorRecord] = []
         self.step_error_total = 0
         self.violations: list[RuleViolationRecord] = []
@@ -48,8 +57,33 @@ class RunRecorder:
         self._sampler: gevent.Greenlet | None = None
         self._is_worker = isinstance(environment.runner, WorkerRunner)
         self._is_master = isinstance(environment.runner, MasterRunner)
-        environment.events.report_to_master.add_listener(self._on_report_to_master)
-        environment.events.worker_report.add_listener(self._on_worker_report)
+        events = environment.events
+        events.test_start.add_listener(self._on_test_start)
+        events.spawning_complete.add_listener(lambda **_: self.phases.spawning_complete())
+        events.test_stopping.add_listener(lambda **_: self.phases.stopping())
+        events.report_to_master.add_listener(self._on_report_to_master)
+        events.worker_report.add_listener(self._on_worker_report)
+
+    @property
+    def started_at(self) -> float:
+        """When the test started (epoch seconds): the zero of phases, timeline and state samples."""
+        return self.phases.started_at
+
+    def request(self, name: str, milliseconds: float, cause: str | None) -> None:
+        """Record one ICWS request of endpoint ``name``; ``cause`` is why it failed, None if it did not.
+
+        A worker keeps only the samples it has not sent to its master yet.
+        """
+        if self._is_worker:
+            self._unsent.samples.request(self.phases.phase, name, milliseconds, cause)
+            return
+        self.samples.request(self.phases.phase, name, milliseconds, cause)
+        self.timeline.request(self.phases.elapsed(), name, milliseconds, cause is not None)
+
+    def kpi(self, name: str, milliseconds: float) -> None:
+        """Record one Dialer KPI sample (wait-for-pop, break-grant, ...); a worker keeps it until sent."""
+        samples = self._unsent.samples if self._is_worker else self.samples
+        samples.kpi(self.phases.phase, name, milliseconds)
 
     def agent_started(self, agent: str) -> None:
         """Note that an agent took part in the run."""
@@ -74,11 +108,12 @@ class RunRecorder:
         self.calls.append(call)
         if self._is_worker:
             self._unsent.calls.append(call)
+        elif was_dispositioned(call.call):
+            self.timeline.calls(self.phases.elapsed())
 
     def start_sampling(self, interval: float = 1.0) -> None:
         """Sample agent states every `interval` seconds until `stop_sampling`."""
         if self._sampler is None:
-            self.started_at = time.time()
             self.states.clear()
             self._sampler = gevent.spawn(self._sample_forever, interval)
 
@@ -95,6 +130,13 @@ class RunRecorder:
             return sum(self._worker_states.values(), Counter())
         return self._state_counts()
 
+    def _on_test_start(self, **_: Any) -> None:
+        """A new test (Locust clears its stats, and so does botagent): phases, samples, timeline anew."""
+        self.phases.start()
+        self.samples = RunSamples()
+        self.timeline = Timeline()
+        self._unsent.samples = RunSamples()
+
     def _keep_step_error(self, record: StepErrorRecord) -> None:
         self.step_error_total += 1
         if len(self.step_errors) < MAX_KEPT_ERRORS:
@@ -107,7 +149,7 @@ class RunRecorder:
 
     def _sample_once(self) -> None:
         counts = self.current_states()
-        self.states.append(StateSample(elapsed=time.time() - self.started_at, counts=dict(counts)))
+        self.states.append(StateSample(elapsed=self.phases.elapsed(), counts=dict(counts)))
 
     def _on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
         facts, self._unsent = self._unsent, WorkerFacts()
@@ -124,3 +166,13 @@ class RunRecorder:
         self.violations.extend(facts.violations)
         self.calls.extend(facts.calls)
         self.agents_seen.update(facts.agents)
+        self._merge_samples(facts)
+
+    def _merge_samples(self, facts: WorkerFacts) -> None:
+        """Add a worker's samples to the run, and to the timeline at the moment they arrived."""
+        self.samples.merge(facts.samples)
+        elapsed = self.phases.elapsed()
+        requests = facts.samples.whole_run().endpoints
+        latencies = {name: row.latency for name, row in requests.items()}
+        self.timeline.merge(elapsed, latencies, sum(row.failures for row in requests.values()))
+        self.timeline.calls(elapsed, sum(1 for bot_call in facts.calls if was_dispositioned(bot_call.call)))

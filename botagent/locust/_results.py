@@ -1,5 +1,9 @@
-"""The results of a run: Locust's stats and the run recorder as one `RunResult`, reconciled with the
-mock's ledger and judged against the profile's thresholds; then the reports and the printed summary."""
+"""The results of a run: botagent's own samples and the run recorder as one `RunResult`, reconciled with
+the mock's ledger and judged against the profile's thresholds; then the reports and the printed summary.
+
+Endpoint and KPI rows come from botagent's histograms (`RunSamples`), for the whole run and for each
+phase; Locust's statistics (rounded percentiles, ICWS requests only) feed Locust's own reports.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,17 @@ import time
 from pathlib import Path
 
 from locust.env import Environment
-from locust.stats import StatsEntry
 
 from botagent.locust._ledger import read_ledger
+from botagent.locust._phases import PhaseSpan
 from botagent.locust._recorder import RunRecorder
-from botagent.locust._run import KPI_REQUEST_TYPE, DialerRun
+from botagent.locust._run import KPI_REQUEST_TYPE, REQUEST_TYPE, DialerRun
+from botagent.locust._samples import PhaseSamples, RowSamples
 from botagent.report import (
+    PHASES,
     CallTotals,
     EndpointStats,
+    PhaseStats,
     Reconciliation,
     RunResult,
     evaluate_thresholds,
@@ -26,67 +33,95 @@ from botagent.report import (
 
 __all__ = [
     "build_result",
-    "endpoint_stats",
     "final_result",
     "reconcile_with_ledger",
     "report_run",
+    "row_stats",
 ]
 
 
-def endpoint_stats(entry: StatsEntry) -> EndpointStats:
-    """One Locust stats row as `EndpointStats`."""
-    has_samples = entry.num_requests > 0
-
-    def percentile(fraction: float) -> float | None:
-        return float(entry.get_response_time_percentile(fraction)) if has_samples else None
-
+def row_stats(request_type: str, name: str, row: RowSamples, seconds: float) -> EndpointStats:
+    """One endpoint's or KPI's samples as `EndpointStats`; ``rps`` is per second of ``seconds``."""
+    latency = row.latency
     return EndpointStats(
-        request_type=entry.method or "",
-        name=entry.name,
-        count=entry.num_requests,
-        failures=entry.num_failures,
-        p50=percentile(0.5),
-        p90=percentile(0.9),
-        p95=percentile(0.95),
-        p99=percentile(0.99),
-        max=float(entry.max_response_time) if has_samples else None,
-        mean=float(entry.avg_response_time) if has_samples else None,
-        rps=float(entry.total_rps),
+        request_type=request_type,
+        name=name,
+        count=row.count,
+        failures=row.failures,
+        p50=latency.percentile(0.5),
+        p90=latency.percentile(0.9),
+        p95=latency.percentile(0.95),
+        p99=latency.percentile(0.99),
+        max=latency.maximum if latency.count else None,
+        mean=latency.mean,
+        rps=row.count / seconds if seconds > 0 else 0.0,
+        failure_causes=dict(row.causes),
     )
 
 
-def build_result(
-    environment: Environment,
-    recorder: RunRecorder,
-    profile_name: str,
-    target: str,
-    reconciliation: Reconciliation | None,
-    ledger_expected: bool = False,
-) -> RunResult:
-    """Gather the run: endpoint and KPI rows, calls, errors, violations, states, reconciliation."""
-    rows = [endpoint_stats(entry) for entry in environment.stats.entries.values()]
-    calls = [bot_call.call for bot_call in recorder.calls]
+def _rows(samples: PhaseSamples, seconds: float) -> tuple[list[EndpointStats], list[EndpointStats]]:
+    """The endpoint rows and the KPI rows of ``samples``, each sorted by name."""
+    endpoints = [row_stats(REQUEST_TYPE, n, row, seconds) for n, row in sorted(samples.endpoints.items())]
+    kpis = [row_stats(KPI_REQUEST_TYPE, n, row, seconds) for n, row in sorted(samples.kpis.items())]
+    return endpoints, kpis
+
+
+def build_result(run: DialerRun, reconciliation: Reconciliation | None, ledger_expected: bool) -> RunResult:
+    """Gather the run: endpoint and KPI rows (whole run and per phase), calls, errors, violations,
+    states, timeline and reconciliation; `RunResult.judged_phase` is the profile's ``thresholds.phase``.
+    """
+    recorder = run.recorder
+    duration = time.time() - recorder.started_at
+    endpoints, kpis = _rows(recorder.samples.whole_run(), duration)
+    phase = run.profile.thresholds.phase
     return RunResult(
-        profile_name=profile_name,
-        target=target,
+        profile_name=run.profile.name,
+        target=run.target,
         started_at=recorder.started_at,
-        duration=time.time() - recorder.started_at,
+        duration=duration,
         users=_peak_agents(recorder),
-        endpoints=sorted((r for r in rows if r.request_type != KPI_REQUEST_TYPE), key=lambda r: r.name),
-        kpis=sorted((r for r in rows if r.request_type == KPI_REQUEST_TYPE), key=lambda r: r.name),
+        endpoints=endpoints,
+        kpis=kpis,
         step_errors=list(recorder.step_errors),
         step_errors_total=recorder.step_error_total,
         rule_violations=list(recorder.violations),
-        calls=CallTotals(
-            popped=len(calls),
-            dispositioned=sum(1 for call in calls if was_dispositioned(call)),
-            rescheduled=sum(1 for call in calls if call.scheduled_time),
-            agents=len(recorder.agents_seen),
-        ),
+        calls=_call_totals(recorder),
         reconciliation=reconciliation,
         ledger_expected=ledger_expected,
         states=list(recorder.states),
+        phases=_phase_stats(recorder, duration),
+        judged_phase=None if phase == "all" else phase,
+        timeline=recorder.timeline.points(),
     )
+
+
+def _call_totals(recorder: RunRecorder) -> CallTotals:
+    calls = [bot_call.call for bot_call in recorder.calls]
+    return CallTotals(
+        popped=len(calls),
+        dispositioned=sum(1 for call in calls if was_dispositioned(call)),
+        rescheduled=sum(1 for call in calls if call.scheduled_time),
+        agents=len(recorder.agents_seen),
+    )
+
+
+def _phase_stats(recorder: RunRecorder, duration: float) -> list[PhaseStats]:
+    """Each phase this process went through, or that a worker sent samples of, in `PHASES` order."""
+    spans = {span.phase: span for span in recorder.phases.spans()}
+    stats: list[PhaseStats] = []
+    for phase in PHASES:
+        samples = recorder.samples.phases.get(phase)
+        if phase not in spans and samples is None:
+            continue
+        # A phase only a worker saw (it cannot be dated here) is shown from the end of the one before.
+        since = (stats[-1].ended or stats[-1].started) if stats else 0.0
+        span = spans.get(phase) or PhaseSpan(phase=phase, started=since, ended=None)
+        seconds = (duration if span.ended is None else span.ended) - span.started
+        endpoints, kpis = _rows(samples or PhaseSamples(), seconds)
+        stats.append(
+            PhaseStats(phase=phase, started=span.started, ended=span.ended, endpoints=endpoints, kpis=kpis)
+        )
+    return stats
 
 
 def reconcile_with_ledger(recorder: RunRecorder, target: str) -> Reconciliation | None:
@@ -104,15 +139,22 @@ def report_run(result: RunResult, environment: Environment, folder: Path) -> Non
     print("\n" + format_summary(result) + f"\nreports: {folder}", flush=True)
 
 
-def final_result(run: DialerRun, *, aborted: str | None, ledger_expected: bool) -> RunResult:
-    """The whole run, reconciled with the mock's ledger and judged against the profile's thresholds."""
-    target = run.target
-    reconciliation = reconcile_with_ledger(run.recorder, target)
-    result = build_result(
-        run.environment, run.recorder, run.profile.name, target, reconciliation, ledger_expected
-    )
+def final_result(
+    run: DialerRun, *, aborted: str | None, interrupted: bool = False, ledger_expected: bool
+) -> RunResult:
+    """The whole run, reconciled with the mock's ledger and judged against the profile's thresholds.
+
+    Args:
+        run: this process's run (on a master, with every worker's reports merged).
+        aborted: why the run stopped early, or None.
+        interrupted: it stopped for Ctrl-C or SIGTERM (``aborted`` says which).
+        ledger_expected: the target is the mock, so the run must reconcile with its ledger.
+    """
+    reconciliation = reconcile_with_ledger(run.recorder, run.target)
+    result = build_result(run, reconciliation, ledger_expected)
     result.thresholds = evaluate_thresholds(run.profile.thresholds, result)
     result.aborted = aborted
+    result.interrupted = interrupted
     return result
 
 

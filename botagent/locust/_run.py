@@ -2,6 +2,11 @@
 
 `DialerRun` is made once per Locust environment, when Locust initialises; each `IcwsAgentUser` asks it
 for an identity and, per shift, for a driver that joins a fresh agent machine to a fresh ICWS session.
+
+Every ICWS request is timed once, by the session, and recorded twice from the one `RequestRecord`: into
+botagent's own histograms (the recorder), which the summary, reports and thresholds read, and as a
+Locust ``request`` event of type ``ICWS``, so Locust's rows, charts and reports show the same requests.
+Dialer KPIs (wait-for-pop, ...) go to the recorder only: Locust's statistics count ICWS requests alone.
 """
 
 from __future__ import annotations
@@ -21,17 +26,19 @@ from botagent.locust._identities import IdentityLeaser
 from botagent.locust._messages import message_reader
 from botagent.locust._plan import build_plan
 from botagent.locust._recorder import RunRecorder
+from botagent.locust._samples import NO_RESPONSE
 from botagent.locust._session_open import SessionOpenTimeout
 from botagent.locust._worker_report import BotCall
 from botagent.profile import Identity, Profile
 from botagent.report import RuleViolationRecord, StepErrorRecord
 
-__all__ = ["KPI_REQUEST_TYPE", "REQUEST_TYPE", "DialerRun", "dialer_run_of"]
+__all__ = ["KPI_REQUEST_TYPE", "REQUEST_TYPE", "DialerRun", "dialer_run_of", "failure_cause"]
 
 REQUEST_TYPE = "ICWS"
-"""The Locust request type of every ICWS call."""
+"""The Locust request type of every ICWS call, and the type of the endpoint rows of botagent's reports."""
 KPI_REQUEST_TYPE = "DIALER"
-"""The Locust request type of every Dialer KPI sample (wait-for-pop, break-grant, ...)."""
+"""The type of the Dialer KPI rows (wait-for-pop, break-grant, ...) of botagent's reports; KPIs are not
+Locust requests."""
 
 _RUNS: weakref.WeakKeyDictionary[Environment, DialerRun] = weakref.WeakKeyDictionary()
 
@@ -110,8 +117,10 @@ class DialerRun:
 
     def _observer(self, context: Callable[[], dict[str, str]]) -> Callable[[RequestRecord], None]:
         fire = self.environment.events.request.fire
+        record_request = self.recorder.request
 
         def observe(record: RequestRecord) -> None:
+            record_request(record.name, record.elapsed_ms, failure_cause(record))
             fire(
                 request_type=REQUEST_TYPE,
                 name=record.name,
@@ -123,16 +132,16 @@ class DialerRun:
 
         return observe
 
-    def kpi(self, name: str, milliseconds: float, context: dict[str, str]) -> None:
-        """Record a Dialer KPI as a Locust row of type DIALER."""
-        self.environment.events.request.fire(
-            request_type=KPI_REQUEST_TYPE,
-            name=name,
-            response_time=milliseconds,
-            response_length=0,
-            exception=None,
-            context=context,
-        )
+    def kpi(self, name: str, milliseconds: float, agent: str) -> None:
+        """Record a Dialer KPI sample of ``agent`` in botagent's measurements (not as a Locust request)."""
+        self.recorder.kpi(name, milliseconds)
+
+
+def failure_cause(record: RequestRecord) -> str | None:
+    """Why the request failed, for the reports (``HTTP 401``, ``no response``); None when it did not."""
+    if record.error is None:
+        return None
+    return NO_RESPONSE if record.status is None else f"HTTP {record.status}"
 
 
 class _Reporter:
@@ -144,7 +153,7 @@ class _Reporter:
         self._context = context
 
     def kpi(self, name: str, milliseconds: float) -> None:
-        self._run.kpi(name, milliseconds, self._context())
+        self._run.kpi(name, milliseconds, self._agent)
 
     def violation(self, action: ReportViolation) -> None:
         self._run.recorder.violation(

@@ -3,7 +3,8 @@
 The init listener is registered on import of `botagent.locust`, so a locustfile needs nothing but its
 User class. Every process gets a `DialerRun` (identities, recorder, live agents). The master, or the
 only process, also gets the `RunController`, which runs the run as a whole; a worker only runs agents
-and stops them when its master asks. A run that cannot start ends at init with one line saying why.
+and stops them when its master asks. A run that cannot start ends at init with one line saying why;
+so does Ctrl-C while the mock starts or the target is probed (exit code `EXIT_INTERRUPTED`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from botagent.locust._run import DialerRun
 from botagent.locust._stop import stop_agents_when_asked
 from botagent.profile import Profile, default_profile_path, load_profile
 from botagent.report import EXIT_BAD_INPUT, EXIT_RUN_ERROR
+from botagent.report._exit import EXIT_INTERRUPTED
 from botagent.wire import BotagentError, ProfileError
 
 __all__ = ["setup_dialer_run"]
@@ -49,7 +51,7 @@ def _on_init(environment: Environment, **_: Any) -> None:
     except BotagentError as exc:
         fail(EXIT_RUN_ERROR, str(exc))
     except KeyboardInterrupt:
-        fail(EXIT_RUN_ERROR, "interrupted before the run started")
+        fail(EXIT_INTERRUPTED, "interrupted before the run started")
 
 
 def _profile_from(options: Any) -> Profile:

@@ -1,8 +1,9 @@
-"""What a worker adds to its reports to the master: the agents' facts, as plain data.
+"""What a worker adds to its reports to the master: the agents' facts and samples, as plain data.
 
 Locust sends a worker's report to the master as msgpack, which carries dicts, lists, strings and
-numbers only. `WorkerFacts` holds the typed records a worker collected since its last report; this
-module is the one place where they become plain data (`to_plain`) and typed again (`from_plain`).
+numbers only. `WorkerFacts` holds the typed records and the request and KPI samples (histograms, per
+phase) a worker collected since its last report; this module is the one place where they become plain
+data (`to_plain`) and typed again (`from_plain`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from botagent.agent import CallOutcome, FinishedCall
+from botagent.locust._samples import RunSamples
 from botagent.report import RuleViolationRecord, StepErrorRecord
 
 __all__ = ["BotCall", "WorkerFacts"]
@@ -27,13 +29,15 @@ class BotCall:
 
 @dataclass(slots=True, kw_only=True)
 class WorkerFacts:
-    """The facts of one worker's agents since its last report, and its agents per state now."""
+    """The facts and samples of one worker's agents since its last report, and its agents per state now."""
 
     step_errors: list[StepErrorRecord] = field(default_factory=list)
     violations: list[RuleViolationRecord] = field(default_factory=list)
     calls: list[BotCall] = field(default_factory=list)
     agents: list[str] = field(default_factory=list)
     states: Counter[str] = field(default_factory=Counter)
+    samples: RunSamples = field(default_factory=RunSamples)
+    """ICWS requests and Dialer KPIs since the last report, per phase (histograms, not samples)."""
 
     def to_plain(self) -> dict[str, Any]:
         """The facts as msgpack-able data, for a worker's report."""
@@ -43,6 +47,7 @@ class WorkerFacts:
             "calls": [_call_to_plain(call) for call in self.calls],
             "agents": list(self.agents),
             "states": dict(self.states),
+            "samples": self.samples.to_wire(),
         }
 
     @classmethod
@@ -54,6 +59,7 @@ class WorkerFacts:
             calls=[_call_from_plain(item) for item in data["calls"]],
             agents=list(data["agents"]),
             states=Counter(data["states"]),
+            samples=RunSamples.from_wire(data["samples"]),
         )
 
 

@@ -3,12 +3,18 @@
 Bounds are set per endpoint (the stable names of the ICWS calls, such as ``POST /dialer/log-in``)
 and per dialer KPI (``wait-for-pop``, ``break-grant``, ``logoff-grant``, ``preview-connect``);
 ``"*"`` applies to every endpoint or every KPI. Times are milliseconds.
+
+Endpoint, KPI and error-ratio limits judge the steady phase of the run by default (``phase``); calls
+per agent, rule violations and the ledger judge the whole run. Besides the limits set here, every run
+gets built-in checks (a Dialer log-in, a dispositioned call, no endpoint failing every request), which
+``builtin_checks`` and ``expect_calls`` relax, and an explicit ``error_ratio`` on a named endpoint
+exempts that endpoint from the last one.
 """
 
 from __future__ import annotations
 
 import difflib
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -72,6 +78,20 @@ class Thresholds(ProfileModel):
     """What makes a run pass; a failed threshold makes the run exit non-zero."""
 
     abort_on_fail: bool = Field(False, description="Stop the run as soon as a threshold fails.")
+    phase: Literal["steady", "all"] = Field(
+        "steady",
+        description="Which samples the endpoint, KPI and error-ratio limits judge: steady (from the end of "
+        "the ramp-up until the test stops) or all (the whole run, ramp-up and log-off burst included). A "
+        "limit with no sample in the steady phase judges the whole run and says so.",
+    )
+    builtin_checks: bool = Field(
+        True,
+        description="Check every run for a Dialer log-in, a dispositioned call and an endpoint whose every "
+        "request failed; false turns these built-in checks off.",
+    )
+    expect_calls: bool = Field(
+        True, description="The run must disposition at least one call; false for a run that expects none."
+    )
     endpoints: dict[EndpointName, Bounds] = Field(
         default_factory=dict,
         description='Bounds per endpoint name, or "*" for every endpoint.',

@@ -4,7 +4,11 @@
     EXIT_THRESHOLDS = 1  the run completed (or was stopped by ``abort_on_fail``) and a threshold was breached
     EXIT_BAD_INPUT = 2   the profile or the command line is invalid; nothing was run
     EXIT_RUN_ERROR = 3   the run could not complete: target unreachable, mock failed to start, Locust crashed
+    EXIT_INTERRUPTED = 130  Ctrl-C or SIGTERM stopped the run, or botagent before the run started
 
+An interrupted run (`RunResult.interrupted`) exits with `EXIT_INTERRUPTED` whatever its thresholds say:
+its figures cover only the part that ran. 130 is the shell's code for a process ended by Ctrl-C
+(128 + SIGINT); botagent uses it for SIGTERM too, since it stops the run the same clean way.
 A run stopped early (`RunResult.aborted` set) is a run error unless it was stopped for a breached
 threshold: its reason starts with `THRESHOLD_ABORT_PREFIX` (write it with `threshold_abort_reason`) or
 names a threshold that the final evaluation also found breached.
@@ -18,6 +22,7 @@ from botagent.report._result import RunResult, ThresholdResult
 
 __all__ = [
     "EXIT_BAD_INPUT",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_RUN_ERROR",
     "EXIT_THRESHOLDS",
@@ -34,6 +39,8 @@ EXIT_BAD_INPUT = 2
 """Bad profile or command line: nothing was run."""
 EXIT_RUN_ERROR = 3
 """The run could not complete (target unreachable, mock failed to start, Locust crashed)."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C or SIGTERM stopped the run (its reports cover the part that ran), or botagent before it began."""
 
 THRESHOLD_ABORT_PREFIX = "threshold breached"
 """Start of `RunResult.aborted` when ``abort_on_fail`` stopped the run."""
@@ -46,11 +53,15 @@ def threshold_abort_reason(breached: Sequence[ThresholdResult]) -> str:
 
 
 def exit_code_for(result: RunResult) -> int:
-    """The exit code for a finished run: `EXIT_RUN_ERROR`, `EXIT_THRESHOLDS` or `EXIT_OK`.
+    """The exit code for a finished run: `EXIT_INTERRUPTED`, `EXIT_RUN_ERROR`, `EXIT_THRESHOLDS` or
+    `EXIT_OK`.
 
-    A run aborted for a reason other than a breached threshold is a run error even when thresholds
-    also failed, since its numbers describe an incomplete run.
+    An interrupted run exits with `EXIT_INTERRUPTED`. A run aborted for another reason than a breached
+    threshold is a run error even when thresholds also failed, since its numbers describe an incomplete
+    run.
     """
+    if result.interrupted:
+        return EXIT_INTERRUPTED
     if result.aborted is not None and not _stopped_by_threshold(result.aborted, result.thresholds):
         return EXIT_RUN_ERROR
     if result.aborted is not None or any(not t.passed for t in result.thresholds):

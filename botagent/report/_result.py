@@ -23,14 +23,16 @@ _PERCENTILES = ("p50", "p90", "p95", "p99")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EndpointStats:
-    """Latency and outcome of one Locust row: an ICWS endpoint (``ICWS``) or a Dialer KPI (``DIALER``).
+    """Latency and outcome of one row: an ICWS endpoint (``ICWS``) or a Dialer KPI (``DIALER``).
 
     ``count`` is every request of the row, failed ones included (as Locust counts); ``failures`` is the
-    failed subset. Times are milliseconds; percentiles are None when the row has no sample.
+    failed subset, and ``failure_causes`` counts them by cause (``HTTP 401``, ``no response``). Times
+    are milliseconds; percentiles are None when the row has no sample.
 
-    A percentile given above ``max`` is lowered to ``max`` when the row is made: Locust rounds
-    percentiles to its buckets (507 ms becomes 510), but no percentile can exceed the largest sample.
-    Every report and threshold reads the rows, so they all show the same, possible, numbers.
+    A percentile given above ``max`` is lowered to ``max`` when the row is made: a histogram rounds
+    percentiles to its buckets (507 ms becomes 510 in Locust's), but no percentile can exceed the
+    largest sample. Every report and threshold reads the rows, so they all show the same, possible,
+    numbers.
     """
 
     request_type: str
@@ -44,6 +46,7 @@ class EndpointStats:
     max: float | None
     mean: float | None
     rps: float
+    failure_causes: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.max is None:
@@ -134,6 +137,9 @@ class ThresholdResult:
     limit: float
     passed: bool
     detail: str = ""
+    builtin: bool = False
+    """A built-in check, which every run gets whatever its profile; when it fails, ``detail`` says why
+    in words fit for the result line ("no agent logged in to Dialer: ...")."""
 
 
 PHASES = ("ramp-up", "steady", "stop")

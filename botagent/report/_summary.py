@@ -1,12 +1,21 @@
 """``summary.json``: the run in machine-readable form, with stable keys and a schema version.
 
 Top-level keys (`SUMMARY_KEYS`), in this order: ``schema_version``, ``profile``, ``target``,
-``started_at`` (ISO 8601 UTC), ``duration_s``, ``users``, ``passed``, ``exit_code``, ``aborted``,
-``endpoints``, ``kpis``, ``calls``, ``reconciliation`` (null without a ledger), ``rule_violations``,
-``rule_violations_total``, ``step_errors``, ``step_errors_total``, ``thresholds``. Lists of violations
-and step errors are capped at `MAX_LISTED`; the ``_total`` keys say how many there were. Times are
-milliseconds, ratios are 0..1, a number that could not be measured is null. A new key is added without
-a version change; renaming or removing one bumps `SCHEMA_VERSION`.
+``started_at`` (ISO 8601 UTC), ``duration_s``, ``users``, ``passed``, ``exit_code``, ``aborted`` (why
+the run stopped early, or null), ``interrupted`` (stopped by Ctrl-C or SIGTERM), ``endpoints``,
+``kpis`` (the whole run), ``judged_phase`` (the phase the thresholds judged; null: the whole run),
+``phases`` (each phase's ``phase``, ``started_s``, ``ended_s``, ``endpoints`` and ``kpis``),
+``calls``, ``reconciliation`` (null without a ledger), ``rule_violations``, ``rule_violations_total``,
+``step_errors``, ``step_errors_total``, ``thresholds`` (``builtin`` marks the checks every run gets),
+``timeline`` (per interval: ``elapsed_s``, ``seconds``, ``requests``, ``failures``, ``calls``
+dispositioned and ``latency``: endpoint -> ``p50``, ``p95``). Lists of violations and step errors are
+capped at `MAX_LISTED`; the ``_total`` keys say how many there were. Times are milliseconds unless the
+key ends in ``_s``, ratios are 0..1, a number that could not be measured is null. A new key is added
+without a version change; renaming or removing one, or changing what one means, bumps `SCHEMA_VERSION`.
+
+Version 2: endpoint and KPI rows are botagent's own measurements (exact counts, max and mean,
+percentiles within 0.5%), no longer Locust's rounded ones; added ``interrupted``, ``judged_phase``,
+``phases``, ``timeline`` and each threshold's ``builtin``.
 """
 
 from __future__ import annotations
@@ -18,11 +27,19 @@ from typing import Any
 
 from botagent.report._exit import exit_code_for
 from botagent.report._fmt import finite, iso_utc
-from botagent.report._result import CallTotals, EndpointStats, Reconciliation, RunResult, ThresholdResult
+from botagent.report._result import (
+    CallTotals,
+    EndpointStats,
+    PhaseStats,
+    Reconciliation,
+    RunResult,
+    ThresholdResult,
+    TimelinePoint,
+)
 
 __all__ = ["MAX_LISTED", "SCHEMA_VERSION", "SUMMARY_KEYS", "summary_dict", "write_summary_json"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the ``summary.json`` layout."""
 MAX_LISTED = 200
 """At most this many rule violations and step errors are listed in ``summary.json``."""
@@ -36,8 +53,11 @@ SUMMARY_KEYS = (
     "passed",
     "exit_code",
     "aborted",
+    "interrupted",
     "endpoints",
     "kpis",
+    "judged_phase",
+    "phases",
     "calls",
     "reconciliation",
     "rule_violations",
@@ -45,6 +65,7 @@ SUMMARY_KEYS = (
     "step_errors",
     "step_errors_total",
     "thresholds",
+    "timeline",
 )
 """The top-level keys of ``summary.json``, in order."""
 
@@ -61,8 +82,11 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
         "passed": result.passed,
         "exit_code": exit_code_for(result),
         "aborted": result.aborted,
+        "interrupted": result.interrupted,
         "endpoints": [_row(e) for e in result.endpoints],
         "kpis": [_row(k) for k in result.kpis],
+        "judged_phase": result.judged_phase,
+        "phases": [_phase(p) for p in result.phases],
         "calls": _calls(result.calls),
         "reconciliation": _reconciliation(result.reconciliation),
         "rule_violations": [asdict(v) for v in result.rule_violations[:MAX_LISTED]],
@@ -72,6 +96,7 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
             len(result.step_errors) if result.step_errors_total is None else result.step_errors_total
         ),
         "thresholds": [_threshold(t) for t in result.thresholds],
+        "timeline": [_point(p) for p in result.timeline],
     }
 
 
@@ -101,6 +126,28 @@ def _row(stats: EndpointStats) -> dict[str, Any]:
     }
 
 
+def _phase(phase: PhaseStats) -> dict[str, Any]:
+    return {
+        "phase": phase.phase,
+        "started_s": round(phase.started, 3),
+        "ended_s": None if phase.ended is None else round(phase.ended, 3),
+        "endpoints": [_row(e) for e in phase.endpoints],
+        "kpis": [_row(k) for k in phase.kpis],
+    }
+
+
+def _point(point: TimelinePoint) -> dict[str, Any]:
+    latency = {name: {"p50": finite(p50), "p95": finite(p95)} for name, (p50, p95) in point.latency.items()}
+    return {
+        "elapsed_s": round(point.elapsed, 3),
+        "seconds": point.seconds,
+        "requests": point.requests,
+        "failures": point.failures,
+        "calls": point.calls,
+        "latency": latency,
+    }
+
+
 def _calls(calls: CallTotals) -> dict[str, Any]:
     return {**asdict(calls), "per_agent": finite(calls.per_agent)}
 
@@ -116,4 +163,5 @@ def _threshold(t: ThresholdResult) -> dict[str, Any]:
         "limit": finite(t.limit),
         "passed": t.passed,
         "detail": t.detail,
+        "builtin": t.builtin,
     }

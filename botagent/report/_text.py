@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from botagent.report._exit import EXIT_OK, EXIT_RUN_ERROR, exit_code_for
+from botagent.report._exit import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERROR, exit_code_for
 from botagent.report._fmt import counted, iso_utc, ms, number, short_list, threshold_value
 from botagent.report._result import (
     EndpointStats,
@@ -155,16 +155,27 @@ def _thresholds(results: Sequence[ThresholdResult], color: bool) -> str:
 
 def _verdict(result: RunResult, color: bool) -> str:
     code = exit_code_for(result)
-    failed = sum(not t.passed for t in result.thresholds)
-    if code == EXIT_OK:
-        text, tone = f"RESULT: PASS, {_all_passed(len(result.thresholds))}", _GREEN
-    elif code == EXIT_RUN_ERROR:
-        text, tone = f"RESULT: ERROR, the run did not complete: {result.aborted}", _RED
-    else:
-        reason = f"; {result.aborted}" if result.aborted else ""
-        breached = f"{failed} of {counted(len(result.thresholds), 'threshold')} breached"
-        text, tone = f"RESULT: FAIL, {breached}{reason}", _RED
+    text, tone = _verdict_text(result, code)
     return _paint(f"{text} (exit code {code})", _BOLD + tone, color)
+
+
+def _verdict_text(result: RunResult, code: int) -> tuple[str, str]:
+    """The result line without its exit code, and its colour.
+
+    A failed built-in check is named first, with its cause ("no agent logged in to Dialer: ...").
+    """
+    if code == EXIT_OK:
+        return f"RESULT: PASS, {_all_passed(len(result.thresholds))}", _GREEN
+    if code == EXIT_RUN_ERROR:
+        return f"RESULT: ERROR, the run did not complete: {result.aborted}", _RED
+    failed = sum(not t.passed for t in result.thresholds)
+    breached = f"{failed} of {counted(len(result.thresholds), 'threshold')} breached"
+    if code == EXIT_INTERRUPTED:
+        stopped = f"the run was {result.aborted or 'interrupted'} after {result.duration:.1f} s"
+        return f"RESULT: INTERRUPTED, {stopped}" + (f"; {breached}" if failed else ""), _RED
+    causes = [t.detail for t in result.thresholds if t.builtin and not t.passed][:1]
+    reason = [result.aborted] if result.aborted else []
+    return "RESULT: FAIL, " + "; ".join([*causes, breached, *reason]), _RED
 
 
 def _all_passed(count: int) -> str:

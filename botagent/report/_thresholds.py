@@ -1,22 +1,40 @@
-"""Check a run against the profile's thresholds: one `ThresholdResult` per limit that is set.
+"""Check a run against the profile's thresholds: one `ThresholdResult` per limit that is set, after the
+built-in checks every run gets.
 
-Endpoint and KPI bounds apply per Locust row. A bound under ``"*"`` applies to every row that is not
-named explicitly; a named row uses only its own bounds. A row named in the thresholds that never got a
-sample is still checked: its latency and error-ratio limits pass with the detail "no samples", and
-only ``min_count`` can fail it. A row's samples are its ``count`` (failures included, as Locust
-counts). The overall error ratio counts ICWS requests only (the ``endpoints`` rows), not the Dialer
-KPIs. Without a ledger (a real server), "ledger reconciles" passes with a detail saying so; when the
-target is the mock and its ledger could not be read, it fails.
+**Built-in checks** (final evaluation only, unless ``builtin_checks: false``), first in the list and
+named in the result line when they fail:
+
+- ``Dialer log-ins >= 1``: some agent's ``POST /dialer/log-in`` succeeded; when none did, the detail
+  names the step that stopped them ("no agent logged in to Dialer: POST /connection failed 40 of 40
+  (HTTP 401)");
+- ``calls dispositioned >= 1``: some call was dispositioned (not checked with ``expect_calls: false``);
+- ``no endpoint failed every request``: no ICWS endpoint whose every request failed, apart from
+  endpoints the profile gives an explicit ``error_ratio`` of their own.
+
+**Phases.** Endpoint and KPI bounds and the overall error ratio judge the rows of the phase
+`RunResult.judged_phase` names (the steady phase, by default), or the whole run when it is None. A bound
+under ``"*"`` applies to every row of the judged phase that is not named explicitly; a named row uses
+only its own bounds. A named row with no sample in the judged phase is judged over the whole run, and
+its detail says so; one that never got a sample at all passes with the detail "no samples", and only
+``min_count`` can fail it. While the run goes on (``during_run``) nothing falls back to the whole run.
+Calls per agent, rule violations, the ledger and the built-in checks judge the whole run.
+
+A row's samples are its ``count`` (failures included, as Locust counts). The overall error ratio counts
+ICWS requests only (the ``endpoints`` rows), not the Dialer KPIs. Without a ledger (a real server),
+"ledger reconciles" passes with a detail saying so; when the target is the mock and its ledger could
+not be read, it fails.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from botagent.report._fmt import counted, number, percent, short_list
 from botagent.report._result import EndpointStats, Reconciliation, RunResult, ThresholdResult
+from botagent.wire import Endpoint
 
 if TYPE_CHECKING:
     from botagent.profile import Bounds, Thresholds
@@ -24,31 +42,33 @@ if TYPE_CHECKING:
 __all__ = ["breached", "evaluate_thresholds"]
 
 _LATENCIES = ("p50", "p90", "p95", "p99", "max")
+_LOG_IN_STEPS = (Endpoint.CONNECT, Endpoint.SET_STATION, Endpoint.DIALER_LOG_IN)
+"""The requests an agent makes up to its Dialer log-in, in order."""
 
 
 def evaluate_thresholds(
     thresholds: Thresholds, result: RunResult, *, during_run: bool = False
 ) -> list[ThresholdResult]:
-    """Check every limit set in ``thresholds`` against ``result``; pure, no I/O.
+    """Check the built-in checks and every limit set in ``thresholds`` against ``result``; pure, no I/O.
 
     Args:
         thresholds: the profile's ``thresholds`` section.
-        result: the run so far, or the finished run.
-        during_run: leave out the limits only a finished run can meet (``min_count``, calls per agent,
-            ledger reconciliation), for an ``abort_on_fail`` check while the run goes on.
+        result: the run so far, or the finished run; its ``judged_phase`` says which rows are judged.
+        during_run: leave out the checks only a finished run can meet (built-in checks, ``min_count``,
+            calls per agent, ledger reconciliation), for an ``abort_on_fail`` check while the run goes on.
 
     Returns:
-        One result per limit, in a stable order: endpoint rows (in ``result`` order, then named rows
-        without samples), KPI rows likewise, then overall error ratio, calls per agent, rule
-        violations and ledger reconciliation.
+        One result per check, in a stable order: the built-in checks, endpoint rows (in the judged
+        rows' order, then named rows without samples there), KPI rows likewise, then overall error
+        ratio, calls per agent, rule violations and ledger reconciliation.
     """
     final = not during_run
-    checks = [
-        *_rows(thresholds.endpoints, result.endpoints, final),
-        *_rows(thresholds.kpis, result.kpis, final),
-    ]
+    judged = _Judged(result, final)
+    checks = _builtin_checks(thresholds, result) if final else []
+    checks += _rows(thresholds.endpoints, judged, "endpoints")
+    checks += _rows(thresholds.kpis, judged, "kpis")
     if thresholds.error_ratio is not None:
-        checks.append(_overall_error_ratio(thresholds.error_ratio, result))
+        checks.append(_overall_error_ratio(thresholds.error_ratio, judged))
     if thresholds.calls_per_agent.min is not None and final:
         checks.append(_calls_per_agent(thresholds.calls_per_agent.min, result))
     if thresholds.rule_violations is not None:
@@ -63,19 +83,58 @@ def breached(results: Iterable[ThresholdResult]) -> list[ThresholdResult]:
     return [r for r in results if not r.passed]
 
 
-def _rows(
-    bounds_by_name: Mapping[str, Bounds], rows: Sequence[EndpointStats], final: bool
-) -> list[ThresholdResult]:
+class _Judged:
+    """The rows the limits judge: those of the judged phase, or of the whole run.
+
+    Args:
+        result: the run, with its phases and ``judged_phase``.
+        final: the run is over, so a limit with no sample in the phase may judge the whole run.
+    """
+
+    def __init__(self, result: RunResult, final: bool) -> None:
+        self.result = result
+        self.final = final
+        self.phase = result.judged_phase
+        stats = next((p for p in result.phases if p.phase == self.phase), None)
+        self._phase_rows = {
+            "endpoints": [] if stats is None else [r for r in stats.endpoints if r.count],
+            "kpis": [] if stats is None else [r for r in stats.kpis if r.count],
+        }
+
+    def rows(self, kind: str) -> list[EndpointStats]:
+        """The rows of ``kind`` (``endpoints`` or ``kpis``) a wildcard bound applies to."""
+        whole: list[EndpointStats] = getattr(self.result, kind)
+        return whole if self.phase is None else self._phase_rows[kind]
+
+    def fallback(self, kind: str, name: str | None = None) -> tuple[list[EndpointStats], str]:
+        """The whole run's rows of ``kind`` (only ``name``'s, if given) to judge instead of the phase's
+        empty ones, with the note that says so; no rows while the run goes on or without samples."""
+        whole = [r for r in getattr(self.result, kind) if r.count and name in (None, r.name)]
+        if self.phase is None or not self.final or not whole:
+            return [], ""
+        return whole, f"no samples in the {self.phase} phase: judged over the whole run"
+
+
+def _with_note(checks: list[ThresholdResult], note: str) -> list[ThresholdResult]:
+    if not note:
+        return checks
+    return [dataclasses.replace(t, detail=f"{t.detail}; {note}" if t.detail else note) for t in checks]
+
+
+def _rows(bounds_by_name: Mapping[str, Bounds], judged: _Judged, kind: str) -> list[ThresholdResult]:
     checks: list[ThresholdResult] = []
     wildcard = bounds_by_name.get("*")
+    rows = judged.rows(kind)
     for row in rows:
         bounds = bounds_by_name.get(row.name, wildcard)
         if bounds is not None:
-            checks.extend(_row_checks(row.name, bounds, row, final))
+            checks.extend(_row_checks(row.name, bounds, row, judged.final))
     seen = {row.name for row in rows}
     for name, bounds in bounds_by_name.items():
         if name != "*" and name not in seen:
-            checks.extend(_row_checks(name, bounds, None, final))
+            whole, note = judged.fallback(kind, name)
+            named = _row_checks(name, bounds, whole[0] if whole else None, judged.final)
+            checks.extend(_with_note(named, note))
     return checks
 
 
@@ -121,11 +180,15 @@ def _min_count(name: str, minimum: int, samples: int) -> ThresholdResult:
     )
 
 
-def _overall_error_ratio(limit: float, result: RunResult) -> ThresholdResult:
-    total, failures = result.total_requests, result.total_failures
+def _overall_error_ratio(limit: float, judged: _Judged) -> ThresholdResult:
+    rows, note = judged.rows("endpoints"), ""
+    if not rows:
+        rows, note = judged.fallback("endpoints")
+    total, failures = sum(r.count for r in rows), sum(r.failures for r in rows)
     observed = failures / total if total else None
     detail = f"{failures} of {counted(total, 'request')} failed"
-    return _at_most(f"error ratio <= {percent(limit)}", observed, limit, "no requests", detail)
+    check = _at_most(f"error ratio <= {percent(limit)}", observed, limit, "no requests", detail)
+    return _with_note([check], note)[0]
 
 
 def _calls_per_agent(minimum: float, result: RunResult) -> ThresholdResult:
@@ -162,3 +225,63 @@ def _ledger(rec: Reconciliation | None, expected: bool) -> ThresholdResult:
     count = sum(len(ids) for ids in problems.values())
     passed = count == 0
     return ThresholdResult(name="ledger reconciles", observed=count, limit=0, passed=passed, detail=detail)
+
+
+def _builtin_checks(thresholds: Thresholds, result: RunResult) -> list[ThresholdResult]:
+    """The checks every run gets, whatever its profile (see the module docstring)."""
+    if not thresholds.builtin_checks:
+        return []
+    checks = [_dialer_log_ins(result)]
+    if thresholds.expect_calls:
+        checks.append(_calls_dispositioned(result))
+    relaxed = {name for name, b in thresholds.endpoints.items() if name != "*" and b.error_ratio is not None}
+    checks.append(_no_endpoint_failing_every_request(result, relaxed))
+    return checks
+
+
+def _builtin(name: str, observed: int, limit: int, passed: bool, cause: str) -> ThresholdResult:
+    detail = "" if passed else cause
+    return ThresholdResult(
+        name=name, observed=observed, limit=limit, passed=passed, detail=detail, builtin=True
+    )
+
+
+def _failed_every(row: EndpointStats) -> str:
+    """``POST /connection failed 40 of 40 (HTTP 401)``."""
+    causes = sorted(row.failure_causes.items(), key=lambda item: (-item[1], item[0]))
+    why = ", ".join(cause if len(causes) == 1 else f"{cause} x{count}" for cause, count in causes)
+    return f"{row.name} failed {row.failures} of {row.count}" + (f" ({why})" if why else "")
+
+
+def _dialer_log_ins(result: RunResult) -> ThresholdResult:
+    rows = {row.name: row for row in result.endpoints}
+    log_in = rows.get(Endpoint.DIALER_LOG_IN)
+    succeeded = 0 if log_in is None else log_in.count - log_in.failures
+    cause = f"no agent logged in to Dialer: {_log_in_blocker(rows)}"
+    return _builtin("Dialer log-ins >= 1", succeeded, 1, succeeded >= 1, cause)
+
+
+def _log_in_blocker(rows: Mapping[str, EndpointStats]) -> str:
+    """What kept every agent from logging in to Dialer: the first step whose every request failed."""
+    for step in _LOG_IN_STEPS:
+        row = rows.get(step)
+        if row is not None and row.count and row.failures == row.count:
+            return _failed_every(row)
+    if not rows:
+        return "no ICWS request was made"
+    return f"{Endpoint.DIALER_LOG_IN} was never sent"
+
+
+def _calls_dispositioned(result: RunResult) -> ThresholdResult:
+    calls = result.calls
+    cause = (
+        f"no call was dispositioned ({calls.popped} popped, {counted(calls.agents, 'agent')};"
+        " thresholds.expect_calls: false allows it)"
+    )
+    return _builtin("calls dispositioned >= 1", calls.dispositioned, 1, calls.dispositioned >= 1, cause)
+
+
+def _no_endpoint_failing_every_request(result: RunResult, relaxed: set[str]) -> ThresholdResult:
+    dead = [r for r in result.endpoints if r.count and r.failures == r.count and r.name not in relaxed]
+    cause = "every request of an endpoint failed: " + "; ".join(_failed_every(row) for row in dead)
+    return _builtin("no endpoint failed every request", len(dead), 0, not dead, cause)

@@ -19,8 +19,8 @@ from botagent.profile import ENDPOINT_NAMES, KPI_NAMES
 pytestmark = pytest.mark.slow
 
 USERS = LongRuns.SMOKE_USERS
-# The keys of summary.json at schema version 1; renaming or removing one must bump the version.
-SUMMARY_V1_KEYS = [
+# The keys of summary.json at schema version 2; renaming or removing one must bump the version.
+SUMMARY_V2_KEYS = [
     "schema_version",
     "profile",
     "target",
@@ -30,8 +30,11 @@ SUMMARY_V1_KEYS = [
     "passed",
     "exit_code",
     "aborted",
+    "interrupted",
     "endpoints",
     "kpis",
+    "judged_phase",
+    "phases",
     "calls",
     "reconciliation",
     "rule_violations",
@@ -39,6 +42,7 @@ SUMMARY_V1_KEYS = [
     "step_errors",
     "step_errors_total",
     "thresholds",
+    "timeline",
 ]
 TIMES = {"p50", "p90", "p95", "p99", "max", "mean"}
 ROW_KEYS = {"type", "name", "count", "failures", "error_ratio", "rps", *TIMES}
@@ -94,11 +98,21 @@ def test_smoke_run_when_running_prints_progress_lines(smoke_run: FinishedRun) ->
     assert progress, smoke_run.explain()
 
 
+def test_smoke_run_progress_when_run_ends_counts_the_summary_requests(smoke_run: FinishedRun) -> None:
+    counts = [int(n) for n in re.findall(r"\| requests (\d+) \|", smoke_run.result.stdout)]
+    failures = [int(n) for n in re.findall(r"\| failures (\d+) \|", smoke_run.result.stdout)]
+    endpoints = smoke_run.summary["endpoints"]
+
+    assert counts == sorted(counts), counts
+    assert counts[-1] == sum(row["count"] for row in endpoints), smoke_run.explain()
+    assert failures[-1] == sum(row["failures"] for row in endpoints)
+
+
 def test_smoke_run_summary_json_when_passed_has_stable_keys_and_values(smoke_run: FinishedRun) -> None:
     summary = smoke_run.summary
 
-    assert [key for key in summary if key in SUMMARY_V1_KEYS] == SUMMARY_V1_KEYS
-    assert summary["schema_version"] == 1
+    assert [key for key in summary if key in SUMMARY_V2_KEYS] == SUMMARY_V2_KEYS
+    assert summary["schema_version"] == 2
     assert (summary["profile"], summary["passed"], summary["exit_code"], summary["aborted"]) == (
         "smoke",
         True,
@@ -110,6 +124,7 @@ def test_smoke_run_summary_json_when_passed_has_stable_keys_and_values(smoke_run
     assert 10 <= summary["duration_s"] <= 60
     assert summary["users"] == USERS
     assert (summary["rule_violations_total"], summary["step_errors_total"]) == (0, 0)
+    assert (summary["interrupted"], summary["judged_phase"]) == (False, "steady")
 
 
 def test_smoke_run_summary_json_when_passed_counts_calls_that_reconcile(smoke_run: FinishedRun) -> None:
@@ -185,14 +200,20 @@ def test_smoke_run_charts_when_written_are_png_files(smoke_run: FinishedRun) -> 
         assert (smoke_run.reports / name).read_bytes().startswith(PNG_SIGNATURE), name
 
 
-def test_smoke_run_locust_reports_when_written_hold_the_icws_rows(smoke_run: FinishedRun) -> None:
+def test_smoke_run_locust_reports_when_written_hold_only_the_icws_rows_and_their_sum(
+    smoke_run: FinishedRun,
+) -> None:
     with (smoke_run.reports / "locust_stats.csv").open(newline="", encoding="utf-8") as handle:
         rows = {(row["Type"], row["Name"]): row for row in csv.DictReader(handle)}
     with (smoke_run.reports / "locust_stats_history.csv").open(newline="", encoding="utf-8") as handle:
         history = list(csv.DictReader(handle))
 
+    icws = [row for key, row in rows.items() if key[0] == "ICWS"]
+
     assert int(rows[("ICWS", "POST /dialer/disposition")]["Request Count"]) > 0
-    assert int(rows[("DIALER", "wait-for-pop")]["Request Count"]) > 0
+    assert {key[0] for key in rows} == {"ICWS", ""}, "no Dialer KPI is a Locust row"
+    for column in ("Request Count", "Failure Count"):
+        assert int(rows[("", "Aggregated")][column]) == sum(int(row[column]) for row in icws), column
     assert int(rows[("", "Aggregated")]["Failure Count"]) == 0
     assert any(row["Name"] == "Aggregated" for row in history)
     assert "<html" in (smoke_run.reports / "locust.html").read_text(encoding="utf-8").lower()

@@ -1,8 +1,9 @@
 """The Dialer agents of ``locustfiles/dialer.py``, plus a record of what they did, for end-to-end tests.
 
-Every Locust request event (ICWS rows and DIALER KPI rows) is appended, in the order it fires, to
+Every Locust request event (ICWS rows) and every Dialer KPI sample (type ``DIALER``: botagent records
+them itself, they are not Locust requests) is appended, in the order it comes, to
 ``requests-<pid>.jsonl`` in the folder named by ``BOTAGENT_TEST_RECORD``: ``at`` (epoch seconds when it
-fired), ``type``, ``name``, ``ms``, ``agent`` and ``failed``. When Locust quits, the master (or the only
+came), ``type``, ``name``, ``ms``, ``agent`` and ``failed``. When Locust quits, the master (or the only
 process) writes the calls the bots finished, as botagent's run recorder holds them, to ``calls.json``:
 each is the agent's `FinishedCall` as a dict (``interaction_id``, ``label``, ``scheduled_time``, ...) with
 the ``agent`` that finished it.
@@ -20,7 +21,7 @@ from locust import events
 from locust.env import Environment
 from locust.runners import WorkerRunner
 
-from botagent.locust import dialer_run_of
+from botagent.locust import DialerRun, dialer_run_of
 from botagent.locust.locustfile import DialerAgent
 
 __all__ = ["DialerAgent"]
@@ -46,15 +47,24 @@ def _record_request(
     exception: BaseException | None = None,
     **_: Any,
 ) -> None:
-    record = {
-        "at": time.time(),
-        "type": request_type,
-        "name": name,
-        "ms": response_time,
-        "agent": (context or {}).get("agent"),
-        "failed": exception is not None,
-    }
+    _write(request_type, name, response_time, (context or {}).get("agent"), exception is not None)
+
+
+def _write(request_type: str, name: str, ms: float, agent: str | None, failed: bool) -> None:
+    record = {"at": time.time(), "type": request_type, "name": name, "ms": ms}
+    record |= {"agent": agent, "failed": failed}
     _request_file().write(json.dumps(record) + "\n")
+
+
+_record_kpi_in_run = DialerRun.kpi
+
+
+def _record_kpi(self: DialerRun, name: str, milliseconds: float, agent: str) -> None:
+    _record_kpi_in_run(self, name, milliseconds, agent)
+    _write("DIALER", name, milliseconds, agent, False)
+
+
+DialerRun.kpi = _record_kpi  # type: ignore[method-assign]
 
 
 @events.quitting.add_listener

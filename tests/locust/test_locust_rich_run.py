@@ -22,7 +22,6 @@ from locust_rig import (
     POWER,
     PREDICTIVE,
     PREVIEW,
-    SESSION_ENDPOINTS,
     LocustRun,
     campaign,
     logoff_windows,
@@ -199,7 +198,7 @@ def test_breaks_when_due_every_second_call_are_granted_and_ended(run: LocustRun)
     assert run.count("POST /dialer/end-break") >= grants - len(AGENT_CAMPAIGNS)
 
 
-def test_locust_rows_when_run_ends_name_every_endpoint_and_kpi_without_ids(run: LocustRun) -> None:
+def test_locust_rows_when_run_ends_name_every_endpoint_without_ids_and_no_kpi(run: LocustRun) -> None:
     used = {
         "POST /connection",
         "PUT /connection/station",
@@ -208,13 +207,25 @@ def test_locust_rows_when_run_ends_name_every_endpoint_and_kpi_without_ids(run: 
         "DELETE /connection",
     } | (DIALER_ENDPOINTS - {"POST /dialer/request-form-definition"})
     assert run.row_names("ICWS") == used
-    assert run.row_names("DIALER") == KPI_NAMES
-    assert run.row_names() <= SESSION_ENDPOINTS | DIALER_ENDPOINTS | KPI_NAMES
+    assert run.row_names() == used, "Dialer KPIs are botagent's own measurements, not Locust rows"
     for name in run.row_names():
-        assert int(run.row("DIALER" if name in KPI_NAMES else "ICWS", name)["Request Count"]) > 0
+        assert int(run.row("ICWS", name)["Request Count"]) > 0
     history = {(row["Type"], row["Name"]) for row in run.history if row["Name"] != "Aggregated"}
     assert history == {(row["Type"], row["Name"]) for row in run.stats if row["Name"] != "Aggregated"}
     assert {row["name"] for row in run.summary["kpis"]} == KPI_NAMES
+
+
+def test_locust_aggregated_row_when_run_ends_is_the_sum_of_the_icws_rows(run: LocustRun) -> None:
+    rows = [row for row in run.stats if row["Name"] != "Aggregated"]
+    for column in ("Request Count", "Failure Count"):
+        assert int(run.aggregated[column]) == sum(int(row[column]) for row in rows), column
+
+
+def test_summary_counts_when_run_ends_equal_every_request_event_locust_got(run: LocustRun) -> None:
+    events = Counter(e["name"] for events in run.requests.values() for e in events if e["type"] == "ICWS")
+    kpis = Counter(e["name"] for events in run.requests.values() for e in events if e["type"] == "DIALER")
+    assert {row["name"]: row["count"] for row in run.summary["endpoints"]} == dict(events)
+    assert {row["name"]: row["count"] for row in run.summary["kpis"]} == dict(kpis)
 
 
 def test_logoff_when_plan_ends_on_a_call_is_asked_before_disposition_and_a_new_shift_follows(

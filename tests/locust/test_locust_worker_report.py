@@ -1,7 +1,9 @@
-"""The agents' facts cross from a Locust worker to its master as plain data and come back typed.
+"""The agents' facts and samples cross from a Locust worker to its master as plain data and come back
+typed.
 
 A worker's report travels as msgpack (Locust's own `Message`); the calls, step errors and violations
-in it must arrive as the same typed records, the call outcome included.
+in it must arrive as the same typed records, the call outcome included, and its request and KPI
+histograms as the same histograms, per phase.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ ROUND_TRIP = """
 from collections import Counter
 from locust.rpc.protocol import Message
 from botagent.agent import CallOutcome, FinishedCall
+from botagent.locust._samples import RunSamples
 from botagent.locust._worker_report import BotCall, WorkerFacts
 from botagent.report import RuleViolationRecord, StepErrorRecord
 
@@ -19,6 +22,11 @@ call = FinishedCall(
     interaction_id="i-1", campaign_id="c-1", label="Callback", scheduled_time=1700000600,
     scheduled_agent="agent01", outcome=CallOutcome.DISPOSITION_FAILED,
 )
+samples = RunSamples()
+for ms in (0.004, 1.5, 2.25, 480.0):
+    samples.request("steady", "POST /dialer/disposition", ms, "HTTP 503" if ms > 400 else None)
+samples.request("stop", "POST /dialer/log-off", 12.5)
+samples.kpi("ramp-up", "wait-for-pop", 512.0)
 facts = WorkerFacts(
     step_errors=[
         StepErrorRecord(at=1.5, agent="agent01", step="log-in", status=503, error_id=None, message="m")
@@ -27,11 +35,15 @@ facts = WorkerFacts(
     calls=[BotCall(agent="agent01", call=call)],
     agents=["agent01", "agent02"],
     states=Counter({"ready": 2}),
+    samples=samples,
 )
 wire = Message("stats", {"botagent": facts.to_plain()}, "worker-1").serialize()
 back = WorkerFacts.from_plain(Message.unserialize(wire).data["botagent"])
 assert back == facts, (back, facts)
 assert back.calls[0].call.outcome is CallOutcome.DISPOSITION_FAILED
+disposition = back.samples.phases["steady"].endpoints["POST /dialer/disposition"]
+assert (disposition.count, disposition.failures, disposition.latency.maximum) == (4, 1, 480.0)
+assert disposition.latency.percentile(0.5) == 1.5
 print("same")
 """
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import botagent.report as report
 from botagent.report import RunResult, ThresholdResult
+from botagent.report._exit import EXIT_INTERRUPTED
 
 Result = Callable[..., RunResult]
 PASSED = ThresholdResult(name="error ratio <= 1%", observed=0.0, limit=0.01, passed=True)
@@ -45,3 +46,9 @@ def test_exit_code_when_run_aborted_for_another_reason_is_run_error(result: Resu
 def test_exit_code_when_abort_reason_names_a_breached_threshold_is_thresholds(result: Result) -> None:
     run = result(thresholds=[FAILED], aborted=f"threshold failed, aborting: {FAILED.name} (observed 612.0)")
     assert report.exit_code_for(run) == report.EXIT_THRESHOLDS
+
+
+def test_exit_code_when_interrupted_is_130_whatever_the_thresholds(result: Result) -> None:
+    for thresholds in ([PASSED], [PASSED, FAILED]):
+        run = result(thresholds=thresholds, aborted="interrupted (Ctrl-C)", interrupted=True)
+        assert report.exit_code_for(run) == EXIT_INTERRUPTED == 130

@@ -88,7 +88,12 @@ def test_thresholds_when_percentile_rounded_above_max_judge_the_max(
 ) -> None:
     run = rounded_run(row, result)
     thresholds = Thresholds.model_validate(
-        {"endpoints": {"*": {"p99": 508}}, "rule_violations": None, "ledger_reconciles": False}
+        {
+            "endpoints": {"*": {"p99": 508}},
+            "rule_violations": None,
+            "ledger_reconciles": False,
+            "builtin_checks": False,
+        }
     )
     run.thresholds = evaluate_thresholds(thresholds, run)
 

@@ -14,8 +14,10 @@ import botagent.report._summary as summary_module
 from botagent.report import (
     SCHEMA_VERSION,
     SUMMARY_KEYS,
+    PhaseStats,
     RunResult,
     StepErrorRecord,
+    TimelinePoint,
     write_summary_json,
 )
 
@@ -58,8 +60,11 @@ def test_summary_when_run_is_busy_has_the_stable_keys_in_order(
         "passed",
         "exit_code",
         "aborted",
+        "interrupted",
         "endpoints",
         "kpis",
+        "judged_phase",
+        "phases",
         "calls",
         "reconciliation",
         "rule_violations",
@@ -67,12 +72,13 @@ def test_summary_when_run_is_busy_has_the_stable_keys_in_order(
         "step_errors",
         "step_errors_total",
         "thresholds",
+        "timeline",
     ]
 
 
 def test_summary_when_run_is_busy_states_its_facts(busy_result: RunResult, tmp_path: Path) -> None:
     summary = load(busy_result, tmp_path)
-    assert summary["schema_version"] == SCHEMA_VERSION == 1
+    assert summary["schema_version"] == SCHEMA_VERSION == 2
     assert summary["started_at"] == "2024-05-01T10:00:00Z"
     assert (summary["passed"], summary["exit_code"], summary["aborted"]) == (False, 1, None)
     assert [list(row) for row in summary["endpoints"] + summary["kpis"]] == [ROW_KEYS] * 3
@@ -87,8 +93,15 @@ def test_summary_when_run_is_busy_states_its_facts(busy_result: RunResult, tmp_p
         "limit": 500.0,
         "passed": False,
         "detail": "",
+        "builtin": False,
     }
     assert summary["rule_violations"][0]["rule"] == "R18"
+    assert (summary["interrupted"], summary["judged_phase"], summary["phases"], summary["timeline"]) == (
+        False,
+        None,
+        [],
+        [],
+    )
 
 
 def test_summary_when_run_is_empty_has_nulls_not_missing_keys(
@@ -127,3 +140,51 @@ def test_summary_when_many_step_errors_caps_the_list_and_keeps_the_total(
         "error_id": None,
         "message": "busy",
     }
+
+
+def test_summary_when_run_has_phases_lists_each_with_its_rows_and_times(
+    result: Result, row: Callable[..., Any], tmp_path: Path
+) -> None:
+    phases = [
+        PhaseStats(phase="ramp-up", started=0.0, ended=4.5, endpoints=[row("POST /connection", count=5)]),
+        PhaseStats(phase="steady", started=4.5, ended=40.25, kpis=[row("wait-for-pop", count=9)]),
+        PhaseStats(phase="stop", started=40.25, ended=None, endpoints=[row("POST /dialer/log-off")]),
+    ]
+    summary = load(result(phases=phases, judged_phase="steady"), tmp_path)
+
+    assert summary["judged_phase"] == "steady"
+    assert [(p["phase"], p["started_s"], p["ended_s"]) for p in summary["phases"]] == [
+        ("ramp-up", 0.0, 4.5),
+        ("steady", 4.5, 40.25),
+        ("stop", 40.25, None),
+    ]
+    phase_keys = ["phase", "started_s", "ended_s", "endpoints", "kpis"]
+    assert [list(p) for p in summary["phases"]] == [phase_keys] * 3
+    rows = summary["phases"][0]["endpoints"] + summary["phases"][1]["kpis"]
+    assert [list(r) for r in rows] == [ROW_KEYS] * 2
+    assert summary["phases"][2]["endpoints"][0]["name"] == "POST /dialer/log-off"
+
+
+def test_summary_when_run_has_a_timeline_lists_each_point(result: Result, tmp_path: Path) -> None:
+    point = TimelinePoint(
+        elapsed=2.0, seconds=2.0, requests=7, failures=1, calls=2, latency={"POST /connection": (1.5, 9.25)}
+    )
+    summary = load(result(timeline=[point]), tmp_path)
+
+    assert summary["timeline"] == [
+        {
+            "elapsed_s": 2.0,
+            "seconds": 2.0,
+            "requests": 7,
+            "failures": 1,
+            "calls": 2,
+            "latency": {"POST /connection": {"p50": 1.5, "p95": 9.25}},
+        }
+    ]
+
+
+def test_summary_when_run_was_interrupted_says_so_and_why(result: Result, tmp_path: Path) -> None:
+    summary = load(result(interrupted=True, aborted="interrupted (Ctrl-C)"), tmp_path)
+
+    assert (summary["interrupted"], summary["aborted"]) == (True, "interrupted (Ctrl-C)")
+    assert (summary["passed"], summary["exit_code"]) == (False, 130)

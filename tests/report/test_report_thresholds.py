@@ -21,7 +21,7 @@ from botagent.report._result import CallTotals
 
 Row = Callable[..., EndpointStats]
 Result = Callable[..., RunResult]
-NO_DEFAULTS = {"rule_violations": None, "ledger_reconciles": False}
+NO_DEFAULTS = {"rule_violations": None, "ledger_reconciles": False, "builtin_checks": False}
 
 
 def check(spec: dict[str, Any], result: RunResult) -> dict[str, ThresholdResult]:
@@ -164,9 +164,15 @@ def test_ledger_when_the_mock_ledger_could_not_be_read_fails(result: Result) -> 
     assert not found.passed and found.detail == "the mock's ledger could not be read"
 
 
-def test_evaluate_thresholds_when_profile_defaults_checks_rules_and_ledger(result: Result) -> None:
+def test_evaluate_thresholds_when_profile_defaults_checks_builtins_rules_and_ledger(result: Result) -> None:
     names = [t.name for t in evaluate_thresholds(Thresholds(), result())]
-    assert names == ["rule violations <= 0", "ledger reconciles"]
+    assert names == [
+        "Dialer log-ins >= 1",
+        "calls dispositioned >= 1",
+        "no endpoint failed every request",
+        "rule violations <= 0",
+        "ledger reconciles",
+    ]
 
 
 def test_evaluate_thresholds_orders_endpoints_then_kpis_then_run_wide(row: Row, result: Result) -> None:

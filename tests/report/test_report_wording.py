@@ -152,6 +152,7 @@ def test_thresholds_when_counts_are_one_say_sample_request_call_and_agent(row: R
         "calls_per_agent": {"min": 1},
         "rule_violations": None,
         "ledger_reconciles": False,
+        "builtin_checks": False,
     }
 
     details = {t.name: t.detail for t in evaluate_thresholds(Thresholds.model_validate(spec), run)}
