@@ -35,8 +35,7 @@ from types import FrameType
 
 from botagent._child import end_with_parent
 from botagent.profile import Profile, load_profile
-from botagent.report import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_ERROR, EXIT_THRESHOLDS
-from botagent.report._exit import EXIT_INTERRUPTED
+from botagent.report import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERROR, EXIT_THRESHOLDS
 from botagent.wire import ProfileError
 
 __all__ = ["RunOptions", "run_profile"]

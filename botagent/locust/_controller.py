@@ -42,8 +42,7 @@ from botagent.locust._stop import stop_workers_agents_on_test_stop
 from botagent.locust._target import MOCK, Target, open_target, unreachable
 from botagent.locust._watch import watch_thresholds
 from botagent.profile import Profile
-from botagent.report import EXIT_BAD_INPUT, EXIT_RUN_ERROR, RunResult, exit_code_for
-from botagent.report._exit import EXIT_INTERRUPTED
+from botagent.report import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_ERROR, RunResult, exit_code_for
 from botagent.wire import BotagentError
 
 __all__ = ["RunController", "RunNotStarted", "make_reports_folder"]

@@ -24,8 +24,7 @@ from botagent.locust._controller import RunController, RunNotStarted
 from botagent.locust._run import DialerRun
 from botagent.locust._stop import stop_agents_when_asked
 from botagent.profile import Profile, default_profile_path, load_profile
-from botagent.report import EXIT_BAD_INPUT, EXIT_RUN_ERROR
-from botagent.report._exit import EXIT_INTERRUPTED
+from botagent.report import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_ERROR
 from botagent.wire import BotagentError, ProfileError
 
 __all__ = ["setup_dialer_run"]

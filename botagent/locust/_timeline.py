@@ -18,8 +18,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from botagent.report import TimelinePoint
-from botagent.report._latency import LatencyHistogram
+from botagent.report import LatencyHistogram, TimelinePoint
 
 __all__ = ["FIRST_INTERVAL", "MAX_POINTS", "STEPS_PER_DECADE", "Timeline"]
 

@@ -19,6 +19,7 @@ from botagent.report._charts import (
 from botagent.report._dialer_view import DIALER_VIEW_COLUMNS, dialer_view_rows
 from botagent.report._exit import (
     EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_RUN_ERROR,
     EXIT_THRESHOLDS,
@@ -28,6 +29,7 @@ from botagent.report._exit import (
 )
 from botagent.report._html import write_html_report
 from botagent.report._junit import junit_element, write_junit_xml
+from botagent.report._latency import LatencyHistogram
 from botagent.report._reconcile import reconcile, was_dispositioned
 from botagent.report._result import (
     PHASES,
@@ -51,11 +53,13 @@ __all__ = [
     "CallTotals",
     "DIALER_VIEW_COLUMNS",
     "EXIT_BAD_INPUT",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_RUN_ERROR",
     "EXIT_THRESHOLDS",
     "EndpointStats",
     "LATENCY_CHART",
+    "LatencyHistogram",
     "PHASES",
     "PhaseStats",
     "Reconciliation",

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from botagent.report._exit import EXIT_OK, EXIT_RUN_ERROR, exit_code_for
+from botagent.report._exit import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERROR, exit_code_for
 from botagent.report._fmt import counted, iso_utc, moment, ms, number, percent, short_list, threshold_value
 from botagent.report._result import (
     EndpointStats,
@@ -100,6 +100,8 @@ def _verdict(result: RunResult) -> tuple[str, str]:
     code = exit_code_for(result)
     if code == EXIT_OK:
         return "PASS", "pass"
+    if code == EXIT_INTERRUPTED:
+        return "INTERRUPTED", "error"
     return ("ERROR", "error") if code == EXIT_RUN_ERROR else ("FAIL", "failed")
 
 

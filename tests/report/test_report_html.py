@@ -135,6 +135,7 @@ def test_html_when_run_interrupted_says_so_before_anything_else(
         '<p class="problem"><b>The run was interrupted (Ctrl-C or SIGTERM):</b> interrupted (SIGTERM)</p>'
     )
     assert first == expected
+    assert '<div class="verdict error">INTERRUPTED</div>' in page_of(run, tmp_path)
 
 
 def test_html_when_mock_ledger_unreadable_lists_it_as_a_failure(result: Result, tmp_path: Path) -> None:
