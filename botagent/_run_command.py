@@ -43,6 +43,15 @@ __all__ = ["RunOptions", "run_profile"]
 LOCUSTFILE = Path(__file__).parent / "locust" / "locustfile.py"
 CONSOLE_FD_VARIABLE = "BOTAGENT_CONSOLE_FD"
 """Where botagent's lines go in the Locust child: read by ``botagent.locust._console``."""
+_LOCUST_FILES = (
+    "locust.log",
+    "locust.html",
+    "locust_stats.csv",
+    "locust_stats_history.csv",
+    "locust_failures.csv",
+    "locust_exceptions.csv",
+)
+"""What Locust opens in the report folder before a run starts."""
 EXPLAINED_EXIT_CODES = {EXIT_OK, EXIT_THRESHOLDS, EXIT_BAD_INPUT, EXIT_RUN_ERROR, EXIT_INTERRUPTED}
 """Exit codes botagent sets in Locust; for 2, 3 and 130 it has said why on the terminal."""
 NOT_STARTED = "interrupted before the run started"
@@ -91,12 +100,27 @@ def _run(options: RunOptions, signals: _Interrupts) -> int:
         _say(f"bad profile:\n{options.profile}: load.run_time: botagent run needs a run time above 0 (got 0)")
         return EXIT_BAD_INPUT
     reports = options.reports or Path("reports") / f"{datetime.now():%Y%m%d-%H%M%S}-{profile.name}"
+    created = not reports.exists()
     try:
         reports.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _say(f"cannot create the report folder {reports}: {exc.strerror or exc}")
         return EXIT_BAD_INPUT
-    return _run_locust(_locust_command(options.profile, profile, reports), reports, signals)
+    code = _run_locust(_locust_command(options.profile, profile, reports), reports, signals)
+    if not (reports / "summary.json").exists():
+        _discard_empty_reports(reports, created)
+    return code
+
+
+def _discard_empty_reports(reports: Path, created: bool) -> None:
+    """A run that never started leaves no report: remove the empty files Locust opened, and the folder
+    too when this run made it and nothing else is in it. A log with something in it is kept."""
+    for name in _LOCUST_FILES:
+        path = reports / name
+        if path.is_file() and path.stat().st_size == 0:
+            path.unlink()
+    if created and not any(reports.iterdir()):
+        reports.rmdir()
 
 
 class _Interrupts:

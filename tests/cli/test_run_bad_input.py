@@ -145,3 +145,24 @@ def test_run_when_target_is_unreachable_exits_3_fast_naming_the_url(tmp_path: Pa
     assert_refused(result, 3)
     assert f"target unreachable: {url}" in result.stderr
     assert "Connection refused" in result.stderr
+    assert not (tmp_path / "r").exists(), "a run that never started leaves no report folder"
+
+
+def test_run_when_target_is_unreachable_keeps_a_report_folder_that_existed_with_its_files(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me")
+
+    result = run_botagent(
+        "run",
+        "profiles/smoke.yaml",
+        "--target",
+        f"http://127.0.0.1:{closed_port()}",
+        "--reports",
+        str(folder),
+    )
+
+    assert_refused(result, 3)
+    assert sorted(path.name for path in folder.iterdir()) == ["notes.txt"]
