@@ -29,13 +29,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
 from botagent._child import end_with_parent
 from botagent.profile import Profile, load_profile
-from botagent.report import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERROR, EXIT_THRESHOLDS
+from botagent.report import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_RUN_ERROR,
+    EXIT_THRESHOLDS,
+    default_reports_folder,
+)
 from botagent.wire import ProfileError
 
 __all__ = ["RunOptions", "run_profile"]
@@ -99,7 +105,7 @@ def _run(options: RunOptions, signals: _Interrupts) -> int:
     if profile.load.run_time <= 0:
         _say(f"bad profile:\n{options.profile}: load.run_time: botagent run needs a run time above 0 (got 0)")
         return EXIT_BAD_INPUT
-    reports = options.reports or Path("reports") / f"{datetime.now():%Y%m%d-%H%M%S}-{profile.name}"
+    reports = options.reports or default_reports_folder(profile.name)
     created = not reports.exists()
     try:
         reports.mkdir(parents=True, exist_ok=True)

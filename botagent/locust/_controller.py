@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +41,14 @@ from botagent.locust._stop import stop_workers_agents_on_test_stop
 from botagent.locust._target import MOCK, Target, open_target, unreachable
 from botagent.locust._watch import watch_thresholds
 from botagent.profile import Profile
-from botagent.report import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_ERROR, RunResult, exit_code_for
+from botagent.report import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_RUN_ERROR,
+    RunResult,
+    default_reports_folder,
+    exit_code_for,
+)
 from botagent.wire import BotagentError
 
 __all__ = ["RunController", "RunNotStarted", "make_reports_folder"]
@@ -64,7 +70,7 @@ def make_reports_folder(profile_name: str, folder: Path | None = None) -> Path:
     Raises:
         RunNotStarted: the folder cannot be created (exit code 2).
     """
-    folder = folder or Path("reports") / f"{datetime.now():%Y%m%d-%H%M%S}-{profile_name}"
+    folder = folder or default_reports_folder(profile_name)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

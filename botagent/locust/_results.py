@@ -135,7 +135,7 @@ def reconcile_with_ledger(recorder: RunRecorder, target: str) -> Reconciliation 
 
 def report_run(result: RunResult, environment: Environment, folder: Path) -> None:
     """Write the reports into ``folder`` and print the summary."""
-    write_reports(result, folder, _stats_history_csv(environment), _locust_html(environment))
+    write_reports(result, folder, _locust_html(environment))
     print("\n" + format_summary(result) + f"\nreports: {folder}", flush=True)
 
 
@@ -160,14 +160,6 @@ def final_result(
 
 def _peak_agents(recorder: RunRecorder) -> int:
     return max((sum(sample.counts.values()) for sample in recorder.states), default=0)
-
-
-def _stats_history_csv(environment: Environment) -> Path | None:
-    options = environment.parsed_options
-    prefix = getattr(options, "csv_prefix", None)
-    if prefix and getattr(options, "stats_history_enabled", False):
-        return Path(f"{prefix}_stats_history.csv")
-    return None
 
 
 def _locust_html(environment: Environment) -> str | None:

@@ -47,7 +47,7 @@ from botagent.report._result import (
 from botagent.report._summary import SCHEMA_VERSION, SUMMARY_KEYS, summary_dict, write_summary_json
 from botagent.report._text import format_summary
 from botagent.report._thresholds import breached, evaluate_thresholds
-from botagent.report._write import write_reports
+from botagent.report._write import default_reports_folder, write_reports
 
 __all__ = [
     "CallTotals",
@@ -76,6 +76,7 @@ __all__ = [
     "ThresholdResult",
     "TimelinePoint",
     "breached",
+    "default_reports_folder",
     "dialer_view_rows",
     "evaluate_thresholds",
     "exit_code_for",

@@ -11,7 +11,7 @@ from botagent.report import RunResult, write_reports
 
 def test_write_reports_when_run_is_busy_writes_every_file(phased_result: RunResult, tmp_path: Path) -> None:
     folder = tmp_path / "reports"
-    paths = write_reports(phased_result, folder, None, "locust.html")
+    paths = write_reports(phased_result, folder, "locust.html")
     assert set(paths) == {"summary", "junit", "state_chart", "throughput_chart", "latency_chart", "html"}
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in paths.values())
     assert json.loads(paths["summary"].read_text())["exit_code"] == 1
