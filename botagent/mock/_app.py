@@ -1,5 +1,6 @@
 """The mock's ASGI app: the ``/icws`` routes over the Dialer engine, the ``/mock`` control routes, and
-``IcwsGate`` around them (timings of every ``/icws`` request, connections dropped by a fault).
+``IcwsGate`` around them (timings of every ``/icws`` request, connections dropped by a fault). Routes are
+found by `IndexedRouter` (``_routing.py``).
 
 Unknown routes and wrong methods answer ICWS error bodies (404, 405); a handler that fails on the
 server side answers 500 and its exception is kept for ``MockServer`` to raise again. See
@@ -26,6 +27,7 @@ from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._gate import STATUS_KEY, IcwsGate
 from botagent.mock._http import error_response
 from botagent.mock._icws_routes import icws_routes, internal_error
+from botagent.mock._routing import IndexedRouter
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._scenario import Scenario
 
@@ -81,10 +83,10 @@ def create_app(
             runtime.stop()
 
     app = _MockApp(
-        routes=[*icws_routes(), *control_routes()],
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
         lifespan=lifespan,
     )
+    app.router = IndexedRouter([*icws_routes(), *control_routes()], lifespan=lifespan)
     app.state.runtime = runtime
     return app
 

@@ -64,6 +64,7 @@ def _config(runtime_app: object, log_level: str) -> uvicorn.Config:
         runtime_app,  # type: ignore[arg-type]
         log_level=log_level,
         access_log=False,
+        proxy_headers=False,
         lifespan="on",
         timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN,
     )
