@@ -7,7 +7,8 @@ what is new with every Locust report to the master (as `WorkerFacts`, made plain
 samples a worker keeps only those), and the master merges it, so the master's recorder holds the whole
 run, as Locust's own stats do. The master (or
 the only process) also keeps the run's `Timeline`, and samples agent states once a second: the master
-sums the latest counts of every worker.
+sums the latest counts of every worker. Every process that runs agents measures its own timer lag and
+GC pauses while the test runs (`HealthProbe`); the master sums them in `health`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,18 @@ import gevent
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from botagent.locust._health import HealthProbe
 from botagent.locust._phases import PhaseClock
 from botagent.locust._samples import RunSamples
 from botagent.locust._timeline import Timeline
 from botagent.locust._worker_report import BotCall, WorkerFacts
-from botagent.report import RuleViolationRecord, StateSample, StepErrorRecord, was_dispositioned
+from botagent.report import (
+    HarnessHealth,
+    RuleViolationRecord,
+    StateSample,
+    StepErrorRecord,
+    was_dispositioned,
+)
 
 __all__ = ["RunRecorder"]
 
@@ -51,16 +59,20 @@ class RunRecorder:
         self.calls: list[BotCall] = []
         self.agents_seen: set[str] = set()
         self.states: list[StateSample] = []
+        self.health = HarnessHealth()
         self._state_counts = state_counts
         self._worker_states: dict[str, Counter[str]] = {}
         self._unsent = WorkerFacts()
         self._sampler: gevent.Greenlet | None = None
         self._is_worker = isinstance(environment.runner, WorkerRunner)
         self._is_master = isinstance(environment.runner, MasterRunner)
+        self._probe = HealthProbe(lambda: self._unsent.health if self._is_worker else self.health)
         events = environment.events
         events.test_start.add_listener(self._on_test_start)
         events.spawning_complete.add_listener(lambda **_: self.phases.spawning_complete())
         events.test_stopping.add_listener(lambda **_: self.phases.stopping())
+        events.test_stop.add_listener(lambda **_: self._probe.stop())
+        events.quitting.add_listener(lambda **_: self._probe.stop())
         events.report_to_master.add_listener(self._on_report_to_master)
         events.worker_report.add_listener(self._on_worker_report)
 
@@ -136,6 +148,10 @@ class RunRecorder:
         self.samples = RunSamples()
         self.timeline = Timeline()
         self._unsent.samples = RunSamples()
+        self.health = HarnessHealth()
+        self._unsent.health = HarnessHealth()
+        if not self._is_master:
+            self._probe.start()
 
     def _keep_step_error(self, record: StepErrorRecord) -> None:
         self.step_error_total += 1
@@ -166,6 +182,7 @@ class RunRecorder:
         self.violations.extend(facts.violations)
         self.calls.extend(facts.calls)
         self.agents_seen.update(facts.agents)
+        self.health.merge(facts.health)
         self._merge_samples(facts)
 
     def _merge_samples(self, facts: WorkerFacts) -> None:

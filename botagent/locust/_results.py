@@ -91,6 +91,7 @@ def build_result(run: DialerRun, reconciliation: Reconciliation | None, ledger_e
         states=list(recorder.states),
         phases=_phase_stats(recorder, duration),
         judged_phase=None if phase == "all" else phase,
+        harness=recorder.health,
         timeline=recorder.timeline.points(),
     )
 

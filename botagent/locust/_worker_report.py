@@ -14,7 +14,7 @@ from typing import Any
 
 from botagent.agent import CallOutcome, FinishedCall
 from botagent.locust._samples import RunSamples
-from botagent.report import RuleViolationRecord, StepErrorRecord
+from botagent.report import HarnessHealth, RuleViolationRecord, StepErrorRecord
 
 __all__ = ["BotCall", "WorkerFacts"]
 
@@ -38,6 +38,8 @@ class WorkerFacts:
     states: Counter[str] = field(default_factory=Counter)
     samples: RunSamples = field(default_factory=RunSamples)
     """ICWS requests and Dialer KPIs since the last report, per phase (histograms, not samples)."""
+    health: HarnessHealth = field(default_factory=HarnessHealth)
+    """The worker's timer lag and GC pauses since the last report."""
 
     def to_plain(self) -> dict[str, Any]:
         """The facts as msgpack-able data, for a worker's report."""
@@ -48,6 +50,7 @@ class WorkerFacts:
             "agents": list(self.agents),
             "states": dict(self.states),
             "samples": self.samples.to_wire(),
+            "health": self.health.to_wire(),
         }
 
     @classmethod
@@ -60,6 +63,7 @@ class WorkerFacts:
             agents=list(data["agents"]),
             states=Counter(data["states"]),
             samples=RunSamples.from_wire(data["samples"]),
+            health=HarnessHealth.from_wire(data["health"]),
         )
 
 

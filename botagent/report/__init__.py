@@ -27,6 +27,7 @@ from botagent.report._exit import (
     exit_code_for,
     threshold_abort_reason,
 )
+from botagent.report._harness import GC_PAUSE_WARN_MS, TIMER_LAG_WARN_MS, HarnessHealth
 from botagent.report._html import write_html_report
 from botagent.report._junit import junit_element, write_junit_xml
 from botagent.report._latency import LatencyHistogram
@@ -58,6 +59,8 @@ __all__ = [
     "EXIT_RUN_ERROR",
     "EXIT_THRESHOLDS",
     "EndpointStats",
+    "GC_PAUSE_WARN_MS",
+    "HarnessHealth",
     "LATENCY_CHART",
     "LatencyHistogram",
     "PHASES",
@@ -73,6 +76,7 @@ __all__ = [
     "StepErrorRecord",
     "THRESHOLD_ABORT_PREFIX",
     "THROUGHPUT_CHART",
+    "TIMER_LAG_WARN_MS",
     "ThresholdResult",
     "TimelinePoint",
     "breached",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from botagent.report._harness import HarnessHealth
+
 __all__ = [
     "PHASES",
     "CallTotals",
@@ -208,6 +210,8 @@ class RunResult:
     judged_phase: str | None = None
     """The phase the thresholds judged ("steady" by default), or None for the whole run."""
     timeline: list[TimelinePoint] = field(default_factory=list)
+    harness: HarnessHealth = field(default_factory=HarnessHealth)
+    """The harness's own timer lag and GC pauses over the run (empty when nothing measured them)."""
 
     @property
     def total_requests(self) -> int:

@@ -8,10 +8,13 @@ the run stopped early, or null), ``interrupted`` (stopped by Ctrl-C or SIGTERM),
 ``calls``, ``reconciliation`` (null without a ledger), ``rule_violations``, ``rule_violations_total``,
 ``step_errors``, ``step_errors_total``, ``thresholds`` (``builtin`` marks the checks every run gets),
 ``timeline`` (per interval: ``elapsed_s``, ``seconds``, ``requests``, ``failures``, ``calls``
-dispositioned and ``latency``: endpoint -> ``p50``, ``p95``). Lists of violations and step errors are
-capped at `MAX_LISTED`; the ``_total`` keys say how many there were. Times are milliseconds unless the
-key ends in ``_s``, ratios are 0..1, a number that could not be measured is null. A new key is added
-without a version change; renaming or removing one, or changing what one means, bumps `SCHEMA_VERSION`.
+dispositioned and ``latency``: endpoint -> ``p50``, ``p95``), ``harness`` (the harness's own delays:
+``timer_lag`` ``count``, ``p50``, ``p99``, ``max``; ``gc_pauses`` per ``generation``: ``count``,
+``total``, ``p99``, ``max``; ``tail_warning``: why the latency tail includes them, or null). Lists of
+violations and step errors are capped at `MAX_LISTED`; the ``_total`` keys say how many there were.
+Times are milliseconds unless the key ends in ``_s``, ratios are 0..1, a number that could not be
+measured is null. A new key is added without a version change; renaming or removing one, or changing
+what one means, bumps `SCHEMA_VERSION`.
 
 Version 2: endpoint and KPI rows are botagent's own measurements (exact counts, max and mean,
 percentiles within 0.5%), no longer Locust's rounded ones; added ``interrupted``, ``judged_phase``,
@@ -66,6 +69,7 @@ SUMMARY_KEYS = (
     "step_errors_total",
     "thresholds",
     "timeline",
+    "harness",
 )
 """The top-level keys of ``summary.json``, in order."""
 
@@ -97,6 +101,7 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
         ),
         "thresholds": [_threshold(t) for t in result.thresholds],
         "timeline": [_point(p) for p in result.timeline],
+        "harness": _harness(result),
     }
 
 
@@ -146,6 +151,15 @@ def _point(point: TimelinePoint) -> dict[str, Any]:
         "calls": point.calls,
         "latency": latency,
     }
+
+
+def _harness(result: RunResult) -> dict[str, Any]:
+    reading = result.harness.summary()
+    lag = reading["timer_lag"]
+    lag.update({key: finite(lag[key]) for key in ("p50", "p99", "max")})
+    for pauses in reading["gc_pauses"]:
+        pauses.update({key: finite(pauses[key]) for key in ("total", "p99", "max")})
+    return reading
 
 
 def _calls(calls: CallTotals) -> dict[str, Any]:

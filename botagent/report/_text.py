@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from botagent.report._exit import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERROR, exit_code_for
 from botagent.report._fmt import counted, iso_utc, ms, number, short_list, threshold_value
+from botagent.report._harness import HarnessHealth
 from botagent.report._result import (
     EndpointStats,
     Reconciliation,
@@ -45,6 +46,7 @@ def format_summary(result: RunResult, color: bool = False) -> str:
         _calls(result),
         _violations(result.rule_violations),
         _step_errors(result.step_errors),
+        _harness(result.harness),
         _thresholds(result.thresholds, color),
         _verdict(result, color),
     ]
@@ -113,6 +115,29 @@ def _ledger(rec: Reconciliation) -> str:
         listed = short_list(rec.orphaned)
         lines.append(f"  {'orphaned':<10} {len(rec.orphaned):>5}  {listed} (session dropped by the server)")
     return "\n".join(lines)
+
+
+def _harness(health: HarnessHealth) -> str:
+    """One line on the harness's own delays, and a warning when they reach the latency tail."""
+    if health.empty:
+        return ""
+    lag = health.timer_lag
+    line = (
+        f"Harness: timer lag p50 {_ms(lag.percentile(0.5))}, p99 {_ms(lag.percentile(0.99))},"
+        f" max {_ms(lag.maximum if lag.count else None)}"
+    )
+    full = health.gc_pauses.get(2)
+    collections = sum(pauses.count for pauses in health.gc_pauses.values())
+    line += f"; {counted(collections, 'GC pause')}, longest {_ms(health.longest_gc_pause)}"
+    if full is not None and full.count:
+        line += f" ({counted(full.count, 'full collection')})"
+    warning = health.tail_warning()
+    return line if warning is None else f"{line}\n  warning: {warning}"
+
+
+def _ms(value: float | None) -> str:
+    shown = ms(value)
+    return shown if shown == "-" else f"{shown} ms"
 
 
 def _violations(violations: Sequence[RuleViolationRecord]) -> str:

@@ -96,3 +96,14 @@ def test_load_run_when_two_workers_report_the_master_counts_every_sample_once(
     assert whole["POST /connection"] == whole["DELETE /connection"] == USERS
     assert sum(point["requests"] for point in summary["timeline"]) == sum(whole.values())
     assert requests[-1] == sum(whole.values())
+
+
+def test_load_run_when_two_workers_report_the_master_sums_their_harness_readings(
+    load_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
+) -> None:
+    _, summary = load_run
+    lag = summary["harness"]["timer_lag"]
+
+    # two workers, one probe each every 0.1 s over a 12 s test: more than one worker's worth
+    assert lag["count"] > 12 * 10 * 1.2
+    assert lag["max"] >= lag["p99"] >= 0

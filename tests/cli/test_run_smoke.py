@@ -43,6 +43,7 @@ SUMMARY_V2_KEYS = [
     "step_errors_total",
     "thresholds",
     "timeline",
+    "harness",
 ]
 TIMES = {"p50", "p90", "p95", "p99", "max", "mean"}
 ROW_KEYS = {"type", "name", "count", "failures", "error_ratio", "rps", *TIMES}
@@ -227,3 +228,16 @@ def test_smoke_run_when_finished_never_shows_the_password(smoke_run: FinishedRun
     assert leaks == []
     assert SECRET not in smoke_run.result.stdout
     assert SECRET not in smoke_run.result.stderr
+
+
+def test_smoke_run_when_finished_reports_the_harness_own_timer_lag(smoke_run: FinishedRun) -> None:
+    harness = smoke_run.summary["harness"]
+    lag = harness["timer_lag"]
+
+    # one probe every 0.1 s while the test runs
+    assert lag["count"] >= 10 * (smoke_run.summary["duration_s"] - 5) * 0.5
+    assert 0 <= lag["p50"] <= lag["p99"] <= lag["max"]
+    assert all(row["count"] >= 1 and row["max"] >= 0 for row in harness["gc_pauses"])
+    assert re.search(
+        r"^Harness: timer lag p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms; ", smoke_run.result.stdout, re.M
+    )

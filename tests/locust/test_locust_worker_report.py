@@ -16,7 +16,7 @@ from locust.rpc.protocol import Message
 from botagent.agent import CallOutcome, FinishedCall
 from botagent.locust._samples import RunSamples
 from botagent.locust._worker_report import BotCall, WorkerFacts
-from botagent.report import RuleViolationRecord, StepErrorRecord
+from botagent.report import HarnessHealth, RuleViolationRecord, StepErrorRecord
 
 call = FinishedCall(
     interaction_id="i-1", campaign_id="c-1", label="Callback", scheduled_time=1700000600,
@@ -27,6 +27,9 @@ for ms in (0.004, 1.5, 2.25, 480.0):
     samples.request("steady", "POST /dialer/disposition", ms, "HTTP 503" if ms > 400 else None)
 samples.request("stop", "POST /dialer/log-off", 12.5)
 samples.kpi("ramp-up", "wait-for-pop", 512.0)
+health = HarnessHealth()
+health.lag(0.25)
+health.gc_pause(2, 41.5)
 facts = WorkerFacts(
     step_errors=[
         StepErrorRecord(at=1.5, agent="agent01", step="log-in", status=503, error_id=None, message="m")
@@ -36,6 +39,7 @@ facts = WorkerFacts(
     agents=["agent01", "agent02"],
     states=Counter({"ready": 2}),
     samples=samples,
+    health=health,
 )
 wire = Message("stats", {"botagent": facts.to_plain()}, "worker-1").serialize()
 back = WorkerFacts.from_plain(Message.unserialize(wire).data["botagent"])
@@ -44,6 +48,7 @@ assert back.calls[0].call.outcome is CallOutcome.DISPOSITION_FAILED
 disposition = back.samples.phases["steady"].endpoints["POST /dialer/disposition"]
 assert (disposition.count, disposition.failures, disposition.latency.maximum) == (4, 1, 480.0)
 assert disposition.latency.percentile(0.5) == 1.5
+assert back.health.gc_pauses[2].maximum == 41.5 and back.health.timer_lag.count == 1
 print("same")
 """
 
