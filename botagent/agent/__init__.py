@@ -4,11 +4,12 @@ Feed an `Agent` events (`Start`, `RequestSucceeded`, `RequestFailed`, `MessageRe
 `StopRequested`, `ReaderFailed`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`,
 `RecordKpi`, `ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). A request's success
 carries its typed `RequestResult`: `SessionOpened` (the server's feature versions) for `OpenSession`,
-`StatusSet` for `SetStatus`, `Acknowledged` for the others.
+`LicencesAcquired` for `AcquireLicences`, `StatusSet` for `SetStatus`, `Acknowledged` for the others.
 ``STATES.md`` beside this file shows the lifecycle, generated from `TRANSITIONS`.
 """
 
 from botagent.agent._actions import (
+    AcquireLicences,
     Action,
     CallFinished,
     CallOutcome,
@@ -54,12 +55,19 @@ from botagent.agent._outbox import (
     AgentCounters,
 )
 from botagent.agent._plan import ANY_LABEL, AgentPlan, Fixed, Rng, Sampler
-from botagent.agent._results import Acknowledged, RequestResult, SessionOpened, StatusSet
+from botagent.agent._results import (
+    Acknowledged,
+    LicencesAcquired,
+    RequestResult,
+    SessionOpened,
+    StatusSet,
+)
 from botagent.agent._state import TRANSITIONS, AgentState, ReportBucket, TimerKind, Trigger, bucket_of
 
 __all__ = [
     "ANY_LABEL",
     "Acknowledged",
+    "AcquireLicences",
     "Action",
     "Agent",
     "AgentCounters",
@@ -82,6 +90,7 @@ __all__ = [
     "KPI_NAMES",
     "KPI_PREVIEW_CONNECT",
     "KPI_WAIT_FOR_POP",
+    "LicencesAcquired",
     "MessageReceived",
     "OpenSession",
     "PlacePreviewCall",

@@ -13,10 +13,11 @@ from typing import ClassVar
 
 from botagent.wire import Endpoint
 
-from ._results import Acknowledged, RequestResult, SessionOpened, StatusSet
+from ._results import Acknowledged, LicencesAcquired, RequestResult, SessionOpened, StatusSet
 from ._state import TimerKind
 
 __all__ = [
+    "AcquireLicences",
     "Action",
     "CallFinished",
     "CallOutcome",
@@ -59,6 +60,16 @@ class OpenSession(Request):
 
     endpoint: ClassVar[Endpoint] = Endpoint.CONNECT
     result_type: ClassVar[type[RequestResult]] = SessionOpened
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AcquireLicences(Request):
+    """Acquire these licences for the session user, right after the session opens (official licenses
+    page; a Dialer call without the Dialer Add-on licence answers 403)."""
+
+    endpoint: ClassVar[Endpoint] = Endpoint.ACQUIRE_LICENSES
+    result_type: ClassVar[type[RequestResult]] = LicencesAcquired
+    names: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

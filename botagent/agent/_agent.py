@@ -11,8 +11,9 @@ its collaborators and a few small records of facts, each written only through it
   popped calls, the requests answered asynchronously, and whether and why the agent leaves;
 - `MessageObserver` (``_observe.py``) learns facts from messages and checks the server's rules;
 - `Steps` (``_steps.py``) learns from the answers to the agent's requests (the session's opening
-  brings the server's feature versions), decides the triggers a state's facts imply (a missing feature
-  version before a Dialer call is a FAIL), and makes the request of each sending state;
+  brings the server's feature versions; a licence not acquired is a failure), decides the triggers a
+  state's facts imply (a missing feature version before a Dialer call is a FAIL), and makes the
+  request of each sending state;
 - `Outbox` and `Timers` (``_outbox.py``) collect the actions, reports, counters and armed timers.
 
 Each event is handled in three steps:

@@ -63,6 +63,8 @@ class AgentPlan:
     """The agent's CIC user name (the target of ``reschedule_agent="self"``)."""
     campaigns: tuple[str, ...] = ()
     """Campaign names or ids to log in to with the Logon Campaign right; empty = every one offered."""
+    licences: tuple[str, ...] = ()
+    """Licences to acquire right after the session opens (official licenses page); empty: none."""
     available_status: str = "Available"
     """The status id that makes the agent available for Dialer calls (R4, R27)."""
     talk_time: Sampler = Fixed(30.0)
@@ -121,6 +123,8 @@ class AgentPlan:
             _check_positive("logoff_after_seconds", self.logoff_after_seconds)
         for name in ("restart_pause", "preview_timeout_lead"):
             _check_not_negative(name, getattr(self, name))
+        if not all(self.licences):
+            _bad("licences", self.licences, "licence names must not be empty")
         if self.reschedule_labels is not None and not all(self.reschedule_labels):
             _bad("reschedule_labels", self.reschedule_labels, "labels must not be empty")
         _check_choice("logoff_scope", self.logoff_scope, ("all", "campaigns"))

@@ -1,7 +1,8 @@
 """What a request returns when it succeeds: one small frozen record per kind of answer.
 
 Every request declares the result it answers with (``Request.result_type``): `SessionOpened` for
-`OpenSession`, `StatusSet` for `SetStatus`, `Acknowledged` for every other request. A driver builds the
+`OpenSession`, `LicencesAcquired` for `AcquireLicences`, `StatusSet` for `SetStatus`, `Acknowledged` for
+every other request. A driver builds the
 result from the session call it made, and the agent refuses a result of the wrong kind for its request
 (`IllegalAction`).
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from botagent.wire import AsyncRequest
+from botagent.wire import AsyncRequest, LicenseOperationResult
 
-__all__ = ["Acknowledged", "RequestResult", "SessionOpened", "StatusSet"]
+__all__ = ["Acknowledged", "LicencesAcquired", "RequestResult", "SessionOpened", "StatusSet"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,3 +47,14 @@ class SessionOpened(RequestResult):
     """
 
     features: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LicencesAcquired(RequestResult):
+    """The answer to `AcquireLicences`: one result per licence, acquired (``is_available``) or not.
+
+    The request succeeds (200) even when a licence was not acquired (official licenses page), so the
+    agent checks every licence it asked for here.
+    """
+
+    results: tuple[LicenseOperationResult, ...]

@@ -7,7 +7,8 @@ made by ``_steps.py``, or one timer). If you change the table, regenerate ``STAT
 (``python -m botagent.agent._diagram``); a test fails while the checked-in diagram is out of date.
 
 Rule 1: a state that sends a request (`SENDING_STATES`) is left only by SUCCEEDED or FAILED of that
-request, or, before its request went out, by LEAVE or FAIL. So at most one request is outstanding.
+request, or, before its request went out, by LEAVE, FAIL or NOTHING_TO_SEND (the plan asks for nothing,
+as a plan with no licences to acquire). So at most one request is outstanding.
 
 Rule 2: a state with a timer (`STATE_TIMERS`) is left by that timer (TIMEOUT for a deadline, ELAPSED for
 a behaviour delay, SKIP_PREVIEW for a preview the agent decided to skip), by a fact the agent learnt from
@@ -29,7 +30,11 @@ Rule 6: a preview the agent must disposition while leaving or cleaning up, unpla
 is placed first (FINAL_PLACING, CLEANUP_PLACING): a real server refuses to disposition it otherwise
 (R6; official disposition page). One the pop allows to skip is skipped instead.
 
-Rule 7: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
+Rule 7: licences are acquired right after the session opens and before the Dialer log-in (official
+getting-started and licenses pages). A licence not acquired is a failure learnt from a successful
+answer: the next state, DIALER_LOGIN, takes it as FAIL before it sends anything.
+
+Rule 8: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
 dispositions held calls and closes the session, each at most once, and then stops in ERROR. FINISHED
 and ERROR are terminal.
 """
@@ -73,6 +78,7 @@ class AgentState(enum.Enum):
 
     IDLE = "idle"
     OPENING_SESSION = "opening session"
+    ACQUIRING_LICENCES = "acquiring licences"
     DIALER_LOGIN = "dialer log-in"
     AWAITING_CAMPAIGNS = "awaiting campaigns"
     JOINING_CAMPAIGN = "joining campaign"
@@ -138,6 +144,7 @@ class Trigger(enum.Enum):
     """The event types of the table: what happened, as far as the lifecycle cares."""
 
     START = "start"
+    NOTHING_TO_SEND = "nothing to send"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     TIMEOUT = "timeout"
@@ -171,6 +178,7 @@ _BUCKETS: Final = MappingProxyType(
     {
         S.IDLE: ReportBucket.LOGGED_OFF,
         S.OPENING_SESSION: ReportBucket.LOGGING_IN,
+        S.ACQUIRING_LICENCES: ReportBucket.LOGGING_IN,
         S.DIALER_LOGIN: ReportBucket.LOGGING_IN,
         S.AWAITING_CAMPAIGNS: ReportBucket.LOGGING_IN,
         S.JOINING_CAMPAIGN: ReportBucket.LOGGING_IN,
@@ -211,6 +219,7 @@ _BUCKETS: Final = MappingProxyType(
 SENDING_STATES: Final = frozenset(
     {
         S.OPENING_SESSION,
+        S.ACQUIRING_LICENCES,
         S.DIALER_LOGIN,
         S.JOINING_CAMPAIGN,
         S.READYING,
@@ -266,12 +275,16 @@ _CLEANUP_STATES: Final = frozenset(
 )
 
 _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
-    # Log-in: session (R1), Dialer (R2), its messages (R12), campaigns (R13-R15), ready (R3), Available (R4).
+    # Log-in: session (R1), licences (Rule 7), Dialer (R2), its messages (R12), campaigns (R13-R15),
+    # ready (R3), Available (R4).
     # With the Logon Campaign right, AWAITING_CAMPAIGNS waits (on its deadline) until a chosen campaign
     # runs, and JOINING_CAMPAIGN joins each chosen running campaign the agent is not in yet.
     (S.IDLE, T.START): S.OPENING_SESSION,
     (S.IDLE, T.LEAVE): S.FINISHED,
-    (S.OPENING_SESSION, T.SUCCEEDED): S.DIALER_LOGIN,
+    (S.OPENING_SESSION, T.SUCCEEDED): S.ACQUIRING_LICENCES,
+    (S.ACQUIRING_LICENCES, T.SUCCEEDED): S.DIALER_LOGIN,
+    (S.ACQUIRING_LICENCES, T.NOTHING_TO_SEND): S.DIALER_LOGIN,
+    (S.ACQUIRING_LICENCES, T.LEAVE): S.CLOSING,
     (S.DIALER_LOGIN, T.SUCCEEDED): S.AWAITING_CAMPAIGNS,
     (S.DIALER_LOGIN, T.LEAVE): S.CLOSING,
     (S.AWAITING_CAMPAIGNS, T.CAMPAIGNS_OFFERED): S.JOINING_CAMPAIGN,

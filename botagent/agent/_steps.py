@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from botagent.wire import Endpoint, PreviewPopCall
+from botagent.wire import Endpoint, LicenseOperationResult, LicenseStatus, PreviewPopCall
 
 from ._actions import (
+    AcquireLicences,
     CallOutcome,
     CloseSession,
     DialerLogIn,
@@ -45,7 +46,7 @@ from ._records import (
     PendingAsync,
     SessionFacts,
 )
-from ._results import RequestResult, SessionOpened, StatusSet
+from ._results import LicencesAcquired, RequestResult, SessionOpened, StatusSet
 from ._state import AgentState, TimerKind, Trigger
 
 __all__ = ["Steps"]
@@ -84,6 +85,8 @@ class Steps:
         match request, result:
             case OpenSession(), SessionOpened(features=features):
                 self.session.opened(features)
+            case AcquireLicences(names=names), LicencesAcquired(results=results):
+                self._check_licences(names, results)
             case CloseSession(), _:
                 self.session.closed()
             case DialerLogIn(campaign_id=None), _:
@@ -97,6 +100,19 @@ class Steps:
                     self.pending.expect(accepted.request_id, SetStatus.endpoint.value)
             case SubmitDisposition(), _:
                 self._dispositioned(state)
+
+    def _check_licences(self, names: tuple[str, ...], results: tuple[LicenseOperationResult, ...]) -> None:
+        """A licence asked for and not acquired is a step error, and the agent stops for good (R11).
+
+        The server answers 200 whether or not it gave the licences (official licenses page), so each
+        one is looked up; one missing from the answer was not acquired either.
+        """
+        found = {result.license_name: result for result in results}
+        refused = [_refusal(name, found.get(name)) for name in names if not _acquired(found.get(name))]
+        if refused:
+            self.out.step_error("acquire licences", None, None, "; ".join(refused))
+            self.departure.fail()
+            self.departure.cannot_restart()
 
     def _dispositioned(self, state: AgentState) -> None:
         held = self.calls.current
@@ -168,6 +184,9 @@ class Steps:
         self.out.step_error("check server features", None, None, f"{what} {why}")
         self.departure.cannot_restart()
         return T.FAIL
+
+    def _decide_licences(self) -> Trigger | None:
+        return None if self.plan.licences else T.NOTHING_TO_SEND
 
     def _decide_dialer_login(self) -> Trigger | None:
         return self._lacking(*_FEATURES[Endpoint.DIALER_LOG_IN], Endpoint.DIALER_LOG_IN.value)
@@ -283,6 +302,9 @@ class Steps:
 
     def _open(self, state: AgentState, now: float) -> Request:
         return OpenSession()
+
+    def _acquire_licences(self, state: AgentState, now: float) -> Request:
+        return AcquireLicences(names=self.plan.licences)
 
     def _dialer_login(self, state: AgentState, now: float) -> Request:
         self.session.logging_in()
@@ -409,6 +431,18 @@ class Steps:
         return " and no ".join(name for name, seen in arrived.items() if not seen)
 
 
+def _acquired(result: LicenseOperationResult | None) -> bool:
+    return result is not None and result.is_available
+
+
+def _refusal(name: str, result: LicenseOperationResult | None) -> str:
+    """``I3_ACCESS_DIALER_ADDON not acquired: licenseStatus 4 (unavailable), errorDetails '...'``."""
+    if result is None:
+        return f"{name} not acquired: the answer does not list it"
+    text = f"{name} not acquired: licenseStatus {LicenseStatus.describe(result.license_status)}"
+    return f"{text}, errorDetails {result.error_details!r}" if result.error_details else text
+
+
 _WAIT_STEPS = {
     TimerKind.LOGIN_MESSAGES: "wait for log-in messages",
     TimerKind.POP: "wait for pop",
@@ -437,6 +471,7 @@ _RESCHEDULE_COUNTERS: dict[RescheduleNote, CounterName] = {
 }
 
 _DECIDERS: dict[AgentState, Callable[[Steps], Trigger | None]] = {
+    S.ACQUIRING_LICENCES: Steps._decide_licences,
     S.DIALER_LOGIN: Steps._decide_dialer_login,
     S.AWAITING_CAMPAIGNS: Steps._decide_campaigns,
     S.JOINING_CAMPAIGN: Steps._decide_join,
@@ -454,6 +489,7 @@ _DECIDERS: dict[AgentState, Callable[[Steps], Trigger | None]] = {
 
 _ENTRIES: dict[AgentState, Callable[[Steps, AgentState, float], Request]] = {
     S.OPENING_SESSION: Steps._open,
+    S.ACQUIRING_LICENCES: Steps._acquire_licences,
     S.DIALER_LOGIN: Steps._dialer_login,
     S.JOINING_CAMPAIGN: Steps._join,
     S.READYING: Steps._ready,

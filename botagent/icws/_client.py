@@ -38,6 +38,7 @@ from botagent.wire import (
     FormDefinition,
     IcwsError,
     IcwsResponseValidationError,
+    LicenseOperationResult,
     Message,
     StationSettings,
     StatusMessageList,
@@ -359,6 +360,27 @@ class Session:
         url = self._session_url + "/messaging/messages"
         return self._exchange(Endpoint.POLL_MESSAGES, "GET", url, self._message_headers, None, _read_messages)
 
+    # --- licences --------------------------------------------------------------------------------------
+
+    def acquire_licenses(self, license_names: Iterable[str]) -> list[LicenseOperationResult]:
+        """``POST licenses``: acquire licences for the session user, adding to any already held.
+
+        A licence the server does not know or has not assigned to the user is simply not acquired: check
+        each result's ``is_available`` (official licenses page).
+
+        Returns:
+            One result per licence, in the server's order.
+
+        Raises:
+            ValueError: no licence named (``licenseList`` is ``List [1,*]``).
+            IcwsError: the request failed.
+        """
+        names = list(license_names)
+        if not names:
+            raise ValueError("license_names: name at least one licence")
+        body = {"licenseList": names}
+        return self._fetch(Endpoint.ACQUIRE_LICENSES, "POST", "/licenses", _read_license_results, body)
+
     # --- status ----------------------------------------------------------------------------------------
 
     def set_status(self, status_id: str, notes: str | None = None) -> AsyncRequest | None:
@@ -647,6 +669,24 @@ def _read_features(response: RawResponse) -> list[Feature]:
     if not isinstance(data, list):
         raise ValueError("expected a list of features")
     return _FEATURE_LIST.validate_python(data)
+
+
+_LICENSE_RESULTS: Final = TypeAdapter(list[LicenseOperationResult])
+
+
+def _read_license_results(response: RawResponse) -> list[LicenseOperationResult]:
+    """The results of a licenses POST: ``{licenseOperationResultList: [...]}``, or a bare list.
+
+    The official page names the representation (``licenseOperationResults``, "a list of
+    licenseOperationResult representations") but not its property; public ICWS clients read
+    ``licenseOperationResultList``.
+    """
+    data = json.loads(response.body) if _is_json(response) else None
+    if isinstance(data, dict):
+        data = data.get("licenseOperationResultList")
+    if not isinstance(data, list):
+        raise ValueError("expected a list of licenseOperationResult")
+    return _LICENSE_RESULTS.validate_python(data)
 
 
 def _read_messages(response: RawResponse) -> list[Message]:

@@ -8,7 +8,8 @@ Two kinds of failure are retried:
   have acted, so only calls that are harmless to repeat are sent again. ``POST dialer/disposition``
   never is: it applies to whatever call the agent holds *now*, so a second one could finish the next
   call with the previous call's label. ``place-preview-call``, ``log-in`` and ``log-off`` are not
-  repeated either; their second attempt would fail on the state the first one left.
+  repeated either; their second attempt would fail on the state the first one left. Acquiring licences
+  is: "If the license has already been acquired, there is no effect" (official licenses page).
 
 Message reads are not retried here: the message reader reopens its stream itself.
 """
@@ -28,6 +29,7 @@ REPEATABLE_ENDPOINTS: Final = frozenset(
         Endpoint.CONNECTION_STATE,
         Endpoint.DISCONNECT,
         Endpoint.SET_STATION,
+        Endpoint.ACQUIRE_LICENSES,
         Endpoint.HEARTBEAT,
         Endpoint.SET_STATUS,
         Endpoint.GET_STATUS,

@@ -20,6 +20,7 @@ from gevent.queue import Empty, Queue
 
 from botagent.agent import (
     Acknowledged,
+    AcquireLicences,
     Action,
     Agent,
     CallFinished,
@@ -30,6 +31,7 @@ from botagent.agent import (
     EndBreak,
     Event,
     Finished,
+    LicencesAcquired,
     OpenSession,
     PlacePreviewCall,
     ReadyForCalls,
@@ -183,6 +185,8 @@ class AgentDriver:
                 session.open()
                 self._start_reader()
                 return SessionOpened(features=session.features())
+            case AcquireLicences(names=names):
+                return LicencesAcquired(results=tuple(session.acquire_licenses(names)))
             case CloseSession():
                 self._stop_reader()
                 session.close()

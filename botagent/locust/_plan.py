@@ -15,6 +15,7 @@ def build_plan(profile: Profile, user_id: str) -> AgentPlan:
     return AgentPlan(
         user_id=user_id,
         campaigns=tuple(profile.campaigns),
+        licences=tuple(profile.licences),
         talk_time=behaviour.talk_time,
         preview_think_time=behaviour.preview_think_time,
         wrap_up_time=behaviour.wrap_up_time,

@@ -29,6 +29,10 @@ Sessions of one user and one application name form one Dialer agent (official Di
 each of them may send Dialer requests, each gets every Dialer message, and the agent stays logged in to
 Dialer until the last of them closes. The ``group_sessions_by_application`` knob turns grouping off.
 
+Licences (``_licences.py``) are acquired for the session user from the scenario's pools and released
+when the session ends, however it ends. Every Dialer request needs the user to hold the scenario's
+Dialer licence (``behaviour.dialer_licence``) and answers 403 otherwise (official Dialer pages).
+
 Sessions end three ways. The client closes one (``close_session``) or lets it expire: later requests
 with its id get 410, and a call it held stays as it was (lost, by the client's doing). Or the server
 side loses it (``lose_session``, for a ``session_loss`` fault; ``restart`` for all of them): the id is
@@ -63,6 +67,8 @@ from botagent.wire import (
     CampaignStatus,
     DispositionRequest,
     FormDefinition,
+    LicenseOperationResults,
+    LicenseRequest,
     LogInRequest,
     LogOffRequest,
     PlacePreviewCallRequest,
@@ -80,6 +86,10 @@ from botagent.wire import (
 __all__ = ["DialerEngine"]
 
 _FIRST_SESSION_ID = 54613001
+_NO_DIALER_LICENSE = (
+    "Neither the agent nor the station the agent is logged in to has a Dialer Add-on License available."
+)
+"""The 403 text of the Dialer endpoint pages (ready-for-calls, place-preview-call, ...)."""
 
 
 class DialerEngine:
@@ -257,6 +267,7 @@ class DialerEngine:
 
     def _close(self, session: ServerSession, *, remember: bool = True) -> None:
         self._leave_group(session)
+        self._world.licences.release(session.user.user_id, session.session_id)
         self._unwatch(session)
         session.open = False
         if session.expiry is not None:
@@ -348,6 +359,37 @@ class DialerEngine:
     def clear_station(self, session: ServerSession, now: float) -> None:
         """Log the session out of its station (a no-op when there is none)."""
         self._live(session, now).station = None
+
+    # --- licences ----------------------------------------------------------------------------------------
+
+    def acquire_licenses(
+        self, session: ServerSession, request: LicenseRequest, now: float
+    ) -> LicenseOperationResults:
+        """Acquire licences for the session user; a licence not acquired says why in its result.
+
+        Raises:
+            EngineError: 400 when ``licenseList`` is empty (it is ``List [1,*]``).
+        """
+        self._live(session, now)
+        if not request.license_list:
+            raise EngineError.invalid_property("licenseList", "Name at least one license.")
+        user = session.user
+        results = self._world.licences.acquire(
+            user.user_id, session.session_id, user.spec.licences, request.license_list
+        )
+        return LicenseOperationResults(license_operation_result_list=results)
+
+    def _dialer_session(self, session: ServerSession, now: float) -> ServerSession:
+        """The live session of a Dialer request, whose user holds the Dialer licence.
+
+        Raises:
+            EngineError: 410 for a closed session; 403 when the user holds no Dialer licence.
+        """
+        self._live(session, now)
+        needed = self._world.behaviour.dialer_licence
+        if needed is not None and not self._world.licences.holds(session.user.user_id, needed):
+            raise EngineError(403, ErrorIds.NO_DIALER_LICENSE, _NO_DIALER_LICENSE)
+        return session
 
     # --- statuses (R4, R22, R27) ----------------------------------------------------------------------
 
@@ -448,34 +490,36 @@ class DialerEngine:
 
     def dialer_log_in(self, session: ServerSession, request: LogInRequest, now: float) -> None:
         """Log in to Dialer, or to one campaign (R2, R12..R16). Raises EngineError 403 when refused."""
-        self._dialer.log_in(self._live(session, now).agent, request.campaign_id)
+        self._dialer.log_in(self._dialer_session(session, now).agent, request.campaign_id)
         self._settle(now)
 
     def ready_for_calls(self, session: ServerSession, request: ReadyForCallsRequest, now: float) -> None:
         """Make the agent ready for calls of some or all of its campaigns (R3)."""
-        self._dialer.ready_for_calls(self._live(session, now).agent, request.campaign_ids)
+        self._dialer.ready_for_calls(self._dialer_session(session, now).agent, request.campaign_ids)
         self._settle(now)
 
     def request_break(self, session: ServerSession, now: float) -> None:
         """Ask for a break (R17..R19)."""
-        self._dialer.request_break(self._live(session, now).agent)
+        self._dialer.request_break(self._dialer_session(session, now).agent)
         self._settle(now)
 
     def end_break(self, session: ServerSession, now: float) -> None:
         """End the break at once (R20, R21)."""
-        self._dialer.end_break(self._live(session, now).agent)
+        self._dialer.end_break(self._dialer_session(session, now).agent)
         self._settle(now)
 
     def place_preview_call(
         self, session: ServerSession, request: PlacePreviewCallRequest, now: float
     ) -> None:
         """Dial the agent's preview call (R6); 404 when it holds no call."""
-        self._dialer.place_preview_call(self._live(session, now).agent, request.call_attributes, now)
+        self._dialer.place_preview_call(
+            self._dialer_session(session, now).agent, request.call_attributes, now
+        )
         self._settle(now)
 
     def disposition(self, session: ServerSession, request: DispositionRequest, now: float) -> None:
         """Disposition the agent's current call (R9, R23..R27, R31); 404 when it holds none."""
-        agent = self._live(session, now).agent
+        agent = self._dialer_session(session, now).agent
         status = self._dialer.disposition(agent, request, now)
         if status is not None:
             self._apply_status(session.user, status, now)
@@ -483,14 +527,14 @@ class DialerEngine:
 
     def dialer_log_off(self, session: ServerSession, request: LogOffRequest, now: float) -> None:
         """Log off campaigns or all of Dialer (R8, R10, R28..R32)."""
-        self._dialer.log_off(self._live(session, now).agent, request.campaign_ids)
+        self._dialer.log_off(self._dialer_session(session, now).agent, request.campaign_ids)
         self._settle(now)
 
     def form_definition(
         self, session: ServerSession, request: RequestFormDefinitionRequest, now: float
     ) -> FormDefinition:
         """Return a campaign's form definition."""
-        return self._dialer.form_definition(self._live(session, now).agent, request.campaign_id)
+        return self._dialer.form_definition(self._dialer_session(session, now).agent, request.campaign_id)
 
     def update_call_data(self, session: ServerSession, request: UpdateCallDataRequest, now: float) -> None:
         """Write call attributes back to a call this session's user handled.
@@ -498,7 +542,7 @@ class DialerEngine:
         Raises:
             EngineError: 400 when the call id is unknown, belongs to another user or campaign.
         """
-        self._live(session, now)
+        self._dialer_session(session, now)
         record = self._world.ledger.by_call_id.get(request.call_id)
         if (
             record is None
@@ -537,7 +581,11 @@ class DialerEngine:
 
     def sessions_snapshot(self) -> list[dict[str, Any]]:
         """Return one summary per open session, for ``/mock/sessions``."""
-        return [_session_summary(session) for session in self._world.sessions.values()]
+        licences = self._world.licences
+        return [
+            _session_summary(session, licences.held_by(session.user.user_id, session.session_id))
+            for session in self._world.sessions.values()
+        ]
 
     def session(self, session_id: str) -> ServerSession | None:
         """Return an open session by id, or None."""
@@ -552,6 +600,7 @@ class DialerEngine:
             "dialerAgents": sum(1 for s in world.sessions.values() if s.agent.logged_in),
             "calls": len(world.ledger.records),
             "timers": len(world.timers),
+            "licences": world.licences.snapshot(),
         }
 
 
@@ -584,7 +633,7 @@ def _status_definition(status: StatusSpec) -> StatusMessageDefinition:
     )
 
 
-def _session_summary(session: ServerSession) -> dict[str, Any]:
+def _session_summary(session: ServerSession, licences: list[str]) -> dict[str, Any]:
     agent = session.agent
     return {
         "sessionId": session.session_id,
@@ -597,6 +646,7 @@ def _session_summary(session: ServerSession) -> dict[str, Any]:
         "readyAll": agent.ready_all,
         "readyCampaigns": sorted(agent.ready),
         "currentCall": agent.call.record.call_id if agent.call else None,
+        "licences": licences,
         "queuedMessages": len(session.queue),
         "openStreams": session.open_streams,
     }

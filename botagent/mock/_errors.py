@@ -56,6 +56,7 @@ class ErrorIds:
     UNKNOWN_USER: Final = "error.request.status.unknownUser"
     INVALID_STATUS: Final = "error.request.status.invalidStatus"
     NOT_LOGGED_IN: Final = "error.request.dialer.notLoggedIn"
+    NO_DIALER_LICENSE: Final = "error.request.dialer.noDialerLicense"
     ALREADY_LOGGED_IN_ELSEWHERE: Final = "error.request.dialer.alreadyLoggedInElsewhere"
     CAMPAIGN_LOGON: Final = "error.request.dialer.campaignLogonFailed"
     UNKNOWN_CAMPAIGN: Final = "error.request.dialer.unknownCampaign"

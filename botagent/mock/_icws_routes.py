@@ -63,6 +63,8 @@ from botagent.wire import (
     Feature,
     FeatureList,
     FormDefinition,
+    LicenseOperationResults,
+    LicenseRequest,
     LogInRequest,
     LogOffRequest,
     Message,
@@ -394,6 +396,24 @@ async def delete_station(request: Request, session: ServerSession, runtime: Mock
     return empty()
 
 
+# --- licences -----------------------------------------------------------------------------------------
+
+
+@session_route(
+    RouteDoc(
+        name=Endpoint.ACQUIRE_LICENSES,
+        summary="Acquire licences for the session user from the scenario's pools (licenseOperationResults).",
+        body=LicenseRequest,
+        body_required=True,
+        response=LicenseOperationResults,
+    )
+)
+async def post_licenses(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+    """``POST /icws/{sessionId}/licenses``: 200 with one result per licence, acquired or not."""
+    body = parse_body(LicenseRequest, await read_json(request, _limit(runtime)))
+    return icws_json(runtime.engine.acquire_licenses(session, body, runtime.now()))
+
+
 # --- messaging ---------------------------------------------------------------------------------------
 
 
@@ -624,6 +644,7 @@ def icws_routes() -> list[Route]:
         Route(f"{session}/connection/station", put_station, methods=["PUT"]),
         Route(f"{session}/connection/station", get_station, methods=["GET"]),
         Route(f"{session}/connection/station", delete_station, methods=["DELETE"]),
+        Route(f"{session}/licenses", post_licenses, methods=["POST"]),
         Route(f"{session}/messaging/messages", get_messages, methods=["GET"]),
         Route(f"{session}/messaging/heartbeat", heartbeat, methods=["POST"]),
         Route(user_statuses, subscribe_user_statuses, methods=["PUT"]),

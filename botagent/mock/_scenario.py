@@ -1,9 +1,10 @@
 """Scenario: what the mock ICWS server simulates.
 
 A scenario names the campaigns (pacing mode, contacts, delays, dispositions), the users who may log in,
-the statuses they can take, the behaviour knobs (``ServerBehaviour``: choices the official ICWS pages
-leave open, and leniencies kept for older clients), the faults to inject from the start (``faults:``,
-see ``_faults.py``) and the largest request body the ``/icws`` routes accept (``max_body_bytes``, 64 KiB
+the licence pools (``licences``; each user group names the licences assigned to it), the statuses users
+can take, the behaviour knobs (``ServerBehaviour``: choices the official ICWS pages leave open, and
+leniencies kept for older clients), the faults to inject from the start (``faults:``, see
+``_faults.py``) and the largest request body the ``/icws`` routes accept (``max_body_bytes``, 64 KiB
 by default; larger ones get 413). ``Scenario()`` with no arguments is the default scenario;
 ``load_scenario(path)`` reads one from YAML and reports every problem as
 ``<file>: <dotted.key>: <what is wrong> (got <value>)``.
@@ -37,6 +38,7 @@ from botagent.mock._faults import FaultSpec
 from botagent.mock._outcomes import OutcomeDelays, OutcomeRates
 
 __all__ = [
+    "DIALER_LICENCE",
     "ServerBehaviour",
     "CampaignSpec",
     "ContactSpec",
@@ -239,12 +241,15 @@ class ResolvedUser(_Spec):
     password: str
     has_logon_campaign_right: bool
     campaign_ids: tuple[str, ...]
+    licences: tuple[str, ...] = ()
+    """The licences assigned to the user: the ones it may acquire."""
 
 
 class UserGroup(_Spec):
     """Users sharing a password and rights: ``pattern`` + inclusive ``range``, or explicit ``names``.
 
-    ``campaigns`` is ``all`` or a list of campaign names or ids the users are eligible for.
+    ``campaigns`` is ``all`` or a list of campaign names or ids the users are eligible for;
+    ``licences`` is ``all`` or the list of the scenario's licences assigned to the users.
     """
 
     pattern: str | None = None
@@ -253,6 +258,7 @@ class UserGroup(_Spec):
     password: str = "botagent"
     has_logon_campaign_right: bool = False
     campaigns: Literal["all"] | list[str] = "all"
+    licences: Literal["all"] | list[str] = "all"
 
     @model_validator(mode="after")
     def _one_way_to_name(self) -> UserGroup:
@@ -315,10 +321,24 @@ def _default_statuses() -> list[StatusSpec]:
     ]
 
 
-_DEFAULT_FEATURES: Final = {"connection": 11, "dialer": 4, "messaging": 2, "queues": 1, "status": 1}
+_DEFAULT_FEATURES: Final = {
+    "connection": 11,
+    "dialer": 4,
+    "licenses": 1,
+    "messaging": 2,
+    "queues": 1,
+    "status": 1,
+}
 """The features the mock serves, by their official ids, at the version whose APIs it serves: connection
 11 (switchover-status), dialer 4 (campaignIds in ready-for-calls; a few dialer 3 calls answer 501),
-messaging 2 (server-sent events), queues 1 and status 1."""
+licenses 1 (acquiring licences), messaging 2 (server-sent events), queues 1 and status 1."""
+
+DIALER_LICENCE: Final = "I3_ACCESS_DIALER_ADDON"
+"""The Dialer Add-on licence: without it, Dialer calls answer 403 (official Dialer endpoint pages)."""
+
+
+def _default_licences() -> dict[str, int | None]:
+    return {"I3_ACCESS_CLIENT": None, DIALER_LICENCE: None}
 
 
 class ServerBehaviour(_Spec):
@@ -376,6 +396,11 @@ class ServerBehaviour(_Spec):
     (official versioning page: a feature that is not listed is not supported)."""
     sse_keepalive: float = Field(15.0, gt=0.0, le=3600.0)
     """Seconds between comment lines on an idle server-sent-events stream."""
+    dialer_licence: str | None = Field(DIALER_LICENCE, min_length=1)
+    """The licence a user must hold (acquired by one of its sessions) for Dialer requests; without it
+    they answer 403 "Neither the agent nor the station the agent is logged in to has a Dialer Add-on
+    License available." (official Dialer endpoint pages). Leniency: None lets Dialer requests through
+    without any licence."""
 
 
 class Scenario(_Spec):
@@ -388,13 +413,22 @@ class Scenario(_Spec):
     statuses: list[StatusSpec] = Field(default_factory=_default_statuses, min_length=1)
     campaigns: list[CampaignSpec] = Field(default_factory=_default_campaigns)
     users: list[UserGroup] = Field(default_factory=_default_users)
+    licences: dict[Annotated[str, Field(min_length=1)], Annotated[int, Field(ge=0)] | None] = Field(
+        default_factory=_default_licences
+    )
+    """Licence pools: licence name -> how many users may hold it at once (None: as many as there are)."""
     behaviour: ServerBehaviour = Field(default_factory=ServerBehaviour)
     faults: list[FaultSpec] = Field(default_factory=list)
     max_body_bytes: int = Field(64 * 1024, ge=1024, le=64 * 1024 * 1024)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        problems = [*self._status_problems(), *self._campaign_problems(), *self._user_problems()]
+        problems = [
+            *self._status_problems(),
+            *self._campaign_problems(),
+            *self._user_problems(),
+            *self._licence_problems(),
+        ]
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -433,6 +467,16 @@ class Scenario(_Spec):
                     break
                 seen.add(user_id)
 
+    def _licence_problems(self) -> Iterator[str]:
+        for index, group in enumerate(self.users):
+            if group.licences != "all":
+                for name in group.licences:
+                    if name not in self.licences:
+                        yield f"users.{index}.licences: {name!r} is not in licences {sorted(self.licences)}"
+        dialer = self.behaviour.dialer_licence
+        if dialer is not None and dialer not in self.licences:
+            yield f"behaviour.dialer_licence: {dialer!r} is not in licences {sorted(self.licences)}"
+
     @cached_property
     def user_table(self) -> dict[str, ResolvedUser]:
         """Every user by id, with the campaign ids each is eligible for."""
@@ -445,6 +489,7 @@ class Scenario(_Spec):
                     password=group.password,
                     has_logon_campaign_right=group.has_logon_campaign_right,
                     campaign_ids=ids,
+                    licences=tuple(self.licences) if group.licences == "all" else tuple(group.licences),
                 )
         return table
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from botagent.mock._allocation import Share
 from botagent.mock._ledger import Ledger
+from botagent.mock._licences import LicencePools
 from botagent.mock._outcomes import Outcome, outcome_table
 from botagent.mock._predictive import DialTicket, PredictiveModel
 from botagent.mock._scenario import CampaignSpec, ResolvedUser, Scenario, StatusSpec
@@ -304,6 +305,7 @@ class World:
         self.timers = TimerHeap()
         self.ledger = Ledger()
         self.users: dict[str, UserState] = {}
+        self.licences = LicencePools(scenario.licences)
         self.sessions: dict[str, ServerSession] = {}
         self.agents: dict[tuple[str, str, str], DialerAgent] = {}
         self.campaigns = {

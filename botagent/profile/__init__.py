@@ -22,6 +22,7 @@ from ._durations import Duration, parse_duration
 from ._identities import CsvIdentities, Identities, Identity, PatternIdentities
 from ._load import deep_merge, load_profile, profile_json_schema, render_schema
 from ._models import (
+    DIALER_AGENT_LICENCES,
     Behaviour,
     Breaks,
     Load,
@@ -50,6 +51,7 @@ __all__ = [
     "CallsPerAgent",
     "Constant",
     "CsvIdentities",
+    "DIALER_AGENT_LICENCES",
     "Distribution",
     "Duration",
     "ENDPOINT_NAMES",

@@ -7,7 +7,7 @@ agent (from the mock's users agent0001..agent5000) working against the embedded 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
@@ -27,6 +27,7 @@ from ._identities import Identities, PatternIdentities
 from ._thresholds import Thresholds
 
 __all__ = [
+    "DIALER_AGENT_LICENCES",
     "Behaviour",
     "Breaks",
     "Load",
@@ -46,6 +47,10 @@ __all__ = [
     "Tls",
     "WorkstationStation",
 ]
+
+DIALER_AGENT_LICENCES: Final = ("I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON")
+"""The licences a Dialer agent acquires by default: client access, and the Dialer Add-on licence without
+which Dialer calls answer 403 (official Dialer endpoint pages)."""
 
 _Probability = Annotated[float, Field(ge=0, le=1)]
 _Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -325,6 +330,13 @@ class Profile(ProfileModel):
     campaigns: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=list,
         description="Campaign names or ids to log in to with the Logon Campaign right; empty: all offered.",
+    )
+    licences: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=lambda: list(DIALER_AGENT_LICENCES),
+        description=(
+            "Licences each agent acquires right after connecting, before the Dialer log-in (a licence "
+            "not acquired stops the agent with a step error); empty: acquire none."
+        ),
     )
     messaging: Messaging = Field(default_factory=Messaging, description="Server-sent events or polling.")
     behaviour: Behaviour = Field(default_factory=Behaviour, description="Talk, wrap-up, breaks, logoff.")

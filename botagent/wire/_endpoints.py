@@ -27,6 +27,8 @@ class Endpoint(enum.StrEnum):
     SERVER_TIME = "GET /connection/server-time"
     SERVER_INFO = "GET /connection/server-info"
     SWITCHOVER_STATUS = "GET /connection/switchover-status"
+    ACQUIRE_LICENSES = "POST /licenses"
+    """``POST /icws/{sessionId}/licenses``: acquire licences for the session user (licenses 1)."""
     SET_STATION = "PUT /connection/station"
     GET_STATION = "GET /connection/station"
     CLEAR_STATION = "DELETE /connection/station"
@@ -69,6 +71,7 @@ CLIENT_ENDPOINTS: Final = (
     Endpoint.CONNECTION_STATE,
     Endpoint.DISCONNECT,
     Endpoint.SET_STATION,
+    Endpoint.ACQUIRE_LICENSES,
     Endpoint.POLL_MESSAGES,
     Endpoint.OPEN_EVENT_STREAM,
     Endpoint.HEARTBEAT,

@@ -67,6 +67,10 @@ __all__ = [
     "FormDefinition",
     "FormMisc",
     "Language",
+    "LicenseOperationResult",
+    "LicenseOperationResults",
+    "LicenseRequest",
+    "LicenseStatus",
     "LogInRequest",
     "LogOffRequest",
     "LoggedOutCampaign",
@@ -182,6 +186,34 @@ class StationSettingType(enum.IntEnum):
     WORKSTATION = 1
     REMOTE_WORKSTATION = 2
     REMOTE_NUMBER = 3
+
+
+class LicenseStatus(enum.IntEnum):
+    """Why a licence was or was not acquired (``licenseOperationResult.licenseStatus``).
+
+    The official licenses page shows ``unknownError`` 0 ("Indicates that an error occurred ..."); the
+    rest of the enumeration is cut off there and follows the values public ICWS clients use.
+    """
+
+    UNKNOWN_ERROR = 0
+    NONE = 1
+    AVAILABLE = 2
+    NOT_ASSIGNED = 3
+    UNAVAILABLE = 4
+    USER_ON_ANOTHER_STATION = 5
+    STATION_IN_USE_OTHER_MACHINE = 6
+    STATION_IN_USE_OTHER_USER = 7
+    OTHER_APPLICATION = 8
+
+    @classmethod
+    def describe(cls, value: int | None) -> str:
+        """``4 (unavailable)`` for a known value, the bare number for another, ``none given`` for None."""
+        if value is None:
+            return "none given"
+        try:
+            return f"{value} ({cls(value).name.lower().replace('_', ' ')})"
+        except ValueError:
+            return str(value)
 
 
 # --- dates ----------------------------------------------------------------------------------------
@@ -403,6 +435,38 @@ StationSettings = Annotated[
     WorkstationSettings | RemoteWorkstationSettings | RemoteNumberSettings | StationlessSettings,
     Field(discriminator="type"),
 ]
+
+
+# --- licences ------------------------------------------------------------------------------------------
+
+
+class LicenseRequest(WireModel):
+    """Body of ``POST /icws/{sessionId}/licenses``: the licences to acquire for the session user.
+
+    ``licenseList`` is ``List [1,*]: String``, e.g. ``I3_LICENSE_BASIC_STATION``, ``I3_ACCESS_CLIENT``
+    (official licenses page).
+    """
+
+    license_list: list[str]
+
+
+class LicenseOperationResult(WireModel):
+    """One licence of a ``licenseOperationResults`` answer.
+
+    ``is_available`` true means the licence was acquired for the user; otherwise ``error_details`` and
+    ``license_status`` (a `LicenseStatus` value) say why not (official licenses page).
+    """
+
+    license_name: str
+    is_available: bool
+    license_status: int | None = None
+    error_details: str | None = None
+
+
+class LicenseOperationResults(WireModel):
+    """The 200 body of ``POST /icws/{sessionId}/licenses``: one result per licence asked for."""
+
+    license_operation_result_list: list[LicenseOperationResult]
 
 
 # --- status -------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from botagent.agent import (
+    AcquireLicences,
     Action,
     Agent,
     AgentPlan,
@@ -19,6 +20,7 @@ from botagent.agent import (
     Finished,
     FinishedCall,
     Fixed,
+    LicencesAcquired,
     MessageReceived,
     OpenSession,
     RecordKpi,
@@ -47,10 +49,13 @@ from botagent.wire import (
     LOGOUT_GRANTED_MESSAGE,
     PREVIEW_POP,
     AsyncRequest,
+    LicenseOperationResult,
+    LicenseStatus,
     parse_message,
 )
 
 USER = "agent0001"
+LICENCES = ("I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON")
 EPOCH = 1_700_000_000.0
 PREDICTIVE = "c-predictive"
 POWER = "c-power"
@@ -144,6 +149,8 @@ class Harness:
         self.timers: dict[TimerKind, SetTimer] = {}
         self.finished: Finished | None = None
         self.records: dict[str, FinishedCall] = {}
+        self.refused: dict[str, LicenseStatus | None] = {}
+        """Licences the server does not give: name -> its licenseStatus (None: left out of the answer)."""
 
     @property
     def state(self) -> AgentState:
@@ -188,12 +195,25 @@ class Harness:
         if isinstance(request, OpenSession):
             opened = SessionOpened(features=self.features)
             return self.feed(RequestSucceeded(request=request, status=201, result=opened))
+        if isinstance(request, AcquireLicences):
+            acquired = LicencesAcquired(results=tuple(self._licence_results(request.names)))
+            return self.feed(RequestSucceeded(request=request, status=200, result=acquired))
         if not isinstance(request, SetStatus):
             return self.feed(RequestSucceeded(request=request, status=200))
         if request_id is None:
             return self.feed(RequestSucceeded(request=request, status=200, result=StatusSet(accepted=None)))
         result = StatusSet(accepted=AsyncRequest(request_id=request_id))
         return self.feed(RequestSucceeded(request=request, status=202, result=result))
+
+    def _licence_results(self, names: Iterable[str]) -> Iterable[LicenseOperationResult]:
+        for name in names:
+            if name not in self.refused:
+                yield LicenseOperationResult(license_name=name, is_available=True, license_status=2)
+            elif (status := self.refused[name]) is not None:
+                details = f"{name} is not available."
+                yield LicenseOperationResult(
+                    license_name=name, is_available=False, license_status=status, error_details=details
+                )
 
     def fail(
         self, status: int | None = 500, error_id: str | None = "error.server", message: str = "boom"
@@ -542,6 +562,7 @@ Recipe = tuple[dict[str, Any], Callable[[Harness], object]]
 RECIPES: dict[AgentState, Recipe] = {
     S.IDLE: ({}, lambda h: None),
     S.OPENING_SESSION: ({}, lambda h: h.start()),
+    S.ACQUIRING_LICENCES: ({"licences": LICENCES}, lambda h: (h.start(), h.succeed())),
     S.DIALER_LOGIN: ({}, _dialer_login),
     S.AWAITING_CAMPAIGNS: ({}, _awaiting_campaigns),
     S.JOINING_CAMPAIGN: ({}, _joining),

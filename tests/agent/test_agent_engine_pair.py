@@ -11,6 +11,7 @@ import pytest
 
 from botagent.agent import (
     Acknowledged,
+    AcquireLicences,
     Action,
     Agent,
     AgentPlan,
@@ -24,6 +25,7 @@ from botagent.agent import (
     Event,
     Finished,
     Fixed,
+    LicencesAcquired,
     MessageReceived,
     OpenSession,
     PlacePreviewCall,
@@ -49,6 +51,7 @@ from botagent.mock import DialerEngine, EngineError, ServerSession, campaign_id_
 from botagent.wire import (
     AsyncRequest,
     DispositionRequest,
+    LicenseRequest,
     LogInRequest,
     LogOffRequest,
     PlacePreviewCallRequest,
@@ -162,6 +165,9 @@ class AgentEnginePair:
         session = self.session
         assert session is not None
         match request:
+            case AcquireLicences(names=names):
+                answer = engine.acquire_licenses(session, LicenseRequest(license_list=list(names)), now)
+                return LicencesAcquired(results=tuple(answer.license_operation_result_list))
             case CloseSession():
                 engine.close_session(session, now)
             case DialerLogIn(campaign_id=campaign_id):
@@ -224,6 +230,7 @@ def _plan(user: str, **fields: Any) -> AgentPlan:
         "break_length": Fixed(30.0),
         "status_change_length": Fixed(20.0),
         "logoff_after_calls": 6,
+        "licences": ("I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON"),
     }
     return AgentPlan(**{**base, **fields})
 

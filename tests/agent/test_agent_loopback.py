@@ -22,6 +22,7 @@ import pytest
 
 from botagent.agent import (
     Acknowledged,
+    AcquireLicences,
     Action,
     Agent,
     AgentPlan,
@@ -34,6 +35,7 @@ from botagent.agent import (
     Event,
     Finished,
     Fixed,
+    LicencesAcquired,
     MessageReceived,
     OpenSession,
     PlacePreviewCall,
@@ -164,6 +166,8 @@ class LoopbackDriver:
             case OpenSession():
                 session.open()
                 return SessionOpened(features=session.features())
+            case AcquireLicences(names=names):
+                return LicencesAcquired(results=tuple(session.acquire_licenses(names)))
             case CloseSession():
                 session.close()
             case DialerLogIn(campaign_id=campaign_id):
@@ -198,6 +202,7 @@ def _plan(user: str, **fields: Any) -> AgentPlan:
         "pop_timeout": 10.0,
         "login_timeout": 5.0,
         "logoff_grant_timeout": 5.0,
+        "licences": ("I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON"),
     }
     return AgentPlan(**{**base, **fields})
 

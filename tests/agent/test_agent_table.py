@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from agent_harness import PREDICTIVE, PREVIEW, Harness, auto_login, logout_granted, pop, reach
+from agent_harness import LICENCES, PREDICTIVE, PREVIEW, Harness, auto_login, logout_granted, pop, reach
 
 import botagent.agent as agent_api
 from botagent.agent import (
@@ -58,7 +58,9 @@ def _then(state: AgentState, act: Callable[[Harness], object], **plan: object) -
 
 SPECIAL: dict[Row, Callable[[], Harness]] = {
     (S.IDLE, T.START): _then(S.IDLE, lambda h: h.start()),
-    (S.DIALER_LOGIN, T.LEAVE): _after(S.OPENING_SESSION, lambda h: h.stop()),
+    (S.ACQUIRING_LICENCES, T.NOTHING_TO_SEND): _after(S.OPENING_SESSION, lambda h: None),
+    (S.ACQUIRING_LICENCES, T.LEAVE): _after(S.OPENING_SESSION, lambda h: h.stop(), licences=LICENCES),
+    (S.DIALER_LOGIN, T.LEAVE): _after(S.ACQUIRING_LICENCES, lambda h: h.stop()),
     (S.DIALER_LOGIN, T.FAIL): _after(S.OPENING_SESSION, _bad_pop),
     (S.JOINING_CAMPAIGN, T.LEAVE): _after(S.JOINING_CAMPAIGN, lambda h: h.stop()),
     (S.JOINING_CAMPAIGN, T.FAIL): _after(S.JOINING_CAMPAIGN, _bad_pop),

@@ -36,11 +36,13 @@ from botagent.wire import (
 )
 
 NextMessage = Callable[[float], Message]
+LICENCES = ("I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON")
 CONTRACT_NAMES = {
     "POST /connection",
     "GET /connection",
     "DELETE /connection",
     "PUT /connection/station",
+    "POST /licenses",
     "GET /messaging/messages",
     "GET /messaging/messages (sse)",
     "POST /messaging/heartbeat",
@@ -154,7 +156,9 @@ def finish_call(session: Session, next_message: NextMessage, pop: DataPopMessage
 
 
 def basic_flow(session: Session, next_message: NextMessage) -> list[str]:
-    """Log in, take a call, disposition it, log off; returns the interaction ids dispositioned."""
+    """Acquire the licences, log in, take a call, disposition it, log off; returns the interaction ids
+    dispositioned."""
+    assert all(result.is_available for result in session.acquire_licenses(LICENCES))
     session.dialer_log_in()
     session.ready_for_calls()
     session.set_status("Available")
@@ -194,8 +198,9 @@ def test_basic_flow_when_polling_dispositions_every_call_and_logs_off(
     assert session.state is SessionState.CLOSED
     assert_ledger_closed(fresh_mock, "agent0001", finished)
     assert_records_clean(records, session_id)
-    assert [r.name for r in records][:4] == [
+    assert [r.name for r in records][:5] == [
         "POST /connection",
+        "POST /licenses",
         "POST /dialer/log-in",
         "POST /dialer/ready-for-calls",
         "PUT /status/user-statuses",
@@ -276,6 +281,7 @@ def test_sse_source_when_session_closed_ends_the_stream_of_a_greenlet_reader(fre
 def open_session(fresh_mock: MockServer, request: pytest.FixtureRequest) -> Iterator[Session]:
     session = make_session(fresh_mock, request.param, [], user="agent0003")
     session.open()
+    session.acquire_licenses(LICENCES)
     yield session
     session.close()
 
@@ -307,6 +313,43 @@ def test_disposition_when_not_logged_in_raises_forbidden_with_error_id(open_sess
         open_session.disposition("Sale")
     assert caught.value.error_id == "error.request.dialer.notLoggedIn"
     assert caught.value.endpoint == "POST /dialer/disposition"
+
+
+def test_acquire_licenses_when_assigned_and_unknown_returns_one_result_each(fresh_mock: MockServer) -> None:
+    """licenses: one licenseOperationResult per name; a name the server does not know is simply not
+    acquired (https://help.genesys.com/developer/cic/docs/icws/webhelp/icws/(sessionId)/licenses/index.htm)."""
+    records: list[RequestRecord] = []
+    with make_session(fresh_mock, "httpx", records, user="agent0005") as session:
+        results = session.acquire_licenses(["I3_ACCESS_DIALER_ADDON", "I3_NO_SUCH_LICENSE"])
+
+    assert [(r.license_name, r.is_available, r.license_status) for r in results] == [
+        ("I3_ACCESS_DIALER_ADDON", True, 2),
+        ("I3_NO_SUCH_LICENSE", False, 3),
+    ]
+    assert [(r.name, r.status) for r in records if r.name == "POST /licenses"] == [("POST /licenses", 200)]
+
+
+def test_acquire_licenses_when_given_no_name_raises_value_error_and_sends_nothing(
+    open_session: Session,
+) -> None:
+    """licenses: ``licenseList`` is ``List [1,*]`` (official licenses page)."""
+    with pytest.raises(ValueError, match="at least one licence"):
+        open_session.acquire_licenses([])
+
+
+def test_dialer_call_when_the_dialer_licence_was_not_acquired_raises_forbidden_with_official_text(
+    fresh_mock: MockServer,
+) -> None:
+    """A Dialer call without the Dialer Add-on licence answers 403 "Neither the agent nor the station ..."
+    (https://help.genesys.com/developer/cic/docs/icws/webhelp/icws/(sessionId)/dialer/ready-for-calls/index.htm)."""
+    with make_session(fresh_mock, "httpx", [], user="agent0006") as session:
+        session.acquire_licenses(["I3_ACCESS_CLIENT"])
+        with pytest.raises(Forbidden) as caught:
+            session.dialer_log_in()
+
+    assert caught.value.message == (
+        "Neither the agent nor the station the agent is logged in to has a Dialer Add-on License available."
+    )
 
 
 def test_open_when_password_wrong_raises_session_expired(fresh_mock: MockServer) -> None:

@@ -57,6 +57,13 @@ def test_delay_when_outcome_is_unknown_retries_repeatable_endpoints_only(error: 
         assert policy.delay(endpoint, error, attempt=1) is None
 
 
+def test_delay_when_licences_got_no_answer_retries_since_acquiring_again_has_no_effect() -> None:
+    """licenses: "If the license has already been acquired, there is no effect."
+    (https://help.genesys.com/developer/cic/docs/icws/webhelp/icws/(sessionId)/licenses/index.htm)"""
+    policy = RetryPolicy(pause=0.1)
+    assert policy.delay("POST /licenses", IcwsTimeout("slow"), attempt=1) == 0.1
+
+
 def test_delay_when_server_refused_the_request_never_retries() -> None:
     refused = BadRequest("bad", endpoint=READY, status=400)
     assert RetryPolicy().delay(READY, refused, attempt=1) is None

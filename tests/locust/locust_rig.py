@@ -39,6 +39,7 @@ SESSION_ENDPOINTS = frozenset(
         "GET /connection",
         "DELETE /connection",
         "PUT /connection/station",
+        "POST /licenses",
         "GET /messaging/messages",
         "GET /messaging/messages (sse)",
         "POST /messaging/heartbeat",

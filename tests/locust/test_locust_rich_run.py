@@ -202,6 +202,7 @@ def test_locust_rows_when_run_ends_name_every_endpoint_without_ids_and_no_kpi(ru
     used = {
         "POST /connection",
         "PUT /connection/station",
+        "POST /licenses",
         "GET /messaging/messages (sse)",
         "PUT /status/user-statuses",
         "DELETE /connection",

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from mock_rig import FakeClock
 
-from botagent.mock import _gate, _icws_routes, _stream
+from botagent.mock import _gate, _icws_routes, _stream, default_scenario
 from botagent.mock.server import MockServer
 
 
@@ -54,7 +54,7 @@ def clocked_mock(clocked_mock_server: MockServer, mock_clock: FakeClock) -> Iter
     """The server on ``mock_clock``, reset to the default scenario for this test, with the clock on the
     next whole second (so a test's readings do not depend on the tests run before it)."""
     mock_clock.next_second()
-    clocked_mock_server.reset()
+    clocked_mock_server.reset(default_scenario())
     yield clocked_mock_server
     clocked_mock_server.check_errors()
 

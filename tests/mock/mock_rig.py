@@ -15,6 +15,7 @@ import httpx
 from botagent.mock import DialerEngine, EngineError, Scenario, ServerSession, scenario_from_dict
 from botagent.wire import (
     DispositionRequest,
+    LicenseRequest,
     LogInRequest,
     LogOffRequest,
     PlacePreviewCallRequest,
@@ -23,6 +24,8 @@ from botagent.wire import (
 )
 
 PASSWORD = "botagent"
+DIALER_LICENCES = ("I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON")
+"""What a Dialer agent acquires after connecting; the mock answers Dialer calls 403 without the second."""
 ICWS_JSON = "application/vnd.inin.icws+json"
 
 
@@ -87,9 +90,15 @@ class EngineRig:
         self.now += seconds
         self.engine.advance(self.now)
 
-    def open(self, user: str, application: str = "rig") -> ServerSession:
-        """Open a session for a user; sessions with one application name share one Dialer agent."""
-        return self.engine.create_session(user, PASSWORD, self.now, application_name=application)
+    def open(
+        self, user: str, application: str = "rig", licences: tuple[str, ...] = DIALER_LICENCES
+    ) -> ServerSession:
+        """Open a session for a user and acquire ``licences`` (by default the Dialer agent's); sessions
+        with one application name share one Dialer agent."""
+        session = self.engine.create_session(user, PASSWORD, self.now, application_name=application)
+        if licences:
+            self.engine.acquire_licenses(session, LicenseRequest(license_list=list(licences)), self.now)
+        return session
 
     def messages(self, session: ServerSession) -> list[dict[str, Any]]:
         """Everything queued for the session since the last call."""
@@ -188,8 +197,11 @@ class IcwsClient:
     def __exit__(self, *exc: object) -> None:
         self.http.close()
 
-    def connect(self, include: str = "features,effective-station") -> httpx.Response:
-        """Create the session; keeps id, token and cookie when the answer is 201."""
+    def connect(
+        self, include: str = "features,effective-station", licences: tuple[str, ...] = DIALER_LICENCES
+    ) -> httpx.Response:
+        """Create the session; keeps id, token and cookie when the answer is 201, then acquires
+        ``licences`` (by default the Dialer agent's)."""
         body = {
             "__type": "urn:inin.com:connection:icAuthConnectionRequestSettings",
             "applicationName": self.application,
@@ -202,6 +214,8 @@ class IcwsClient:
         if response.status_code == 201:
             self.session_id = response.headers["ININ-ICWS-Session-ID"]
             self.csrf = response.headers["ININ-ICWS-CSRF-Token"]
+            if licences:
+                self.ok("POST", "/licenses", {"licenseList": list(licences)})
         return response
 
     def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:

@@ -44,6 +44,7 @@ def test_timings_when_requests_made_record_endpoint_start_time_and_status(fresh_
         session_id = agent.session_id
     assert [(t["endpoint"], t["status"]) for t in recorded] == [
         ("POST /connection", 201),
+        ("POST /licenses", 200),
         ("POST /dialer/log-in", 200),
         ("POST /dialer/disposition", 404),
         (UNMATCHED, 404),

@@ -82,6 +82,13 @@ def test_profile_when_defaults_used_thresholds_check_rules_and_ledger_only() -> 
     assert thresholds.rule_violations == 0 and thresholds.ledger_reconciles
 
 
+def test_profile_when_defaults_used_acquires_the_licences_a_dialer_agent_needs() -> None:
+    """Client access and the Dialer Add-on licence, without which Dialer calls answer 403 (official
+    ready-for-calls page); an empty list acquires none."""
+    assert Profile().licences == ["I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON"]
+    assert Profile(licences=[]).licences == []
+
+
 def test_load_profile_when_name_given_keeps_it(write_profile: WriteProfile) -> None:
     assert load_profile(write_profile("name: nightly\n")).name == "nightly"
 

@@ -82,6 +82,8 @@ def assert_clean(message: str) -> None:
         ("identities: {last: 3}\n", "identities.password", ["exactly one of password or password_env"]),
         ("identities: {source: ldap}\n", "identities", ["'ldap'", "'csv'"]),
         ("campaigns: [Sales, '']\n", "campaigns[1]", ["at least 1 character"]),
+        ("licences: [I3_ACCESS_CLIENT, '']\n", "licences[1]", ["at least 1 character"]),
+        ("licences: I3_ACCESS_CLIENT\n", "licences", ["valid list"]),
         ("mock_scenario: nowhere.yaml\n", "mock_scenario", ["no such file"]),
         ("tls: {ca_bundle: nowhere.pem}\n", "tls.ca_bundle", ["no such file"]),
         ("timeouts: {pop: 0}\n", "timeouts.pop", ["greater than 0"]),
