@@ -12,6 +12,7 @@ from botagent.agent._actions import (
     Action,
     CallFinished,
     CallOutcome,
+    CampaignRef,
     CancelTimer,
     CloseSession,
     DialerLogIn,
@@ -34,6 +35,7 @@ from botagent.agent._actions import (
     Timer,
 )
 from botagent.agent._agent import Agent
+from botagent.agent._calls import SKIP_LABEL
 from botagent.agent._errors import IllegalAction, RuleViolation
 from botagent.agent._events import (
     Event,
@@ -67,6 +69,7 @@ __all__ = [
     "AgentState",
     "CallFinished",
     "CallOutcome",
+    "CampaignRef",
     "CancelTimer",
     "CloseSession",
     "DialerLogIn",
@@ -98,6 +101,7 @@ __all__ = [
     "RequestSucceeded",
     "Rng",
     "RuleViolation",
+    "SKIP_LABEL",
     "Sampler",
     "Send",
     "SessionOpened",

@@ -256,7 +256,12 @@ class Agent:
     def _on_failed(self, event: RequestFailed) -> None:
         request = self._take_response(event)
         self._session.failed_with(event.status)
-        self._out.step_error(request.endpoint.value, event.status, event.error_id, event.message)
+        campaign = self._steps.campaign_of(request)
+        step = request.endpoint.value
+        logon_error = event.logon_error
+        self._out.step_error(
+            step, event.status, event.error_id, event.message, campaign=campaign, logon_error=logon_error
+        )
         self._steps.failed(request)
         self._fire(T.FAILED)
 

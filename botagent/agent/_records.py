@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from botagent.wire import AvailableCampaign, BreakStatus, CampaignStatus, ChangedCampaign
 
+from ._actions import CampaignRef
+
 __all__ = [
     "AvailabilityFacts",
     "BreakFacts",
@@ -194,6 +196,13 @@ class CampaignFacts:
         campaign = self.offered.get(campaign_id)
         if campaign is not None:
             campaign.logged_in = False
+
+    def named(self, campaign: CampaignRef) -> CampaignRef:
+        """``campaign`` with the name availableCampaignsMessage gave it, when it has none of its own."""
+        offered = self.offered.get(campaign.id)
+        if campaign.name or offered is None:
+            return campaign
+        return CampaignRef(id=campaign.id, name=offered.name)
 
     def fits(self, wanted: tuple[str, ...]) -> bool:
         """True when an offered campaign is one of ``wanted`` (by id or name), or any is wanted (R14)."""

@@ -63,7 +63,7 @@ logger = logging.getLogger(__name__)
 class DriverReporter(Protocol):
     """Where the driver sends what the machine reports."""
 
-    def kpi(self, name: str, milliseconds: float) -> None: ...
+    def kpi(self, action: RecordKpi) -> None: ...
     def violation(self, action: ReportViolation) -> None: ...
     def step_error(self, action: ReportStepError) -> None: ...
     def call_finished(self, action: CallFinished) -> None: ...
@@ -133,8 +133,8 @@ class AgentDriver:
                     self._timers[timer] = self._clock() + delay
                 case CancelTimer(timer=timer):
                     self._timers.pop(timer, None)
-                case RecordKpi(name=name, milliseconds=milliseconds):
-                    self._reporter.kpi(name, milliseconds)
+                case RecordKpi() as kpi:
+                    self._reporter.kpi(kpi)
                 case ReportViolation() as violation:
                     self._reporter.violation(violation)
                 case ReportStepError() as step_error:
@@ -167,7 +167,11 @@ class AgentDriver:
             result = self._call(request)
         except IcwsStatusError as exc:
             return RequestFailed(
-                request=request, status=exc.status, error_id=exc.error_id, message=exc.message
+                request=request,
+                status=exc.status,
+                error_id=exc.error_id,
+                message=exc.message,
+                logon_error=exc.logon_error,
             )
         except IcwsError as exc:
             return RequestFailed(request=request, status=None, error_id=None, message=str(exc))

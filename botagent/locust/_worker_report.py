@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from botagent.agent import CallOutcome, FinishedCall
+from botagent.locust._campaigns import CampaignTallies
 from botagent.locust._samples import RunSamples
 from botagent.report import RuleViolationRecord, StepErrorRecord
 
@@ -38,6 +39,8 @@ class WorkerFacts:
     states: Counter[str] = field(default_factory=Counter)
     samples: RunSamples = field(default_factory=RunSamples)
     """ICWS requests and Dialer KPIs since the last report, per phase (histograms, not samples)."""
+    campaigns: CampaignTallies = field(default_factory=CampaignTallies)
+    """Each campaign's figures since the last report."""
 
     def to_plain(self) -> dict[str, Any]:
         """The facts as msgpack-able data, for a worker's report."""
@@ -48,6 +51,7 @@ class WorkerFacts:
             "agents": list(self.agents),
             "states": dict(self.states),
             "samples": self.samples.to_wire(),
+            "campaigns": self.campaigns.to_wire(),
         }
 
     @classmethod
@@ -60,6 +64,7 @@ class WorkerFacts:
             agents=list(data["agents"]),
             states=Counter(data["states"]),
             samples=RunSamples.from_wire(data["samples"]),
+            campaigns=CampaignTallies.from_wire(data.get("campaigns", {})),
         )
 
 

@@ -41,13 +41,25 @@ from ._models import (
     Tls,
     WorkstationStation,
 )
-from ._thresholds import ENDPOINT_NAMES, KPI_NAMES, Bounds, CallsPerAgent, Thresholds
+from ._thresholds import (
+    CAMPAIGN_KPI_NAMES,
+    ENDPOINT_NAMES,
+    KPI_NAMES,
+    Bounds,
+    CallsPerAgent,
+    CampaignBounds,
+    MinCalls,
+    Thresholds,
+    campaign_name_hint,
+)
 
 __all__ = [
     "Behaviour",
     "Bounds",
     "Breaks",
+    "CAMPAIGN_KPI_NAMES",
     "CallsPerAgent",
+    "CampaignBounds",
     "Constant",
     "CsvIdentities",
     "Distribution",
@@ -60,6 +72,7 @@ __all__ = [
     "Lognormal",
     "Logoff",
     "Messaging",
+    "MinCalls",
     "Normal",
     "OnError",
     "PatternIdentities",
@@ -78,6 +91,7 @@ __all__ = [
     "Tls",
     "Uniform",
     "WorkstationStation",
+    "campaign_name_hint",
     "deep_merge",
     "default_profile_path",
     "load_profile",

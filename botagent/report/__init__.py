@@ -34,6 +34,7 @@ from botagent.report._reconcile import reconcile, was_dispositioned
 from botagent.report._result import (
     PHASES,
     CallTotals,
+    CampaignStats,
     EndpointStats,
     PhaseStats,
     Reconciliation,
@@ -51,6 +52,7 @@ from botagent.report._write import default_reports_folder, write_reports
 
 __all__ = [
     "CallTotals",
+    "CampaignStats",
     "DIALER_VIEW_COLUMNS",
     "EXIT_BAD_INPUT",
     "EXIT_INTERRUPTED",
