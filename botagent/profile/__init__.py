@@ -16,7 +16,7 @@ dotted key. ``python -m botagent.profile`` prints the JSON schema (``profiles/pr
 
 from botagent.wire import ProfileError
 
-from ._default import default_profile_path
+from ._default import default_profile_path, packaged_profile_path
 from ._distributions import Constant, Distribution, Lognormal, Normal, Uniform
 from ._durations import Duration, parse_duration
 from ._identities import CsvIdentities, Identities, Identity, PatternIdentities
@@ -95,6 +95,7 @@ __all__ = [
     "deep_merge",
     "default_profile_path",
     "load_profile",
+    "packaged_profile_path",
     "parse_duration",
     "profile_json_schema",
     "render_schema",

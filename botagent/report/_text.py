@@ -104,7 +104,7 @@ def _campaigns(result: RunResult) -> str:
     unseen = [t.campaign for t in result.thresholds if t.campaign and not _seen(result, t.campaign)]
     if not result.campaigns and not unseen:
         return ""
-    width = min(max(len("Campaign"), *(len(c.title) for c in result.campaigns)), WIDTH - _NUMBERS - 10)
+    width = min(max([len("Campaign"), *(len(c.title) for c in result.campaigns)]), WIDTH - _NUMBERS - 10)
     columns = "".join(f"  {name:>8}" for name in (*_CAMPAIGN_COLUMNS, *_CAMPAIGN_TAIL))
     lines = [f"{'Campaign':<{width}}{columns}"] if result.campaigns else []
     for c in result.campaigns:
@@ -113,7 +113,12 @@ def _campaigns(result: RunResult) -> str:
         cells += [ms(wait.p50 if wait else None), ms(wait.p95 if wait else None)]
         cells += [ms(connect.p95 if connect else None), c.refused, c.step_errors]
         lines.append(f"{_shorten(c.title, width):<{width}}" + "".join(f"  {cell!s:>8}" for cell in cells))
-    lines += [f"Campaign {name}: not seen in any pop or log-in" for name in dict.fromkeys(unseen)]
+    seen = ", ".join(c.title for c in result.campaigns) or "none"
+    lines += [
+        f"warning: thresholds.campaigns[{name!r}]: no agent saw this campaign in a pop or a log-in;"
+        f" check its name (seen: {seen})"
+        for name in dict.fromkeys(unseen)
+    ]
     return "\n".join(lines)
 
 
@@ -195,7 +200,8 @@ def _verdict_text(result: RunResult, code: int) -> tuple[str, str]:
     60 s"); else a failed built-in check, with its cause ("no agent logged in to Dialer: ...").
     """
     if code == EXIT_OK:
-        return f"RESULT: PASS, {_all_passed(len(result.thresholds))}", _GREEN
+        calls = [t.detail for t in result.thresholds if t.campaign and " calls >= " in t.name and t.detail]
+        return "RESULT: PASS, " + "; ".join([_all_passed(len(result.thresholds)), *calls[:3]]), _GREEN
     if code == EXIT_RUN_ERROR:
         return f"RESULT: ERROR, the run did not complete: {result.aborted}", _RED
     failed = sum(not t.passed for t in result.thresholds)
