@@ -19,7 +19,15 @@ from collections.abc import Callable
 
 from locust.env import Environment
 
-from botagent.agent import Agent, CallFinished, RecordKpi, ReportStepError, ReportViolation, bucket_of
+from botagent.agent import (
+    Agent,
+    CallFinished,
+    CampaignRef,
+    RecordKpi,
+    ReportStepError,
+    ReportViolation,
+    bucket_of,
+)
 from botagent.icws import GeventTransport, RequestRecord, RetryPolicy, Session
 from botagent.locust._driver import AgentDriver
 from botagent.locust._identities import IdentityLeaser
@@ -132,9 +140,10 @@ class DialerRun:
 
         return observe
 
-    def kpi(self, action: RecordKpi, agent: str) -> None:
-        """Record a Dialer KPI sample of ``agent`` in botagent's measurements (not as a Locust request)."""
-        self.recorder.kpi(action.name, action.milliseconds, action.campaign)
+    def kpi(self, name: str, milliseconds: float, agent: str, campaign: CampaignRef | None = None) -> None:
+        """Record a Dialer KPI sample of ``agent`` in botagent's measurements (not as a Locust request),
+        ending with a call of ``campaign`` if given."""
+        self.recorder.kpi(name, milliseconds, campaign)
 
 
 def failure_cause(record: RequestRecord) -> str | None:
@@ -153,7 +162,7 @@ class _Reporter:
         self._context = context
 
     def kpi(self, action: RecordKpi) -> None:
-        self._run.kpi(action, self._agent)
+        self._run.kpi(action.name, action.milliseconds, self._agent, action.campaign)
 
     def violation(self, action: ReportViolation) -> None:
         self._run.recorder.violation(
