@@ -20,10 +20,10 @@ def unknown_campaign_names(profile: Profile) -> list[str]:
 
     scenario = load_scenario(profile.mock_scenario) if profile.mock_scenario else default_scenario()
     names = tuple(campaign.name for campaign in scenario.campaigns)
-    known = {key.casefold() for campaign in scenario.campaigns for key in (campaign.name, campaign.id)}
+    known = {key for campaign in scenario.campaigns for key in (campaign.name, campaign.id)}
     return [
         f"thresholds.campaigns[{key!r}]: no such campaign in the mock's scenario; "
         f'{campaign_name_hint(key, names)} (got "{key}")'
         for key in profile.thresholds.campaigns
-        if key != "*" and key.casefold() not in known
+        if key != "*" and key not in known
     ]

@@ -197,8 +197,9 @@ class CampaignStats:
         return next((row for row in self.kpis if row.name == name), None)
 
     def matches(self, key: str) -> bool:
-        """True when ``key`` (a threshold's key) is this campaign's name or id, in any letter case."""
-        return key.casefold() in (self.name.casefold(), self.id.casefold())
+        """True when ``key`` (a threshold's key) is this campaign's name or id, as Dialer spells them
+        (the agents choose campaigns the same way)."""
+        return key in (self.name, self.id)
 
 
 PHASES = ("ramp-up", "steady", "stop")

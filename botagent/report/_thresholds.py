@@ -20,7 +20,7 @@ its detail says so; one that never got a sample at all passes with the detail "n
 Calls per agent, rule violations, the ledger and the built-in checks judge the whole run.
 
 **Campaigns.** Limits under ``campaigns`` judge each campaign over the whole run, from what the bots saw
-(`RunResult.campaigns`); a key is a campaign's name or id (any letter case), ``"*"`` every campaign seen
+(`RunResult.campaigns`); a key is a campaign's name or id, as Dialer spells it; ``"*"`` every campaign seen
 that no key names. A named campaign no bot saw has 0 calls and no refusals. Each check carries its
 campaign, and a failed one says why in words fit for the result line: ``campaign Spring Sales: 0 calls
 popped in 60 s``, ``campaign Spring Sales: log-in refused (CampaignStopping)``. Calls and the error ratio
@@ -267,8 +267,7 @@ def _campaign_checks(
     seen = CampaignStats(id=title, name=title) if campaign is None else campaign
     checks: list[ThresholdResult] = []
     if bounds.calls.min is not None and final:
-        unseen = "" if campaign else " (not seen in any pop or log-in)"
-        detail = f"{prefix}: {counted(seen.popped, 'call')} popped in {seconds:.0f} s{unseen}"
+        detail = f"{prefix}: {counted(seen.popped, 'call')} popped in {seconds:.0f} s"
         minimum = bounds.calls.min
         passed = seen.popped >= minimum
         checks.append(_campaign_check(f"{prefix} calls >= {minimum}", seen.popped, minimum, passed, detail))
