@@ -2,9 +2,9 @@
 
 Feed an `Agent` events (`Start`, `RequestSucceeded`, `RequestFailed`, `MessageReceived`, `TimerFired`,
 `StopRequested`, `ReaderFailed`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`,
-`RecordKpi`, `ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). A request's success
-carries its typed `RequestResult`: `SessionOpened` (the server's feature versions) for `OpenSession`,
-`StatusSet` for `SetStatus`, `Acknowledged` for the others.
+`RecordKpi`, `ReportViolation`, `ReportStepError`, `CampaignJoined`, `CallFinished`, `Finished`). A
+request's success carries its typed `RequestResult`: `SessionOpened` (the server's feature versions) for
+`OpenSession`, `StatusSet` for `SetStatus`, `Acknowledged` for the others.
 ``STATES.md`` beside this file shows the lifecycle, generated from `TRANSITIONS`.
 """
 
@@ -12,6 +12,7 @@ from botagent.agent._actions import (
     Action,
     CallFinished,
     CallOutcome,
+    CampaignJoined,
     CampaignRef,
     CancelTimer,
     CloseSession,
@@ -69,6 +70,7 @@ __all__ = [
     "AgentState",
     "CallFinished",
     "CallOutcome",
+    "CampaignJoined",
     "CampaignRef",
     "CancelTimer",
     "CloseSession",

@@ -20,6 +20,7 @@ __all__ = [
     "Action",
     "CallFinished",
     "CallOutcome",
+    "CampaignJoined",
     "CampaignRef",
     "CancelTimer",
     "CloseSession",
@@ -261,6 +262,15 @@ class ReportStepError(Action):
     message: str
     campaign: CampaignRef | None = None
     logon_error: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CampaignJoined(Action):
+    """The agent is in this campaign now: Dialer accepted its log-in to it (R15), or logged it in by
+    itself (R13: every running campaign offered to an agent without the Logon Campaign right;
+    autoLoginMessage, isLoggedIn)."""
+
+    campaign: CampaignRef
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

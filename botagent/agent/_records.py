@@ -249,6 +249,13 @@ class CampaignFacts:
         self.ready_sent = True
         self.ready_due = False
 
+    def working(self) -> list[str]:
+        """The campaigns the agent is in: those it joined with the right; without it, every running
+        campaign offered, since Dialer logs it in to each by itself (R13)."""
+        if self.right is False:
+            return [campaign.id for campaign in self.offered.values() if campaign.running]
+        return list(self.joined)
+
     def logoff_ids(self) -> tuple[str, ...]:
         """The campaigns to log off one by one: the joined ones with the right, else none.
 

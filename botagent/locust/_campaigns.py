@@ -1,4 +1,4 @@
-"""What the bots saw of each campaign: calls, labels, waits, refused log-ins and step errors.
+"""What the bots saw of each campaign: log-ins, calls, labels, waits, refused log-ins and step errors.
 
 One `CampaignTally` per campaign id, in a `CampaignTallies`, is filled from the agents' own reports
 (finished calls, KPI samples, step errors), so it works against a real server as against the mock. It
@@ -28,7 +28,7 @@ CAMPAIGN_KPIS = (KPI_WAIT_FOR_POP, KPI_PREVIEW_CONNECT)
 KpiRow = Callable[[str, LatencyHistogram], EndpointStats]
 """Makes the report row of one KPI from its samples."""
 
-_COUNTS = ("popped", "placed", "dispositioned", "rescheduled", "skipped", "step_errors")
+_COUNTS = ("log_ins", "popped", "placed", "dispositioned", "rescheduled", "skipped", "step_errors")
 
 
 def refusal_cause(status: int | None, error_id: str | None, logon_error: int | None) -> str:
@@ -48,6 +48,8 @@ class CampaignTally:
     """One campaign's figures so far; ``name`` is "" until a bot learns it."""
 
     name: str = ""
+    log_ins: int = 0
+    """Times an agent got into the campaign: its own log-in, or Dialer's."""
     popped: int = 0
     placed: int = 0
     dispositioned: int = 0
@@ -96,6 +98,10 @@ class CampaignTallies:
 
     def __init__(self) -> None:
         self.by_id: dict[str, CampaignTally] = {}
+
+    def joined(self, campaign: CampaignRef) -> None:
+        """Count an agent getting into ``campaign``."""
+        self._tally(campaign).log_ins += 1
 
     def call(self, record: FinishedCall) -> None:
         """Count a call a bot finished."""
@@ -165,6 +171,7 @@ def _stats(campaign_id: str, tally: CampaignTally, row: KpiRow) -> CampaignStats
     return CampaignStats(
         id=campaign_id,
         name=tally.name,
+        log_ins=tally.log_ins,
         popped=tally.popped,
         placed=tally.placed,
         dispositioned=tally.dispositioned,

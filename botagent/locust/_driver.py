@@ -23,6 +23,7 @@ from botagent.agent import (
     Action,
     Agent,
     CallFinished,
+    CampaignJoined,
     CancelTimer,
     CloseSession,
     DialerLogIn,
@@ -67,6 +68,7 @@ class DriverReporter(Protocol):
     def violation(self, action: ReportViolation) -> None: ...
     def step_error(self, action: ReportStepError) -> None: ...
     def call_finished(self, action: CallFinished) -> None: ...
+    def campaign_joined(self, action: CampaignJoined) -> None: ...
 
 
 class MessageReader(Protocol):
@@ -141,6 +143,8 @@ class AgentDriver:
                     self._reporter.step_error(step_error)
                 case CallFinished() as call_finished:
                     self._reporter.call_finished(call_finished)
+                case CampaignJoined() as joined:
+                    self._reporter.campaign_joined(joined)
                 case Send(request=request):
                     pending.extend(self.agent.handle(self._send(request)))
                 case other:

@@ -114,6 +114,10 @@ class RunRecorder:
         if self._is_worker:
             self._unsent.violations.append(record)
 
+    def campaign_joined(self, campaign: CampaignRef) -> None:
+        """Note that an agent is in ``campaign`` now (its log-in, or Dialer's)."""
+        self._campaigns().joined(campaign)
+
     def call(self, call: BotCall) -> None:
         """Record a call the bot finished (dispositioned or given up)."""
         self.calls.append(call)

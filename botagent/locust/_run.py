@@ -22,6 +22,7 @@ from locust.env import Environment
 from botagent.agent import (
     Agent,
     CallFinished,
+    CampaignJoined,
     CampaignRef,
     RecordKpi,
     ReportStepError,
@@ -183,6 +184,9 @@ class _Reporter:
             action.campaign,
             action.logon_error,
         )
+
+    def campaign_joined(self, action: CampaignJoined) -> None:
+        self._run.recorder.campaign_joined(action.campaign)
 
     def call_finished(self, action: CallFinished) -> None:
         self._run.recorder.call(BotCall(agent=self._agent, call=action.record))

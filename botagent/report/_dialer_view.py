@@ -106,7 +106,12 @@ def _kpi(row: EndpointStats) -> dict[str, str]:
 
 def _campaign(c: CampaignStats) -> dict[str, str]:
     wait = c.kpi(KPI_WAIT_FOR_POP)
-    parts = [f"{c.dispositioned} dispositioned", f"{c.rescheduled} rescheduled", f"{c.placed} placed"]
+    parts = [
+        f"{c.log_ins} log-ins",
+        f"{c.dispositioned} dispositioned",
+        f"{c.rescheduled} rescheduled",
+        f"{c.placed} placed",
+    ]
     parts.append(f"{c.skipped} skipped")
     if wait is not None:
         parts.append(f"wait-for-pop p50 {ms(wait.p50)} · p95 {ms(wait.p95)} ms")

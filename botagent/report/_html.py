@@ -349,7 +349,7 @@ def _calls(result: RunResult) -> str:
 
 
 _CAMPAIGN_HEADERS = [
-    "Campaign", "Popped", "Placed", "Dispositioned", "Rescheduled", "Skipped",
+    "Campaign", "Log-ins", "Popped", "Placed", "Dispositioned", "Rescheduled", "Skipped",
     "Wait p50 ms", "Wait p95 ms", "Connect p95 ms", "Log-ins refused", "Step errors", "Labels",
 ]  # fmt: skip
 
@@ -365,7 +365,7 @@ def _campaigns(result: RunResult) -> str:
 
 def _campaign_row(c: CampaignStats) -> list[str]:
     wait, connect = c.kpi(KPI_WAIT_FOR_POP), c.kpi(KPI_PREVIEW_CONNECT)
-    counts = [c.popped, c.placed, c.dispositioned, c.rescheduled, c.skipped]
+    counts = [c.log_ins, c.popped, c.placed, c.dispositioned, c.rescheduled, c.skipped]
     times = [
         ms(wait.p50 if wait else None),
         ms(wait.p95 if wait else None),

@@ -98,8 +98,9 @@ def _campaign_line(campaign: CampaignStats | None) -> str:
     c = campaign
     refused = f", {c.refused} log-ins refused" if c.refused else ""
     return (
-        f"{c.popped} popped, {c.placed} placed, {c.dispositioned} dispositioned, {c.rescheduled} rescheduled,"
-        f" {c.skipped} skipped{refused}, {counted(c.step_errors, 'step error')} (id {c.id})"
+        f"{c.log_ins} log-ins, {c.popped} popped, {c.placed} placed, {c.dispositioned} dispositioned,"
+        f" {c.rescheduled} rescheduled, {c.skipped} skipped{refused},"
+        f" {counted(c.step_errors, 'step error')} (id {c.id})"
     )
 
 

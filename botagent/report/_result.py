@@ -152,7 +152,8 @@ class ThresholdResult:
 class CampaignStats:
     """One campaign as the bots saw it, in pops and log-ins (not from the server's own figures).
 
-    ``popped`` counts every call popped to a bot; ``placed`` the previews the bots placed, ``skipped``
+    ``log_ins`` counts the times a bot got into it (its own log-in, or Dialer's); ``popped`` every call
+    popped to a bot; ``placed`` the previews the bots placed, ``skipped``
     those they skipped ("Skipped - Agent Skip"); ``dispositioned`` and ``rescheduled`` as in
     `CallTotals`. ``kpis`` holds its ``wait-for-pop`` and ``preview-connect`` rows (whole run);
     ``login_refusals`` counts refused campaign log-ins by cause (the ``logonError`` name, such as
@@ -162,6 +163,7 @@ class CampaignStats:
 
     id: str
     name: str
+    log_ins: int = 0
     popped: int = 0
     placed: int = 0
     dispositioned: int = 0

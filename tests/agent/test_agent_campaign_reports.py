@@ -17,6 +17,7 @@ from agent_harness import (
 
 from botagent.agent import (
     AgentState,
+    CampaignJoined,
     CampaignRef,
     DialerLogIn,
     RecordKpi,
@@ -103,3 +104,23 @@ def test_disposition_when_it_fails_is_a_step_error_of_the_call_campaign() -> Non
     errors: list[ReportStepError] = h.step_errors()
     assert errors[0].step == Endpoint.DISPOSITION
     assert errors[0].campaign == CampaignRef(id=POWER, name="Power Collections")
+
+
+def test_campaign_joined_when_a_campaign_login_succeeds_is_reported_once_with_its_name() -> None:
+    """log-in: with the Logon Campaign right the agent logs in to each chosen running campaign (R15)."""
+    h = Harness()
+    h.log_in(right=True, offered=(PREDICTIVE, POWER))
+    joined = [action.campaign for action in h.of_type(CampaignJoined)]
+    assert joined == [
+        CampaignRef(id=PREDICTIVE, name=CAMPAIGNS[PREDICTIVE]),
+        CampaignRef(id=POWER, name=CAMPAIGNS[POWER]),
+    ]
+
+
+def test_campaign_joined_when_dialer_logs_an_agent_without_the_right_in_is_reported_for_each() -> None:
+    """Without the Logon Campaign right, Dialer logs the agent in to every running campaign (R13)."""
+    h = Harness()
+    h.log_in(right=False)
+    assert {action.campaign.name for action in h.of_type(CampaignJoined)} == set(CAMPAIGNS.values())
+    h.take_call()
+    assert len(h.of_type(CampaignJoined)) == len(CAMPAIGNS), "a call is no new log-in"

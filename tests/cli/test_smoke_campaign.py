@@ -60,7 +60,7 @@ def test_smoke_when_a_default_campaign_runs_passes_and_names_it(
     assert _result_line(run).startswith(f"RESULT: PASS, all 8 thresholds passed; campaign {campaign}: ")
     (seen,) = run.summary["campaigns"]
     assert seen["name"] == campaign and seen["popped"] >= 1 and seen["login_refusals"] == {}
-    assert seen["dispositioned"] == seen["popped"]
+    assert seen["dispositioned"] == seen["popped"] and seen["log_ins"] >= 3
     assert [k["name"] for k in seen["kpis"]][:1] == ["wait-for-pop"]
     if campaign == "Preview Callbacks":
         assert seen["placed"] >= 1 and "preview-connect" in [k["name"] for k in seen["kpis"]]

@@ -25,6 +25,8 @@ first, second = CampaignTallies(), CampaignTallies()
 first.call(call("i1", "c-1", "Sale"))
 first.call(call("i2", "c-1", "Callback", when=1700000600))
 first.kpi(sales, "wait-for-pop", 500.0)
+first.joined(sales)
+second.joined(CampaignRef(id="c-1", name=""))
 first.kpi(sales, "break-grant", 9.0)
 first.step_error(CampaignRef(id="c-2"), "POST /dialer/log-in", 403, "error.campaignLogon", 3)
 first.step_error(CampaignRef(id="c-2"), "POST /dialer/log-in", None, None, None)
@@ -42,7 +44,8 @@ master.merge(second)
 stats = {c.title: c for c in master.stats(lambda n, h: row_stats("DIALER", n, RowSamples(latency=h), 10.0))}
 assert list(stats) == ["c-2", "c-3", "Spring Sales"], list(stats)
 s = stats["Spring Sales"]
-assert (s.popped, s.dispositioned, s.rescheduled, s.labels) == (2, 2, 1, {"Callback": 1, "Sale": 1})
+assert (s.log_ins, s.popped, s.dispositioned, s.rescheduled) == (2, 2, 2, 1)
+assert s.labels == {"Callback": 1, "Sale": 1}
 assert [(k.name, k.count, k.max) for k in s.kpis] == [("wait-for-pop", 2, 1500.0)]
 refused = stats["c-2"]
 assert (refused.login_refusals, refused.step_errors, refused.popped) == ({"CampaignStopping": 1}, 2, 0)

@@ -109,6 +109,7 @@ def test_campaigns_when_agents_work_all_three_report_each_campaign_calls_and_wai
         assert seen["id"] == CAMPAIGN_IDS[name]
         waits = {k["name"]: k["count"] for k in seen["kpis"]}
         assert seen["popped"] >= 1 and waits.get("wait-for-pop", 0) >= 1, seen
+        assert seen["log_ins"] >= 1, "Dialer logs agents without the right in to every running campaign"
         assert sum(seen["labels"].values()) == seen["dispositioned"]
     preview = campaigns[PREVIEW]
     assert preview["placed"] >= 1 and {k["name"] for k in preview["kpis"]} >= {"preview-connect"}

@@ -27,6 +27,7 @@ NO_DEFAULTS = {"rule_violations": None, "ledger_reconciles": False, "builtin_che
 SALES = CampaignStats(
     id="c-sales",
     name="Spring Sales",
+    log_ins=3,
     popped=12,
     placed=0,
     dispositioned=11,
@@ -185,7 +186,7 @@ def test_junit_when_campaigns_are_judged_has_one_suite_per_campaign_with_its_che
     assert failure is not None and "0 calls popped" in (failure.text or "")
     sales_out = suites["campaign Spring Sales"].find("testcase[@name='calls popped']/system-out")
     assert sales_out is not None and (sales_out.text or "").startswith(
-        "12 popped, 0 placed, 11 dispositioned"
+        "3 log-ins, 12 popped, 0 placed, 11 dispositioned"
     )
     assert all(case.get("name", "").startswith("campaign ") is False for case in suites["thresholds"])
     ET.fromstring(ET.tostring(root))
