@@ -23,7 +23,8 @@ Calls per agent, rule violations, the ledger and the built-in checks judge the w
 (`RunResult.campaigns`); a key is a campaign's name or id, as Dialer spells it; ``"*"`` every campaign seen
 that no key names. A named campaign no bot saw has 0 calls and no refusals. Each check carries its
 campaign, and a failed one says why in words fit for the result line: ``campaign Spring Sales: 0 calls
-popped in 60 s``, ``campaign Spring Sales: log-in refused (CampaignStopping)``. Calls and the error ratio
+popped in 60 s``, ``campaign Spring Sales: log-in refused (CampaignStopping)``; refused log-ins come
+first, since they stop a campaign from popping. Calls and the error ratio
 (calls popped but not dispositioned) are judged only once the run is over.
 
 A row's samples are its ``count`` (failures included, as Locust counts). The overall error ratio counts
@@ -266,6 +267,12 @@ def _campaign_checks(
     prefix = f"campaign {title}"
     seen = CampaignStats(id=title, name=title) if campaign is None else campaign
     checks: list[ThresholdResult] = []
+    if bounds.login_refusals is not None:
+        causes = ", ".join(cause if n == 1 else f"{cause} x{n}" for cause, n in seen.login_refusals.items())
+        detail = f"{prefix}: log-in refused ({causes})" if causes else ""
+        limit = bounds.login_refusals
+        name = f"{prefix} log-in refusals <= {limit}"
+        checks.append(_campaign_check(name, seen.refused, limit, seen.refused <= limit, detail))
     if bounds.calls.min is not None and final:
         detail = f"{prefix}: {counted(seen.popped, 'call')} popped in {seconds:.0f} s"
         minimum = bounds.calls.min
@@ -273,12 +280,6 @@ def _campaign_checks(
         checks.append(_campaign_check(f"{prefix} calls >= {minimum}", seen.popped, minimum, passed, detail))
     if bounds.error_ratio is not None and final:
         checks.append(_campaign_error_ratio(prefix, bounds.error_ratio, seen))
-    if bounds.login_refusals is not None:
-        causes = ", ".join(cause if n == 1 else f"{cause} x{n}" for cause, n in seen.login_refusals.items())
-        detail = f"{prefix}: log-in refused ({causes})" if causes else ""
-        limit = bounds.login_refusals
-        name = f"{prefix} log-in refusals <= {limit}"
-        checks.append(_campaign_check(name, seen.refused, limit, seen.refused <= limit, detail))
     checks += _campaign_kpis(prefix, bounds.kpis, seen, final)
     return [dataclasses.replace(check, campaign=title) for check in checks]
 

@@ -1,11 +1,15 @@
 """`botagent smoke CAMPAIGN`: a bounded run of a few agents on one campaign, yes or no with a reason.
 
-The three default campaigns are smoked at once against the embedded mock, and a fourth smoke runs
-against a mock whose "Power Collections" a supervisor stopped through ``/mock/campaigns``.
+The three default campaigns are smoked at once against the embedded mock, a fourth smoke runs
+against a mock whose "Power Collections" a supervisor stopped through ``/mock/campaigns``, and a fifth
+against a mock that stops it while the agent's messages are late (a ``message_delay`` fault): the
+agent still reads it as running and logs in to it, which Dialer refuses.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,15 +26,34 @@ pytestmark = pytest.mark.slow
 
 DEFAULT_CAMPAIGNS = ("Predictive Sales", "Power Collections", "Preview Callbacks")
 STOPPED = "stopped"
+REFUSED = "refused"
+MESSAGE_DELAY = 3.0
+"""Seconds the refused smoke's messages are late: the window in which the campaign is stopped."""
+
+
+def _stop_once_logged_in(mock: MockServer, campaign: str, deadline: float) -> None:
+    """Stop ``campaign`` as soon as an agent is logged in to Dialer (its messages are still late)."""
+    with httpx.Client(base_url=mock.base_url) as client:
+        while time.monotonic() < deadline:
+            if any(session["dialerLoggedIn"] for session in client.get("/mock/sessions").json()):
+                client.post(f"/mock/campaigns/{campaign}", json={"status": "off"}).raise_for_status()
+                return
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
 def smokes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, FinishedRun]]:
     """Each default campaign's smoke (12 s), and the smoke of a stopped campaign (8 s), run together."""
     folder = tmp_path_factory.mktemp("smokes")
-    with MockServer(default_scenario()) as mock:
+    with MockServer(default_scenario()) as mock, MockServer(default_scenario()) as late:
         stopped = httpx.post(f"{mock.base_url}/mock/campaigns/Power Collections", json={"status": "off"})
         assert stopped.status_code == 200, stopped.text
+        fault = {"kind": "message_delay", "seconds": MESSAGE_DELAY}
+        assert httpx.post(f"{late.base_url}/mock/faults", json=fault).status_code == 201
+        stopper = threading.Thread(
+            target=_stop_once_logged_in, args=(late, "Power Collections", time.monotonic() + 60)
+        )
+        stopper.start()
         started: dict[str, tuple[BackgroundRun, Path]] = {}
         for index, name in enumerate(DEFAULT_CAMPAIGNS):
             reports = folder / f"campaign{index}"
@@ -40,9 +63,25 @@ def smokes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Finis
             "smoke", "Power Collections", "--target", mock.base_url, "-t", "8s", "--reports", str(reports)
         )
         started[STOPPED] = smoke, reports
-        yield {
+        reports = folder / REFUSED
+        smoke = BackgroundRun(
+            "smoke",
+            "Power Collections",
+            "--target",
+            late.base_url,
+            "-u",
+            "1",
+            "-t",
+            "10s",
+            "--reports",
+            str(reports),
+        )
+        started[REFUSED] = smoke, reports
+        finished = {
             name: FinishedRun(run.finish(timeout=180), reports) for name, (run, reports) in started.items()
         }
+        stopper.join(60)
+        yield finished
 
 
 def _result_line(run: FinishedRun) -> str:
@@ -82,6 +121,22 @@ def test_smoke_when_the_campaign_was_stopped_through_the_mock_fails_with_exit_1_
     assert checks["campaign Power Collections calls >= 1"]["passed"] is False
     assert checks["campaign Power Collections log-in refusals <= 0"]["passed"] is True
     assert "Traceback" not in run.result.stderr
+
+
+def test_smoke_when_dialer_refuses_the_campaign_login_fails_with_exit_1_naming_the_logon_error(
+    smokes: dict[str, FinishedRun],
+) -> None:
+    """log-in: a campaign that stopped refuses a log-in with 403 campaignLogonError, logonError 3
+    (CampaignStopping) — official log-in page; the agent logged in while its news of the stop was late."""
+    run = smokes[REFUSED]
+    assert run.result.returncode == 1, run.explain()
+    assert _result_line(run).startswith(
+        "RESULT: FAIL, campaign Power Collections: log-in refused (CampaignStopping"
+    )
+    (seen,) = run.summary["campaigns"]
+    assert seen["name"] == "Power Collections" and seen["login_refusals"]["CampaignStopping"] >= 1
+    refusals = [e for e in run.summary["step_errors"] if e["step"] == "POST /dialer/log-in"]
+    assert refusals and refusals[0]["campaign"] == "Power Collections" and refusals[0]["status"] == 403
 
 
 def test_smoke_when_the_mock_has_no_such_campaign_exits_2_with_a_did_you_mean(tmp_path: Path) -> None:
