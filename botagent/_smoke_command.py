@@ -25,7 +25,7 @@ from botagent.profile import deep_merge, load_profile, packaged_profile_path
 from botagent.report import EXIT_BAD_INPUT, default_reports_folder
 from botagent.wire import ProfileError
 
-__all__ = ["SMOKE_PROFILE", "SmokeOptions", "smoke_overrides", "smoke_campaign"]
+__all__ = ["PROFILE_FILE", "SMOKE_PROFILE", "SmokeOptions", "smoke_campaign", "smoke_overrides"]
 
 SMOKE_PROFILE = "campaign-smoke.yaml"
 """The packaged profile a smoke runs, with the campaign filled in."""
