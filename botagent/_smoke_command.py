@@ -70,7 +70,7 @@ def smoke_campaign(options: SmokeOptions) -> int:
     base = packaged_profile_path(SMOKE_PROFILE)
     overrides = smoke_overrides(options)
     try:
-        profile = load_profile(base, overrides=overrides)
+        profile = load_profile(base, overrides=deep_merge(overrides, _run_overrides(options)))
     except ProfileError as exc:
         print(f"botagent: bad smoke options:\n{exc}", file=sys.stderr, flush=True)
         return EXIT_BAD_INPUT
@@ -92,6 +92,15 @@ def smoke_campaign(options: SmokeOptions) -> int:
         reports=reports,
     )
     return run_profile(run)
+
+
+def _run_overrides(options: SmokeOptions) -> dict[str, Any]:
+    """The options `botagent run` applies itself, checked here before anything is written."""
+    load = {"users": options.users, "run_time": options.run_time, "processes": options.processes}
+    overrides: dict[str, Any] = {"load": {key: value for key, value in load.items() if value is not None}}
+    if options.target is not None:
+        overrides["target"] = options.target
+    return overrides
 
 
 def _slug(name: str) -> str:

@@ -165,3 +165,10 @@ def test_smoke_when_the_campaign_is_empty_exits_2_with_one_line() -> None:
     assert result.returncode == 2
     assert "a campaign name or id is needed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_smoke_when_the_run_time_is_bad_exits_2_naming_the_field_and_writes_nothing(tmp_path: Path) -> None:
+    result = run_botagent("smoke", "Predictive Sales", "-t", "soon", "--reports", str(tmp_path / "r"))
+    assert result.returncode == 2
+    assert 'load.run_time: expected seconds (90) or a duration such as "90s"' in result.stderr
+    assert not (tmp_path / "r").exists()
