@@ -33,8 +33,8 @@ _RECENT = 60.0
 
 
 def dialer_view_rows(result: RunResult, *, final: bool = False) -> list[dict[str, str]]:
-    """Every row of the Dialer tab, section by section: the run, agents, calls, KPIs, violations,
-    step errors, the ledger and, once judged, the thresholds.
+    """Every row of the Dialer tab, section by section: the run, agents, calls, KPIs, campaigns,
+    violations, step errors, the ledger and, once judged, the thresholds.
 
     Args:
         result: the run so far, or the final result.
