@@ -2,9 +2,10 @@
 
 Feed an `Agent` events (`Start`, `RequestSucceeded`, `RequestFailed`, `MessageReceived`, `TimerFired`,
 `StopRequested`, `ReaderFailed`) and carry out the actions it returns (`Send`, `SetTimer`, `CancelTimer`,
-`RecordKpi`, `ReportViolation`, `ReportStepError`, `CallFinished`, `Finished`). A request's success
-carries its typed `RequestResult`: `SessionOpened` (the server's feature versions) for `OpenSession`,
-`LicencesAcquired` for `AcquireLicences`, `StatusSet` for `SetStatus`, `Acknowledged` for the others.
+`RecordKpi`, `ReportViolation`, `ReportStepError`, `CampaignJoined`, `CallFinished`, `Finished`). A
+request's success carries its typed `RequestResult`: `SessionOpened` (the server's feature versions) for
+`OpenSession`, `LicencesAcquired` for `AcquireLicences`, `StatusSet` for `SetStatus`, `Acknowledged` for
+the others.
 ``STATES.md`` beside this file shows the lifecycle, generated from `TRANSITIONS`.
 """
 
@@ -13,6 +14,8 @@ from botagent.agent._actions import (
     Action,
     CallFinished,
     CallOutcome,
+    CampaignJoined,
+    CampaignRef,
     CancelTimer,
     CloseSession,
     DialerLogIn,
@@ -35,6 +38,7 @@ from botagent.agent._actions import (
     Timer,
 )
 from botagent.agent._agent import Agent
+from botagent.agent._calls import SKIP_LABEL
 from botagent.agent._errors import IllegalAction, RuleViolation
 from botagent.agent._events import (
     Event,
@@ -75,6 +79,8 @@ __all__ = [
     "AgentState",
     "CallFinished",
     "CallOutcome",
+    "CampaignJoined",
+    "CampaignRef",
     "CancelTimer",
     "CloseSession",
     "DialerLogIn",
@@ -107,6 +113,7 @@ __all__ = [
     "RequestSucceeded",
     "Rng",
     "RuleViolation",
+    "SKIP_LABEL",
     "Sampler",
     "Send",
     "SessionOpened",

@@ -21,6 +21,8 @@ __all__ = [
     "Action",
     "CallFinished",
     "CallOutcome",
+    "CampaignJoined",
+    "CampaignRef",
     "CancelTimer",
     "CloseSession",
     "DialerLogIn",
@@ -182,8 +184,20 @@ class CallOutcome(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CampaignRef:
+    """The campaign a report is about: its id, and its name when the agent knows it ("" otherwise)."""
+
+    id: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FinishedCall:
-    """One popped call as the agent finished it (exactly one per popped interaction)."""
+    """One popped call as the agent finished it (exactly one per popped interaction).
+
+    ``campaign_name`` is "" when the agent does not know it; ``preview_placed``: the agent asked Dialer
+    to place this preview call (R6).
+    """
 
     interaction_id: str
     campaign_id: str
@@ -191,6 +205,8 @@ class FinishedCall:
     scheduled_time: int | None
     scheduled_agent: str | None
     outcome: CallOutcome
+    campaign_name: str = ""
+    preview_placed: bool = False
 
 
 # --- actions --------------------------------------------------------------------------------------
@@ -225,10 +241,14 @@ class CancelTimer(Action):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordKpi(Action):
-    """One Dialer KPI sample: wait-for-pop, break-grant, logoff-grant or preview-connect."""
+    """One Dialer KPI sample: wait-for-pop, break-grant, logoff-grant or preview-connect.
+
+    ``campaign``: the campaign of the call a wait-for-pop or preview-connect sample ended with.
+    """
 
     name: str
     milliseconds: float
+    campaign: CampaignRef | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -241,12 +261,27 @@ class ReportViolation(Action):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportStepError(Action):
-    """A step failed (R11): a request, or a wait that timed out (``status`` None then)."""
+    """A step failed (R11): a request, or a wait that timed out (``status`` None then).
+
+    ``campaign``: the campaign the step was for (a campaign log-in, a step on one of its calls), if
+    any; ``logon_error``: the ``logonError`` code of a refused campaign log-in.
+    """
 
     step: str
     status: int | None
     error_id: str | None
     message: str
+    campaign: CampaignRef | None = None
+    logon_error: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CampaignJoined(Action):
+    """The agent is in this campaign now: Dialer accepted its log-in to it (R15), or logged it in by
+    itself (R13: every running campaign offered to an agent without the Logon Campaign right;
+    autoLoginMessage, isLoggedIn)."""
+
+    campaign: CampaignRef
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -47,7 +47,7 @@ from collections.abc import Callable
 
 from botagent.wire import DataPopCall, PreviewPopCall
 
-from ._actions import Action, Finished, Request, Send, SubmitDisposition
+from ._actions import Action, CampaignJoined, CampaignRef, Finished, Request, Send, SubmitDisposition
 from ._calls import CallBook
 from ._errors import IllegalAction, RuleViolation
 from ._events import (
@@ -117,6 +117,7 @@ class Agent:
         self._breaks = BreakFacts()
         self._departure = Departure()
         campaigns, logoff, pending = CampaignFacts(), LogoffFacts(), PendingAsync()
+        self._campaigns = campaigns
         self._observer = MessageObserver(
             calls=self._calls,
             session=self._session,
@@ -194,15 +195,23 @@ class Agent:
         if self._broken is not None:
             raise IllegalAction(self._state, event, f"the agent stopped after {self._broken}")
         self._now = self._clock()
+        joined = set(self._campaigns.working())
         try:
             self._dispatch(event)
             self._settle()
+            self._report_joins(joined)
         except IllegalAction as exc:
             self._broken = exc
             self._state = S.ERROR
             self._out.take()
             raise
         return self._out.take()
+
+    def _report_joins(self, before: set[str]) -> None:
+        for campaign_id in self._campaigns.working():
+            if campaign_id not in before:
+                campaign = self._campaigns.named(CampaignRef(id=campaign_id))
+                self._out.add(CampaignJoined(campaign=campaign))
 
     # --- step 1: events --------------------------------------------------------------------------
 
@@ -257,7 +266,12 @@ class Agent:
     def _on_failed(self, event: RequestFailed) -> None:
         request = self._take_response(event)
         self._session.failed_with(event.status)
-        self._out.step_error(request.endpoint.value, event.status, event.error_id, event.message)
+        campaign = self._steps.campaign_of(request)
+        step = request.endpoint.value
+        logon_error = event.logon_error
+        self._out.step_error(
+            step, event.status, event.error_id, event.message, campaign=campaign, logon_error=logon_error
+        )
         self._steps.failed(request)
         self._fire(T.FAILED)
 

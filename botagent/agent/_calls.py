@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 from botagent.wire import DataPopCall, PreviewPopCall
 
-from ._actions import CallOutcome, FinishedCall, SubmitDisposition
+from ._actions import CallOutcome, CampaignRef, FinishedCall, SubmitDisposition
 from ._plan import ANY_LABEL, AgentPlan, Rng
 
 __all__ = [
+    "CAMPAIGN_NAME_ATTRIBUTE",
     "SCHEDULED_CATEGORY",
     "SKIP_LABEL",
     "CallBook",
@@ -37,6 +38,9 @@ SKIP_LABEL = "Skipped - Agent Skip"
 
 SCHEDULED_CATEGORY = "Scheduled"
 """The wrap-up category a label must have to reschedule with it (official disposition page)."""
+
+CAMPAIGN_NAME_ATTRIBUTE = "IS_ATTR_CampaignName"
+"""The call attribute that names the call's campaign."""
 
 _FINISHED_MEMORY = 64
 """How many finished interaction ids are remembered, to ignore late notices about them."""
@@ -65,6 +69,11 @@ class HeldCall:
     def campaign_id(self) -> str:
         """The campaign the call belongs to."""
         return self.call.campaign_id
+
+    @property
+    def campaign(self) -> CampaignRef:
+        """The call's campaign, named by its ``IS_ATTR_CampaignName`` attribute when it has one."""
+        return CampaignRef(id=self.campaign_id, name=self.call.attributes.get(CAMPAIGN_NAME_ATTRIBUTE, ""))
 
     @property
     def open(self) -> bool:
@@ -126,6 +135,8 @@ class HeldCall:
             scheduled_time=sent.scheduled_time if sent else None,
             scheduled_agent=sent.scheduled_agent if sent else None,
             outcome=outcome,
+            campaign_name=self.campaign.name,
+            preview_placed=self.place_sent_at is not None,
         )
 
 

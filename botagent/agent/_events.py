@@ -46,12 +46,17 @@ class RequestSucceeded(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RequestFailed(Event):
-    """The request of the last `Send` failed; ``status`` is None when no HTTP answer came."""
+    """The request of the last `Send` failed; ``status`` is None when no HTTP answer came.
+
+    ``logon_error`` is the ``logonError`` code of a refused campaign log-in (a ``campaignLogonError``
+    body, official log-in page), None otherwise.
+    """
 
     request: Request
     status: int | None
     error_id: str | None
     message: str
+    logon_error: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -103,7 +103,7 @@ class MessageObserver:
         if isinstance(call, PreviewPopCall) and call.call_placed:
             asked_at = held.placed_by_dialer()
             if asked_at is not None:
-                self.out.kpi(KPI_PREVIEW_CONNECT, asked_at, now)
+                self.out.kpi(KPI_PREVIEW_CONNECT, asked_at, now, self.campaigns.named(held.campaign))
 
     def _break_status(self, message: BreakStatusMessage, now: float) -> None:
         if message.agent_has_logon_campaign_right is not None:

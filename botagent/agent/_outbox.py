@@ -8,6 +8,7 @@ from typing import Literal
 from ._actions import (
     Action,
     CallFinished,
+    CampaignRef,
     CancelTimer,
     FinishedCall,
     RecordKpi,
@@ -111,21 +112,40 @@ class Outbox:
         actions, self._actions = self._actions, []
         return actions
 
-    def kpi(self, name: str, since: float, end: float) -> None:
-        """One KPI sample from ``since`` to ``end`` (seconds), never negative."""
-        self.add(RecordKpi(name=name, milliseconds=max(0.0, end - since) * 1000.0))
+    def kpi(self, name: str, since: float, end: float, campaign: CampaignRef | None = None) -> None:
+        """One KPI sample from ``since`` to ``end`` (seconds), never negative, about ``campaign``'s call."""
+        milliseconds = max(0.0, end - since) * 1000.0
+        self.add(RecordKpi(name=name, milliseconds=milliseconds, campaign=campaign))
 
     def violation(self, violation: RuleViolation) -> None:
         """Report a rule the server broke."""
         self._counts["violations"] += 1
         self.add(ReportViolation(rule=violation.rule, detail=violation.detail))
 
-    def step_error(self, step: str, status: int | None, error_id: str | None, message: str) -> None:
-        """Report a failed step (R11); the first one becomes the `failure`."""
+    def step_error(
+        self,
+        step: str,
+        status: int | None,
+        error_id: str | None,
+        message: str,
+        *,
+        campaign: CampaignRef | None = None,
+        logon_error: int | None = None,
+    ) -> None:
+        """Report a failed step (R11), for ``campaign`` if it was one's; the first becomes the `failure`."""
         self._counts["step_errors"] += 1
         if self._failure is None:
             self._failure = f"{step} failed: {message}"
-        self.add(ReportStepError(step=step, status=status, error_id=error_id, message=message))
+        self.add(
+            ReportStepError(
+                step=step,
+                status=status,
+                error_id=error_id,
+                message=message,
+                campaign=campaign,
+                logon_error=logon_error,
+            )
+        )
 
     def call_finished(self, record: FinishedCall) -> None:
         """Report a popped call as done with."""

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from botagent.wire import AvailableCampaign, BreakStatus, CampaignStatus, ChangedCampaign
 
+from ._actions import CampaignRef
+
 __all__ = [
     "AvailabilityFacts",
     "BreakFacts",
@@ -195,6 +197,13 @@ class CampaignFacts:
         if campaign is not None:
             campaign.logged_in = False
 
+    def named(self, campaign: CampaignRef) -> CampaignRef:
+        """``campaign`` with the name availableCampaignsMessage gave it, when it has none of its own."""
+        offered = self.offered.get(campaign.id)
+        if campaign.name or offered is None:
+            return campaign
+        return CampaignRef(id=campaign.id, name=offered.name)
+
     def fits(self, wanted: tuple[str, ...]) -> bool:
         """True when an offered campaign is one of ``wanted`` (by id or name), or any is wanted (R14)."""
         return bool(self._chosen(wanted))
@@ -239,6 +248,13 @@ class CampaignFacts:
         """The agent sent ready-for-calls: nothing is due until it joins another campaign."""
         self.ready_sent = True
         self.ready_due = False
+
+    def working(self) -> list[str]:
+        """The campaigns the agent is in: those it joined with the right; without it, every running
+        campaign offered, since Dialer logs it in to each by itself (R13)."""
+        if self.right is False:
+            return [campaign.id for campaign in self.offered.values() if campaign.running]
+        return list(self.joined)
 
     def logoff_ids(self) -> tuple[str, ...]:
         """The campaigns to log off one by one: the joined ones with the right, else none.

@@ -6,6 +6,7 @@ imply, and which request entering a sending state makes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from botagent.wire import Endpoint, LicenseOperationResult, LicenseStatus, Previ
 from ._actions import (
     AcquireLicences,
     CallOutcome,
+    CampaignRef,
     CloseSession,
     DialerLogIn,
     DialerLogOff,
@@ -150,7 +152,7 @@ class Steps:
         held = self.calls.take_next()
         since = self.availability.available_since
         if waited and since is not None:
-            self.out.kpi(KPI_WAIT_FOR_POP, since, held.popped_at)
+            self.out.kpi(KPI_WAIT_FOR_POP, since, held.popped_at, self.campaigns.named(held.campaign))
         if isinstance(held.call, PreviewPopCall) and not held.placed and held.call.allow_skip:
             chance = self.plan.preview_skip_probability
             if chance > 0 and self.rng.random() < chance:
@@ -167,7 +169,19 @@ class Steps:
             self._finish_call(held, CallOutcome.UNDISPOSITIONED)
 
     def _finish_call(self, held: HeldCall, outcome: CallOutcome) -> None:
-        self.out.call_finished(self.calls.finish(held, outcome))
+        record = self.calls.finish(held, outcome)
+        name = self.campaigns.named(held.campaign).name
+        self.out.call_finished(dataclasses.replace(record, campaign_name=name))
+
+    def campaign_of(self, request: Request) -> CampaignRef | None:
+        """The campaign ``request`` was for: the one it logs in to, or the current call's."""
+        held = self.calls.current
+        match request:
+            case DialerLogIn(campaign_id=str(campaign_id)):
+                return self.campaigns.named(CampaignRef(id=campaign_id))
+            case PlacePreviewCall() | SubmitDisposition() if held is not None:
+                return self.campaigns.named(held.campaign)
+        return None
 
     # --- decisions ---------------------------------------------------------------------------------
 

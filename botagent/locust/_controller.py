@@ -32,6 +32,7 @@ from gevent.event import Event
 from locust.env import Environment
 from locust.runners import MasterRunner, Runner
 
+from botagent.locust._campaign_names import unknown_campaign_names
 from botagent.locust._console import say
 from botagent.locust._dialer_tab import install_dialer_tab
 from botagent.locust._progress import print_progress, print_progress_line
@@ -83,8 +84,12 @@ def open_checked_target(wanted: str, profile: Profile) -> Target:
     """The target named ``wanted`` (a URL or ``mock``), up and answering.
 
     Raises:
-        RunNotStarted: the embedded mock did not start, or the target does not answer (exit code 3).
+        RunNotStarted: for the mock, a campaign of ``thresholds.campaigns`` is not in its scenario (exit
+            code 2); the embedded mock did not start, or the target does not answer (exit code 3).
     """
+    unknown = unknown_campaign_names(profile) if wanted == MOCK else []
+    if unknown:
+        raise RunNotStarted("bad profile:\n" + "\n".join(unknown), EXIT_BAD_INPUT)
     try:
         target = open_target(wanted, profile)
     except BotagentError as exc:

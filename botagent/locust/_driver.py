@@ -24,6 +24,7 @@ from botagent.agent import (
     Action,
     Agent,
     CallFinished,
+    CampaignJoined,
     CancelTimer,
     CloseSession,
     DialerLogIn,
@@ -65,10 +66,11 @@ logger = logging.getLogger(__name__)
 class DriverReporter(Protocol):
     """Where the driver sends what the machine reports."""
 
-    def kpi(self, name: str, milliseconds: float) -> None: ...
+    def kpi(self, action: RecordKpi) -> None: ...
     def violation(self, action: ReportViolation) -> None: ...
     def step_error(self, action: ReportStepError) -> None: ...
     def call_finished(self, action: CallFinished) -> None: ...
+    def campaign_joined(self, action: CampaignJoined) -> None: ...
 
 
 class MessageReader(Protocol):
@@ -135,14 +137,16 @@ class AgentDriver:
                     self._timers[timer] = self._clock() + delay
                 case CancelTimer(timer=timer):
                     self._timers.pop(timer, None)
-                case RecordKpi(name=name, milliseconds=milliseconds):
-                    self._reporter.kpi(name, milliseconds)
+                case RecordKpi() as kpi:
+                    self._reporter.kpi(kpi)
                 case ReportViolation() as violation:
                     self._reporter.violation(violation)
                 case ReportStepError() as step_error:
                     self._reporter.step_error(step_error)
                 case CallFinished() as call_finished:
                     self._reporter.call_finished(call_finished)
+                case CampaignJoined() as joined:
+                    self._reporter.campaign_joined(joined)
                 case Send(request=request):
                     pending.extend(self.agent.handle(self._send(request)))
                 case other:
@@ -169,7 +173,11 @@ class AgentDriver:
             result = self._call(request)
         except IcwsStatusError as exc:
             return RequestFailed(
-                request=request, status=exc.status, error_id=exc.error_id, message=exc.message
+                request=request,
+                status=exc.status,
+                error_id=exc.error_id,
+                message=exc.message,
+                logon_error=exc.logon_error,
             )
         except IcwsError as exc:
             return RequestFailed(request=request, status=None, error_id=None, message=str(exc))

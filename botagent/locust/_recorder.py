@@ -22,6 +22,8 @@ import gevent
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from botagent.agent import CampaignRef
+from botagent.locust._campaigns import CampaignTallies
 from botagent.locust._health import HealthProbe
 from botagent.locust._phases import PhaseClock
 from botagent.locust._samples import RunSamples
@@ -52,6 +54,7 @@ class RunRecorder:
     def __init__(self, environment: Environment, state_counts: Callable[[], Counter[str]]) -> None:
         self.phases = PhaseClock(time.time)
         self.samples = RunSamples()
+        self.campaigns = CampaignTallies()
         self.timeline = Timeline()
         self.step_errors: list[StepErrorRecord] = []
         self.step_error_total = 0
@@ -92,10 +95,13 @@ class RunRecorder:
         self.samples.request(self.phases.phase, name, milliseconds, cause)
         self.timeline.request(self.phases.elapsed(), name, milliseconds, cause is not None)
 
-    def kpi(self, name: str, milliseconds: float) -> None:
-        """Record one Dialer KPI sample (wait-for-pop, break-grant, ...); a worker keeps it until sent."""
+    def kpi(self, name: str, milliseconds: float, campaign: CampaignRef | None = None) -> None:
+        """Record one Dialer KPI sample (wait-for-pop, break-grant, ...), ending with a call of
+        ``campaign`` if given; a worker keeps it until sent."""
         samples = self._unsent.samples if self._is_worker else self.samples
         samples.kpi(self.phases.phase, name, milliseconds)
+        if campaign is not None:
+            self._campaigns().kpi(campaign, name, milliseconds)
 
     def agent_started(self, agent: str) -> None:
         """Note that an agent took part in the run."""
@@ -103,11 +109,16 @@ class RunRecorder:
         if self._is_worker:
             self._unsent.agents.append(agent)
 
-    def step_error(self, record: StepErrorRecord) -> None:
-        """Record a failed agent step (R11)."""
+    def step_error(
+        self, record: StepErrorRecord, campaign: CampaignRef | None = None, logon_error: int | None = None
+    ) -> None:
+        """Record a failed agent step (R11), attributed to ``campaign`` if given; ``logon_error`` is the
+        code of a refused campaign log-in."""
         self._keep_step_error(record)
         if self._is_worker:
             self._unsent.step_errors.append(record)
+        if campaign is not None:
+            self._campaigns().step_error(campaign, record.step, record.status, record.error_id, logon_error)
 
     def violation(self, record: RuleViolationRecord) -> None:
         """Record a Dialer rule the server broke."""
@@ -115,9 +126,14 @@ class RunRecorder:
         if self._is_worker:
             self._unsent.violations.append(record)
 
+    def campaign_joined(self, campaign: CampaignRef) -> None:
+        """Note that an agent is in ``campaign`` now (its log-in, or Dialer's)."""
+        self._campaigns().joined(campaign)
+
     def call(self, call: BotCall) -> None:
         """Record a call the bot finished (dispositioned or given up)."""
         self.calls.append(call)
+        self._campaigns().call(call.call)
         if self._is_worker:
             self._unsent.calls.append(call)
         elif was_dispositioned(call.call):
@@ -146,12 +162,18 @@ class RunRecorder:
         """A new test (Locust clears its stats, and so does botagent): phases, samples, timeline anew."""
         self.phases.start()
         self.samples = RunSamples()
+        self.campaigns = CampaignTallies()
         self.timeline = Timeline()
         self._unsent.samples = RunSamples()
         self.health = HarnessHealth()
         self._unsent.health = HarnessHealth()
         if not self._is_master:
             self._probe.start()
+        self._unsent.campaigns = CampaignTallies()
+
+    def _campaigns(self) -> CampaignTallies:
+        """Where campaign figures go: a worker's unsent ones, or the run's."""
+        return self._unsent.campaigns if self._is_worker else self.campaigns
 
     def _keep_step_error(self, record: StepErrorRecord) -> None:
         self.step_error_total += 1
@@ -184,6 +206,7 @@ class RunRecorder:
         self.agents_seen.update(facts.agents)
         self.health.merge(facts.health)
         self._merge_samples(facts)
+        self.campaigns.merge(facts.campaigns)
 
     def _merge_samples(self, facts: WorkerFacts) -> None:
         """Add a worker's samples to the run, and to the timeline at the moment they arrived."""

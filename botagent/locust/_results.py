@@ -12,6 +12,7 @@ from pathlib import Path
 
 from locust.env import Environment
 
+from botagent.locust._campaigns import KpiRow
 from botagent.locust._ledger import read_ledger
 from botagent.locust._phases import PhaseSpan
 from botagent.locust._recorder import RunRecorder
@@ -21,6 +22,7 @@ from botagent.report import (
     PHASES,
     CallTotals,
     EndpointStats,
+    LatencyHistogram,
     PhaseStats,
     Reconciliation,
     RunResult,
@@ -93,7 +95,17 @@ def build_result(run: DialerRun, reconciliation: Reconciliation | None, ledger_e
         judged_phase=None if phase == "all" else phase,
         harness=recorder.health,
         timeline=recorder.timeline.points(),
+        campaigns=recorder.campaigns.stats(_campaign_kpi_row(duration)),
     )
+
+
+def _campaign_kpi_row(seconds: float) -> KpiRow:
+    """Makes a campaign's KPI row from its histogram, its rate per second of ``seconds``."""
+
+    def row(name: str, latency: LatencyHistogram) -> EndpointStats:
+        return row_stats(KPI_REQUEST_TYPE, name, RowSamples(latency=latency), seconds)
+
+    return row
 
 
 def _call_totals(recorder: RunRecorder) -> CallTotals:

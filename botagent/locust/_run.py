@@ -19,7 +19,16 @@ from collections.abc import Callable
 
 from locust.env import Environment
 
-from botagent.agent import Agent, CallFinished, ReportStepError, ReportViolation, bucket_of
+from botagent.agent import (
+    Agent,
+    CallFinished,
+    CampaignJoined,
+    CampaignRef,
+    RecordKpi,
+    ReportStepError,
+    ReportViolation,
+    bucket_of,
+)
 from botagent.icws import GeventTransport, RequestRecord, RetryPolicy, Session
 from botagent.locust._driver import AgentDriver
 from botagent.locust._identities import IdentityLeaser
@@ -132,9 +141,10 @@ class DialerRun:
 
         return observe
 
-    def kpi(self, name: str, milliseconds: float, agent: str) -> None:
-        """Record a Dialer KPI sample of ``agent`` in botagent's measurements (not as a Locust request)."""
-        self.recorder.kpi(name, milliseconds)
+    def kpi(self, name: str, milliseconds: float, agent: str, campaign: CampaignRef | None = None) -> None:
+        """Record a Dialer KPI sample of ``agent`` in botagent's measurements (not as a Locust request),
+        ending with a call of ``campaign`` if given."""
+        self.recorder.kpi(name, milliseconds, campaign)
 
 
 def failure_cause(record: RequestRecord) -> str | None:
@@ -152,8 +162,8 @@ class _Reporter:
         self._agent = agent
         self._context = context
 
-    def kpi(self, name: str, milliseconds: float) -> None:
-        self._run.kpi(name, milliseconds, self._agent)
+    def kpi(self, action: RecordKpi) -> None:
+        self._run.kpi(action.name, action.milliseconds, self._agent, action.campaign)
 
     def violation(self, action: ReportViolation) -> None:
         self._run.recorder.violation(
@@ -169,8 +179,14 @@ class _Reporter:
                 status=action.status,
                 error_id=action.error_id,
                 message=action.message,
-            )
+                campaign=None if action.campaign is None else action.campaign.name or action.campaign.id,
+            ),
+            action.campaign,
+            action.logon_error,
         )
+
+    def campaign_joined(self, action: CampaignJoined) -> None:
+        self._run.recorder.campaign_joined(action.campaign)
 
     def call_finished(self, action: CallFinished) -> None:
         self._run.recorder.call(BotCall(agent=self._agent, call=action.record))

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from botagent.agent import CallOutcome, FinishedCall
+from botagent.locust._campaigns import CampaignTallies
 from botagent.locust._samples import RunSamples
 from botagent.report import HarnessHealth, RuleViolationRecord, StepErrorRecord
 
@@ -40,6 +41,8 @@ class WorkerFacts:
     """ICWS requests and Dialer KPIs since the last report, per phase (histograms, not samples)."""
     health: HarnessHealth = field(default_factory=HarnessHealth)
     """The worker's timer lag and GC pauses since the last report."""
+    campaigns: CampaignTallies = field(default_factory=CampaignTallies)
+    """Each campaign's figures since the last report."""
 
     def to_plain(self) -> dict[str, Any]:
         """The facts as msgpack-able data, for a worker's report."""
@@ -51,6 +54,7 @@ class WorkerFacts:
             "states": dict(self.states),
             "samples": self.samples.to_wire(),
             "health": self.health.to_wire(),
+            "campaigns": self.campaigns.to_wire(),
         }
 
     @classmethod
@@ -64,6 +68,7 @@ class WorkerFacts:
             states=Counter(data["states"]),
             samples=RunSamples.from_wire(data["samples"]),
             health=HarnessHealth.from_wire(data["health"]),
+            campaigns=CampaignTallies.from_wire(data.get("campaigns", {})),
         )
 
 

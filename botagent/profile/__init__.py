@@ -16,7 +16,7 @@ dotted key. ``python -m botagent.profile`` prints the JSON schema (``profiles/pr
 
 from botagent.wire import ProfileError
 
-from ._default import default_profile_path
+from ._default import default_profile_path, packaged_profile_path
 from ._distributions import Constant, Distribution, Lognormal, Normal, Uniform
 from ._durations import Duration, parse_duration
 from ._identities import CsvIdentities, Identities, Identity, PatternIdentities
@@ -42,13 +42,25 @@ from ._models import (
     Tls,
     WorkstationStation,
 )
-from ._thresholds import ENDPOINT_NAMES, KPI_NAMES, Bounds, CallsPerAgent, Thresholds
+from ._thresholds import (
+    CAMPAIGN_KPI_NAMES,
+    ENDPOINT_NAMES,
+    KPI_NAMES,
+    Bounds,
+    CallsPerAgent,
+    CampaignBounds,
+    MinCalls,
+    Thresholds,
+    campaign_name_hint,
+)
 
 __all__ = [
     "Behaviour",
     "Bounds",
     "Breaks",
+    "CAMPAIGN_KPI_NAMES",
     "CallsPerAgent",
+    "CampaignBounds",
     "Constant",
     "CsvIdentities",
     "DIALER_AGENT_LICENCES",
@@ -62,6 +74,7 @@ __all__ = [
     "Lognormal",
     "Logoff",
     "Messaging",
+    "MinCalls",
     "Normal",
     "OnError",
     "PatternIdentities",
@@ -80,9 +93,11 @@ __all__ = [
     "Tls",
     "Uniform",
     "WorkstationStation",
+    "campaign_name_hint",
     "deep_merge",
     "default_profile_path",
     "load_profile",
+    "packaged_profile_path",
     "parse_duration",
     "profile_json_schema",
     "render_schema",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["default_profile_path"]
+__all__ = ["default_profile_path", "packaged_profile_path"]
 
 
 def default_profile_path() -> Path:
@@ -17,7 +17,17 @@ def default_profile_path() -> Path:
     Raises:
         RuntimeError: botagent was imported from an archive rather than from files on disk.
     """
-    resource = files("botagent") / "profiles" / "smoke.yaml"
+    return packaged_profile_path("smoke.yaml")
+
+
+def packaged_profile_path(name: str) -> Path:
+    """The path of profile ``name`` shipped in ``botagent/profiles/`` (``campaign-smoke.yaml`` for
+    `botagent smoke`).
+
+    Raises:
+        RuntimeError: botagent was imported from an archive rather than from files on disk.
+    """
+    resource = files("botagent") / "profiles" / name
     if not isinstance(resource, Path):
-        raise RuntimeError(f"botagent's default profile is not a file on disk: {resource}")
+        raise RuntimeError(f"botagent's packaged profile is not a file on disk: {resource}")
     return resource

@@ -9,6 +9,10 @@ per agent, rule violations and the ledger judge the whole run. Besides the limit
 gets built-in checks (a Dialer log-in, a dispositioned call, no endpoint failing every request), which
 ``builtin_checks`` and ``expect_calls`` relax, and an explicit ``error_ratio`` on a named endpoint
 exempts that endpoint from the last one.
+
+``campaigns`` sets limits per campaign, keyed by campaign name or id (``"*"``: every campaign the run
+saw), judged over the whole run from what the bots saw: calls popped, calls not dispositioned, the
+campaign's wait-for-pop and preview-connect, and refused campaign log-ins.
 """
 
 from __future__ import annotations
@@ -18,12 +22,22 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from botagent.agent import KPI_NAMES
+from botagent.agent import KPI_NAMES, KPI_PREVIEW_CONNECT, KPI_WAIT_FOR_POP
 from botagent.wire import CLIENT_ENDPOINTS
 
 from ._base import ProfileModel
 
-__all__ = ["ENDPOINT_NAMES", "KPI_NAMES", "Bounds", "CallsPerAgent", "Thresholds"]
+__all__ = [
+    "CAMPAIGN_KPI_NAMES",
+    "ENDPOINT_NAMES",
+    "KPI_NAMES",
+    "Bounds",
+    "CallsPerAgent",
+    "CampaignBounds",
+    "MinCalls",
+    "Thresholds",
+    "campaign_name_hint",
+]
 
 ENDPOINT_NAMES: tuple[str, ...] = tuple(endpoint.value for endpoint in CLIENT_ENDPOINTS)
 """The endpoint names thresholds may name: those the bot's session calls."""
@@ -47,8 +61,18 @@ def _hint(name: str, known: tuple[str, ...]) -> str:
     return "known names: " + ", ".join(repr(known_name) for known_name in known)
 
 
+CAMPAIGN_KPI_NAMES: tuple[str, ...] = (KPI_WAIT_FOR_POP, KPI_PREVIEW_CONNECT)
+"""The KPIs a campaign has: those that end with one of its calls."""
+
 EndpointName = Annotated[str, _known("endpoint", ENDPOINT_NAMES)]
 KpiName = Annotated[str, _known("KPI", KPI_NAMES)]
+CampaignKpiName = Annotated[str, _known("campaign KPI", CAMPAIGN_KPI_NAMES)]
+
+
+def campaign_name_hint(name: str, known: tuple[str, ...]) -> str:
+    """``did you mean 'X'?`` for the campaign name closest to ``name``, else the known names."""
+    return _hint(name, known)
+
 
 _Millis = Annotated[float | None, Field(ge=0, allow_inf_nan=False)]
 _Ratio = Annotated[float | None, Field(ge=0, le=1)]
@@ -72,6 +96,29 @@ class CallsPerAgent(ProfileModel):
     """How much work each agent must have done."""
 
     min: float | None = Field(None, ge=0, description="Minimum dispositioned calls per agent, on average.")
+
+
+class MinCalls(ProfileModel):
+    """How many calls a campaign must have popped to the bots."""
+
+    min: int | None = Field(None, ge=0, description="Minimum calls popped to the bots from the campaign.")
+
+
+class CampaignBounds(ProfileModel):
+    """Limits on one campaign, judged over the whole run from what the bots saw."""
+
+    calls: MinCalls = Field(default_factory=MinCalls, description="Calls the campaign popped.")
+    error_ratio: _Ratio = Field(
+        None, description="Maximum calls popped but not dispositioned / calls popped, 0..1."
+    )
+    kpis: dict[CampaignKpiName, Bounds] = Field(
+        default_factory=dict,
+        description='Bounds on the campaign\'s wait-for-pop and preview-connect (ms), or "*" for both.',
+        json_schema_extra={"propertyNames": {"enum": ["*", *CAMPAIGN_KPI_NAMES]}},
+    )
+    login_refusals: int | None = Field(
+        None, ge=0, description="Maximum refused campaign log-ins (campaignLogonError and other refusals)."
+    )
 
 
 class Thresholds(ProfileModel):
@@ -109,4 +156,9 @@ class Thresholds(ProfileModel):
     )
     ledger_reconciles: bool = Field(
         True, description="The mock's call ledger must agree with what the agents did (mock targets only)."
+    )
+    campaigns: dict[Annotated[str, Field(min_length=1)], CampaignBounds] = Field(
+        default_factory=dict,
+        description='Limits per campaign name or id, or "*" for every campaign the run saw. Against the '
+        "mock, a name its scenario lacks is a profile error.",
     )

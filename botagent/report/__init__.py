@@ -35,6 +35,7 @@ from botagent.report._reconcile import reconcile, was_dispositioned
 from botagent.report._result import (
     PHASES,
     CallTotals,
+    CampaignStats,
     EndpointStats,
     PhaseStats,
     Reconciliation,
@@ -52,6 +53,7 @@ from botagent.report._write import default_reports_folder, write_reports
 
 __all__ = [
     "CallTotals",
+    "CampaignStats",
     "DIALER_VIEW_COLUMNS",
     "EXIT_BAD_INPUT",
     "EXIT_INTERRUPTED",

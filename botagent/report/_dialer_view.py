@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from botagent.agent import KPI_WAIT_FOR_POP
 from botagent.report._charts import STATE_BUCKETS
 from botagent.report._fmt import ms, number, short_list
-from botagent.report._result import EndpointStats, Reconciliation, RunResult, TimelinePoint
+from botagent.report._result import (
+    CampaignStats,
+    EndpointStats,
+    Reconciliation,
+    RunResult,
+    TimelinePoint,
+)
 
 __all__ = ["DIALER_VIEW_COLUMNS", "dialer_view_rows"]
 
@@ -26,8 +33,8 @@ _RECENT = 60.0
 
 
 def dialer_view_rows(result: RunResult, *, final: bool = False) -> list[dict[str, str]]:
-    """Every row of the Dialer tab, section by section: the run, agents, calls, KPIs, violations,
-    step errors, the ledger and, once judged, the thresholds.
+    """Every row of the Dialer tab, section by section: the run, agents, calls, KPIs, campaigns,
+    violations, step errors, the ledger and, once judged, the thresholds.
 
     Args:
         result: the run so far, or the final result.
@@ -38,6 +45,7 @@ def dialer_view_rows(result: RunResult, *, final: bool = False) -> list[dict[str
         *_agents(result, final),
         *_calls(result),
         *(_kpi(row) for row in result.kpis),
+        *(_campaign(campaign) for campaign in result.campaigns),
         *_violations(result),
         *_step_errors(result),
         _ledger(result),
@@ -94,6 +102,24 @@ def _recent_calls(timeline: Sequence[TimelinePoint]) -> tuple[int, float]:
 def _kpi(row: EndpointStats) -> dict[str, str]:
     detail = f"p50 {ms(row.p50)} · p95 {ms(row.p95)} · p99 {ms(row.p99)} · max {ms(row.max)} ms"
     return _row("Dialer KPI", row.name, f"{row.count} samples", detail)
+
+
+def _campaign(c: CampaignStats) -> dict[str, str]:
+    wait = c.kpi(KPI_WAIT_FOR_POP)
+    parts = [
+        f"{c.log_ins} log-ins",
+        f"{c.dispositioned} dispositioned",
+        f"{c.rescheduled} rescheduled",
+        f"{c.placed} placed",
+    ]
+    parts.append(f"{c.skipped} skipped")
+    if wait is not None:
+        parts.append(f"wait-for-pop p50 {ms(wait.p50)} · p95 {ms(wait.p95)} ms")
+    if c.refused:
+        causes = ", ".join(f"{cause} x{n}" for cause, n in c.login_refusals.items())
+        parts.append(f"{c.refused} log-ins refused ({causes})")
+    parts.append(f"{c.step_errors} step errors")
+    return _row("Campaign", c.title, f"{c.popped} popped", " · ".join(parts))
 
 
 def _violations(result: RunResult) -> list[dict[str, str]]:

@@ -20,9 +20,11 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from botagent.agent import KPI_PREVIEW_CONNECT, KPI_WAIT_FOR_POP
 from botagent.report._exit import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERROR, exit_code_for
 from botagent.report._fmt import counted, iso_utc, moment, ms, number, percent, short_list, threshold_value
 from botagent.report._result import (
+    CampaignStats,
     EndpointStats,
     PhaseStats,
     Reconciliation,
@@ -111,6 +113,7 @@ def _verdict_reason(result: RunResult) -> str:
     reasons = []
     if result.aborted is not None:
         reasons.append("interrupted" if result.interrupted else "stopped early")
+    reasons += [t.detail for t in result.thresholds if t.campaign and not t.passed and t.detail][:1]
     if failed:
         reasons.append(f"{failed} of {counted(len(result.thresholds), 'threshold')} breached")
     elif result.aborted is None:
@@ -261,7 +264,7 @@ def _measurements(result: RunResult) -> str:
     if burst is not None and burst is not judged and (burst.endpoints or burst.kpis):
         parts.append(f'<p class="note">{_BURST_NOTE}</p>')
         parts += _row_tables("stop phase: the log-off burst", burst.endpoints, burst.kpis, set())
-    parts += [_calls(result), _ledger(result)]
+    parts += [_calls(result), _campaigns(result), _ledger(result)]
     return "\n".join(part for part in parts if part)
 
 
@@ -343,6 +346,34 @@ def _calls(result: RunResult) -> str:
         ("Calls per agent", number(round(c.per_agent, 2))),
     ]
     return "<h3>Calls</h3>\n" + _table(["", ""], [([k, v], False) for k, v in facts], header=False)
+
+
+_CAMPAIGN_HEADERS = [
+    "Campaign", "Log-ins", "Popped", "Placed", "Dispositioned", "Rescheduled", "Skipped",
+    "Wait p50 ms", "Wait p95 ms", "Connect p95 ms", "Log-ins refused", "Step errors", "Labels",
+]  # fmt: skip
+
+
+def _campaigns(result: RunResult) -> str:
+    """Each campaign as the bots saw it; a row is red when a breached threshold is about it."""
+    if not result.campaigns:
+        return ""
+    breached = {t.campaign for t in result.thresholds if t.campaign and not t.passed}
+    rows = [(_campaign_row(c), c.title in breached or c.refused > 0) for c in result.campaigns]
+    return "<h3>Campaigns</h3>\n" + _table(_CAMPAIGN_HEADERS, rows)
+
+
+def _campaign_row(c: CampaignStats) -> list[str]:
+    wait, connect = c.kpi(KPI_WAIT_FOR_POP), c.kpi(KPI_PREVIEW_CONNECT)
+    counts = [c.log_ins, c.popped, c.placed, c.dispositioned, c.rescheduled, c.skipped]
+    times = [
+        ms(wait.p50 if wait else None),
+        ms(wait.p95 if wait else None),
+        ms(connect.p95 if connect else None),
+    ]
+    refused = ", ".join(f"{cause} x{n}" for cause, n in c.login_refusals.items()) or "0"
+    labels = ", ".join(f"{label} {n}" for label, n in c.labels.items())
+    return [c.title, *(str(n) for n in counts), *times, refused, str(c.step_errors), labels]
 
 
 def _ledger(result: RunResult) -> str:

@@ -1,7 +1,9 @@
 """``junit.xml``: the run as test results, so CI shows each breached threshold and failed agent step.
 
-One ``<testsuites>`` with five suites: ``run`` (did the run complete), ``thresholds`` (one case per
-threshold), ``agent steps`` (one case per agent and step that failed, or a passing "no agent step
+One ``<testsuites>`` with five suites and one more per campaign: ``run`` (did the run complete),
+``thresholds`` (one case per threshold that is not about one campaign), ``campaign <name>`` for each
+campaign seen or named by a threshold (a ``calls popped`` case with its figures, then its own
+threshold cases), ``agent steps`` (one case per agent and step that failed, or a passing "no agent step
 failed"), ``dialer rules`` (one case per rule violation, or a passing "no rule violation") and
 ``ledger`` (call reconciliation against the mock, skipped without a ledger). Long lists stop after
 `MAX_CASES` cases and end with one case counting the rest.
@@ -14,7 +16,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from botagent.report._fmt import counted, moment, short_list, threshold_value
-from botagent.report._result import Reconciliation, RunResult, StepErrorRecord
+from botagent.report._result import (
+    CampaignStats,
+    Reconciliation,
+    RunResult,
+    StepErrorRecord,
+    ThresholdResult,
+)
 
 __all__ = ["MAX_CASES", "junit_element", "write_junit_xml"]
 
@@ -39,6 +47,7 @@ def junit_element(result: RunResult) -> ET.Element:
     root = ET.Element("testsuites", name=_clean(f"botagent {result.profile_name}"))
     _run_suite(root, result)
     _threshold_suite(root, result)
+    _campaign_suites(root, result)
     _step_suite(root, result)
     _rule_suite(root, result)
     _ledger_suite(root, result.reconciliation)
@@ -58,10 +67,47 @@ def _run_suite(root: ET.Element, result: RunResult) -> None:
 def _threshold_suite(root: ET.Element, result: RunResult) -> None:
     suite = _suite(root, "thresholds")
     for t in result.thresholds:
-        observed, limit = threshold_value(t, t.observed), threshold_value(t, t.limit)
-        failure = None if t.passed else (f"observed {observed}, limit {limit}", t.detail)
-        _case(suite, t.name, failure)
+        if t.campaign is None:
+            _threshold_case(suite, t)
     _count(suite)
+
+
+def _threshold_case(suite: ET.Element, t: ThresholdResult) -> None:
+    observed, limit = threshold_value(t, t.observed), threshold_value(t, t.limit)
+    failure = None if t.passed else (f"observed {observed}, limit {limit}", t.detail)
+    _case(suite, t.name, failure)
+
+
+def _campaign_suites(root: ET.Element, result: RunResult) -> None:
+    stats = {c.title: c for c in result.campaigns}
+    titles = list(stats) + [t.campaign for t in result.thresholds if t.campaign and t.campaign not in stats]
+    for title in dict.fromkeys(titles):
+        suite = _suite(root, f"campaign {title}")
+        seen = stats.get(title)
+        _case(suite, "calls popped")
+        suite[-1].append(_system_out(_campaign_line(seen)))
+        for t in result.thresholds:
+            if t.campaign == title:
+                _threshold_case(suite, t)
+        _count(suite)
+
+
+def _campaign_line(campaign: CampaignStats | None) -> str:
+    if campaign is None:
+        return "not seen in any pop or log-in"
+    c = campaign
+    refused = f", {c.refused} log-ins refused" if c.refused else ""
+    return (
+        f"{c.log_ins} log-ins, {c.popped} popped, {c.placed} placed, {c.dispositioned} dispositioned,"
+        f" {c.rescheduled} rescheduled, {c.skipped} skipped{refused},"
+        f" {counted(c.step_errors, 'step error')} (id {c.id})"
+    )
+
+
+def _system_out(text: str) -> ET.Element:
+    element = ET.Element("system-out")
+    element.text = _clean(text)
+    return element
 
 
 def _step_suite(root: ET.Element, result: RunResult) -> None:

@@ -9,6 +9,7 @@ from botagent.report._harness import HarnessHealth
 __all__ = [
     "PHASES",
     "CallTotals",
+    "CampaignStats",
     "EndpointStats",
     "PhaseStats",
     "Reconciliation",
@@ -73,6 +74,8 @@ class StepErrorRecord:
     status: int | None
     error_id: str | None
     message: str
+    campaign: str | None = None
+    """The campaign the step was for (its name, else its id), if any."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,9 +142,68 @@ class ThresholdResult:
     limit: float
     passed: bool
     detail: str = ""
+    campaign: str | None = None
+    """The campaign a per-campaign check is about (as the profile names it); its ``detail`` then starts
+    with "campaign <name>:" when it fails, fit for the result line."""
     builtin: bool = False
     """A built-in check, which every run gets whatever its profile; when it fails, ``detail`` says why
     in words fit for the result line ("no agent logged in to Dialer: ...")."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CampaignStats:
+    """One campaign as the bots saw it, in pops and log-ins (not from the server's own figures).
+
+    ``log_ins`` counts the times a bot got into it (its own log-in, or Dialer's); ``popped`` every call
+    popped to a bot; ``placed`` the previews the bots placed, ``skipped``
+    those they skipped ("Skipped - Agent Skip"); ``dispositioned`` and ``rescheduled`` as in
+    `CallTotals`. ``kpis`` holds its ``wait-for-pop`` and ``preview-connect`` rows (whole run);
+    ``login_refusals`` counts refused campaign log-ins by cause (the ``logonError`` name, such as
+    ``CampaignStopping``); ``step_errors`` the failed steps attributed to it (its log-ins, and steps on
+    its calls).
+    """
+
+    id: str
+    name: str
+    log_ins: int = 0
+    popped: int = 0
+    placed: int = 0
+    dispositioned: int = 0
+    rescheduled: int = 0
+    skipped: int = 0
+    labels: dict[str, int] = field(default_factory=dict)
+    kpis: list[EndpointStats] = field(default_factory=list)
+    login_refusals: dict[str, int] = field(default_factory=dict)
+    step_errors: int = 0
+
+    @property
+    def title(self) -> str:
+        """The campaign's name, or its id when no bot learnt the name."""
+        return self.name or self.id
+
+    @property
+    def undispositioned(self) -> int:
+        """Calls popped that were not dispositioned."""
+        return self.popped - self.dispositioned
+
+    @property
+    def error_ratio(self) -> float:
+        """Calls popped but not dispositioned, over calls popped (0 without calls)."""
+        return self.undispositioned / self.popped if self.popped else 0.0
+
+    @property
+    def refused(self) -> int:
+        """Refused campaign log-ins, every cause together."""
+        return sum(self.login_refusals.values())
+
+    def kpi(self, name: str) -> EndpointStats | None:
+        """The row of KPI ``name``, None when it has no sample."""
+        return next((row for row in self.kpis if row.name == name), None)
+
+    def matches(self, key: str) -> bool:
+        """True when ``key`` (a threshold's key) is this campaign's name or id, as Dialer spells them
+        (the agents choose campaigns the same way)."""
+        return key in (self.name, self.id)
 
 
 PHASES = ("ramp-up", "steady", "stop")
@@ -212,6 +274,8 @@ class RunResult:
     timeline: list[TimelinePoint] = field(default_factory=list)
     harness: HarnessHealth = field(default_factory=HarnessHealth)
     """The harness's own timer lag and GC pauses over the run (empty when nothing measured them)."""
+    campaigns: list[CampaignStats] = field(default_factory=list)
+    """Each campaign seen in a pop or a log-in, by name."""
 
     @property
     def total_requests(self) -> int:

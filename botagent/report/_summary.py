@@ -5,8 +5,13 @@ Top-level keys (`SUMMARY_KEYS`), in this order: ``schema_version``, ``profile``,
 the run stopped early, or null), ``interrupted`` (stopped by Ctrl-C or SIGTERM), ``endpoints``,
 ``kpis`` (the whole run), ``judged_phase`` (the phase the thresholds judged; null: the whole run),
 ``phases`` (each phase's ``phase``, ``started_s``, ``ended_s``, ``endpoints`` and ``kpis``),
-``calls``, ``reconciliation`` (null without a ledger), ``rule_violations``, ``rule_violations_total``,
-``step_errors``, ``step_errors_total``, ``thresholds`` (``builtin`` marks the checks every run gets),
+``calls``, ``campaigns`` (each campaign seen in a pop or a log-in, by name: ``id``, ``name``, ``log_ins``,
+``popped``, ``placed``, ``dispositioned``, ``rescheduled``, ``skipped``, ``undispositioned``,
+``labels`` (label -> calls), ``kpis`` (its ``wait-for-pop`` and ``preview-connect`` rows),
+``login_refusals`` (cause -> count, such as ``CampaignStopping``) and ``step_errors``),
+``reconciliation`` (null without a ledger), ``rule_violations``, ``rule_violations_total``,
+``step_errors`` (each with the ``campaign`` it was for, or null), ``step_errors_total``, ``thresholds``
+(``builtin`` marks the checks every run gets, ``campaign`` names the campaign of a per-campaign check),
 ``timeline`` (per interval: ``elapsed_s``, ``seconds``, ``requests``, ``failures``, ``calls``
 dispositioned and ``latency``: endpoint -> ``p50``, ``p95``), ``harness`` (the harness's own delays:
 ``timer_lag`` ``count``, ``p50``, ``p99``, ``max``; ``gc_pauses`` per ``generation``: ``count``,
@@ -18,7 +23,8 @@ what one means, bumps `SCHEMA_VERSION`.
 
 Version 2: endpoint and KPI rows are botagent's own measurements (exact counts, max and mean,
 percentiles within 0.5%), no longer Locust's rounded ones; added ``interrupted``, ``judged_phase``,
-``phases``, ``timeline`` and each threshold's ``builtin``.
+``phases``, ``timeline`` and each threshold's ``builtin``. Added since, without a version change:
+``campaigns``, and ``campaign`` in each step error and threshold.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from botagent.report._exit import exit_code_for
 from botagent.report._fmt import finite, iso_utc
 from botagent.report._result import (
     CallTotals,
+    CampaignStats,
     EndpointStats,
     PhaseStats,
     Reconciliation,
@@ -62,6 +69,7 @@ SUMMARY_KEYS = (
     "judged_phase",
     "phases",
     "calls",
+    "campaigns",
     "reconciliation",
     "rule_violations",
     "rule_violations_total",
@@ -92,6 +100,7 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
         "judged_phase": result.judged_phase,
         "phases": [_phase(p) for p in result.phases],
         "calls": _calls(result.calls),
+        "campaigns": [_campaign(c) for c in result.campaigns],
         "reconciliation": _reconciliation(result.reconciliation),
         "rule_violations": [asdict(v) for v in result.rule_violations[:MAX_LISTED]],
         "rule_violations_total": len(result.rule_violations),
@@ -178,4 +187,23 @@ def _threshold(t: ThresholdResult) -> dict[str, Any]:
         "passed": t.passed,
         "detail": t.detail,
         "builtin": t.builtin,
+        "campaign": t.campaign,
+    }
+
+
+def _campaign(campaign: CampaignStats) -> dict[str, Any]:
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "log_ins": campaign.log_ins,
+        "popped": campaign.popped,
+        "placed": campaign.placed,
+        "dispositioned": campaign.dispositioned,
+        "rescheduled": campaign.rescheduled,
+        "skipped": campaign.skipped,
+        "undispositioned": campaign.undispositioned,
+        "labels": dict(campaign.labels),
+        "kpis": [_row(k) for k in campaign.kpis],
+        "login_refusals": dict(campaign.login_refusals),
+        "step_errors": campaign.step_errors,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from botagent.agent import KPI_PREVIEW_CONNECT, KPI_WAIT_FOR_POP
 from botagent.report._exit import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERROR, exit_code_for
 from botagent.report._fmt import counted, iso_utc, ms, number, short_list, threshold_value
 from botagent.report._harness import HarnessHealth
@@ -43,6 +44,7 @@ def format_summary(result: RunResult, color: bool = False) -> str:
         _header(result),
         _table("ICWS endpoint", result.endpoints, width, "req/s"),
         _table("Dialer KPI", result.kpis, width, "per s"),
+        _campaigns(result),
         _calls(result),
         _violations(result.rule_violations),
         _step_errors(result.step_errors),
@@ -92,6 +94,38 @@ def _rate(per_second: float) -> str:
     if per_second >= 100:
         return f"{per_second:.0f}"
     return f"{per_second:.1f}" if per_second >= 10 else f"{per_second:.2f}"
+
+
+_CAMPAIGN_COLUMNS = ("popped", "placed", "disp", "resched", "skipped", "wait p50", "wait p95", "conn p95")
+_CAMPAIGN_TAIL = ("refused", "errors")
+
+
+def _campaigns(result: RunResult) -> str:
+    """The campaign table: calls, waits (ms) and refusals per campaign, from the bots' own view; then
+    the campaigns a threshold names that no bot saw."""
+    unseen = [t.campaign for t in result.thresholds if t.campaign and not _seen(result, t.campaign)]
+    if not result.campaigns and not unseen:
+        return ""
+    width = min(max([len("Campaign"), *(len(c.title) for c in result.campaigns)]), WIDTH - _NUMBERS - 10)
+    columns = "".join(f"  {name:>8}" for name in (*_CAMPAIGN_COLUMNS, *_CAMPAIGN_TAIL))
+    lines = [f"{'Campaign':<{width}}{columns}"] if result.campaigns else []
+    for c in result.campaigns:
+        wait, connect = c.kpi(KPI_WAIT_FOR_POP), c.kpi(KPI_PREVIEW_CONNECT)
+        cells: list[object] = [c.popped, c.placed, c.dispositioned, c.rescheduled, c.skipped]
+        cells += [ms(wait.p50 if wait else None), ms(wait.p95 if wait else None)]
+        cells += [ms(connect.p95 if connect else None), c.refused, c.step_errors]
+        lines.append(f"{_shorten(c.title, width):<{width}}" + "".join(f"  {cell!s:>8}" for cell in cells))
+    seen = ", ".join(c.title for c in result.campaigns) or "none"
+    lines += [
+        f"warning: thresholds.campaigns[{name!r}]: no agent saw this campaign in a pop or a log-in;"
+        f" check its name (seen: {seen})"
+        for name in dict.fromkeys(unseen)
+    ]
+    return "\n".join(lines)
+
+
+def _seen(result: RunResult, title: str) -> bool:
+    return any(c.title == title for c in result.campaigns)
 
 
 def _calls(result: RunResult) -> str:
@@ -187,10 +221,12 @@ def _verdict(result: RunResult, color: bool) -> str:
 def _verdict_text(result: RunResult, code: int) -> tuple[str, str]:
     """The result line without its exit code, and its colour.
 
-    A failed built-in check is named first, with its cause ("no agent logged in to Dialer: ...").
+    A failed campaign check is named first, with its reason ("campaign Spring Sales: 0 calls popped in
+    60 s"); else a failed built-in check, with its cause ("no agent logged in to Dialer: ...").
     """
     if code == EXIT_OK:
-        return f"RESULT: PASS, {_all_passed(len(result.thresholds))}", _GREEN
+        calls = [t.detail for t in result.thresholds if t.campaign and " calls >= " in t.name and t.detail]
+        return "RESULT: PASS, " + "; ".join([_all_passed(len(result.thresholds)), *calls[:3]]), _GREEN
     if code == EXIT_RUN_ERROR:
         return f"RESULT: ERROR, the run did not complete: {result.aborted}", _RED
     failed = sum(not t.passed for t in result.thresholds)
@@ -198,7 +234,8 @@ def _verdict_text(result: RunResult, code: int) -> tuple[str, str]:
     if code == EXIT_INTERRUPTED:
         stopped = f"the run was {result.aborted or 'interrupted'} after {result.duration:.1f} s"
         return f"RESULT: INTERRUPTED, {stopped}" + (f"; {breached}" if failed else ""), _RED
-    causes = [t.detail for t in result.thresholds if t.builtin and not t.passed][:1]
+    causes = [t.detail for t in result.thresholds if t.campaign and not t.passed and t.detail][:1]
+    causes += [t.detail for t in result.thresholds if t.builtin and not t.passed][: 1 - len(causes)]
     reason = [result.aborted] if result.aborted else []
     return "RESULT: FAIL, " + "; ".join([*causes, breached, *reason]), _RED
 

@@ -19,6 +19,14 @@ its detail says so; one that never got a sample at all passes with the detail "n
 ``min_count`` can fail it. While the run goes on (``during_run``) nothing falls back to the whole run.
 Calls per agent, rule violations, the ledger and the built-in checks judge the whole run.
 
+**Campaigns.** Limits under ``campaigns`` judge each campaign over the whole run, from what the bots saw
+(`RunResult.campaigns`); a key is a campaign's name or id, as Dialer spells it; ``"*"`` every campaign seen
+that no key names. A named campaign no bot saw has 0 calls and no refusals. Each check carries its
+campaign, and a failed one says why in words fit for the result line: ``campaign Spring Sales: 0 calls
+popped in 60 s``, ``campaign Spring Sales: log-in refused (CampaignStopping)``; refused log-ins come
+first, since they stop a campaign from popping. Calls and the error ratio
+(calls popped but not dispositioned) are judged only once the run is over.
+
 A row's samples are its ``count`` (failures included, as Locust counts). The overall error ratio counts
 ICWS requests only (the ``endpoints`` rows), not the Dialer KPIs. Without a ledger (a real server),
 "ledger reconciles" passes with a detail saying so; when the target is the mock and its ledger could
@@ -32,12 +40,22 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from botagent.report._fmt import counted, number, percent, short_list
-from botagent.report._result import EndpointStats, Reconciliation, RunResult, ThresholdResult
+from botagent.agent import KPI_PREVIEW_CONNECT, KPI_WAIT_FOR_POP
+from botagent.report._fmt import counted, number, percent, short_list, threshold_value
+from botagent.report._result import (
+    CampaignStats,
+    EndpointStats,
+    Reconciliation,
+    RunResult,
+    ThresholdResult,
+)
 from botagent.wire import Endpoint
 
 if TYPE_CHECKING:
-    from botagent.profile import Bounds, Thresholds
+    from botagent.profile import Bounds, CampaignBounds, Thresholds
+
+_CAMPAIGN_KPIS = (KPI_WAIT_FOR_POP, KPI_PREVIEW_CONNECT)
+"""The KPIs a campaign has: those that end with one of its calls."""
 
 __all__ = ["breached", "evaluate_thresholds"]
 
@@ -60,7 +78,8 @@ def evaluate_thresholds(
     Returns:
         One result per check, in a stable order: the built-in checks, endpoint rows (in the judged
         rows' order, then named rows without samples there), KPI rows likewise, then overall error
-        ratio, calls per agent, rule violations and ledger reconciliation.
+        ratio, calls per agent, rule violations, ledger reconciliation, and the campaigns (those ``"*"``
+        covers, then the named ones).
     """
     final = not during_run
     judged = _Judged(result, final)
@@ -75,6 +94,7 @@ def evaluate_thresholds(
         checks.append(_rule_violations(thresholds.rule_violations, result))
     if thresholds.ledger_reconciles and final:
         checks.append(_ledger(result.reconciliation, result.ledger_expected))
+    checks += _campaigns(thresholds.campaigns, result, final)
     return checks
 
 
@@ -225,6 +245,76 @@ def _ledger(rec: Reconciliation | None, expected: bool) -> ThresholdResult:
     count = sum(len(ids) for ids in problems.values())
     passed = count == 0
     return ThresholdResult(name="ledger reconciles", observed=count, limit=0, passed=passed, detail=detail)
+
+
+def _campaigns(limits: Mapping[str, CampaignBounds], result: RunResult, final: bool) -> list[ThresholdResult]:
+    named = {key: bounds for key, bounds in limits.items() if key != "*"}
+    wildcard = limits.get("*")
+    checks: list[ThresholdResult] = []
+    for campaign in result.campaigns:
+        if wildcard is not None and not any(campaign.matches(key) for key in named):
+            checks += _campaign_checks(campaign.title, wildcard, campaign, result.duration, final)
+    for key, bounds in named.items():
+        found = next((c for c in result.campaigns if c.matches(key)), None)
+        title = key if found is None else found.title
+        checks += _campaign_checks(title, bounds, found, result.duration, final)
+    return checks
+
+
+def _campaign_checks(
+    title: str, bounds: CampaignBounds, campaign: CampaignStats | None, seconds: float, final: bool
+) -> list[ThresholdResult]:
+    prefix = f"campaign {title}"
+    seen = CampaignStats(id=title, name=title) if campaign is None else campaign
+    checks: list[ThresholdResult] = []
+    if bounds.login_refusals is not None:
+        causes = ", ".join(cause if n == 1 else f"{cause} x{n}" for cause, n in seen.login_refusals.items())
+        detail = f"{prefix}: log-in refused ({causes})" if causes else ""
+        limit = bounds.login_refusals
+        name = f"{prefix} log-in refusals <= {limit}"
+        checks.append(_campaign_check(name, seen.refused, limit, seen.refused <= limit, detail))
+    if bounds.calls.min is not None and final:
+        detail = f"{prefix}: {counted(seen.popped, 'call')} popped in {seconds:.0f} s"
+        minimum = bounds.calls.min
+        passed = seen.popped >= minimum
+        checks.append(_campaign_check(f"{prefix} calls >= {minimum}", seen.popped, minimum, passed, detail))
+    if bounds.error_ratio is not None and final:
+        checks.append(_campaign_error_ratio(prefix, bounds.error_ratio, seen))
+    checks += _campaign_kpis(prefix, bounds.kpis, seen, final)
+    return [dataclasses.replace(check, campaign=title) for check in checks]
+
+
+def _campaign_check(name: str, observed: float, limit: float, passed: bool, detail: str) -> ThresholdResult:
+    return ThresholdResult(name=name, observed=observed, limit=limit, passed=passed, detail=detail)
+
+
+def _campaign_error_ratio(prefix: str, limit: float, campaign: CampaignStats) -> ThresholdResult:
+    name = f"{prefix} error ratio <= {percent(limit)}"
+    if not campaign.popped:
+        return _at_most(name, None, limit, "no calls")
+    detail = f"{prefix}: {campaign.undispositioned} of {counted(campaign.popped, 'call')} not dispositioned"
+    return _at_most(name, campaign.error_ratio, limit, "", detail)
+
+
+def _campaign_kpis(
+    prefix: str, bounds_by_name: Mapping[str, Bounds], campaign: CampaignStats, final: bool
+) -> list[ThresholdResult]:
+    checks: list[ThresholdResult] = []
+    wildcard = bounds_by_name.get("*")
+    for kpi in _CAMPAIGN_KPIS:
+        bounds = bounds_by_name.get(kpi, wildcard)
+        if bounds is not None:
+            checks += _row_checks(f"{prefix} {kpi}", bounds, campaign.kpi(kpi), final)
+    return [_with_reason(check, prefix) for check in checks]
+
+
+def _with_reason(check: ThresholdResult, prefix: str) -> ThresholdResult:
+    """A failed campaign KPI check whose detail reads ``campaign X: wait-for-pop p95 <= 5 ms (got 7 ms)``."""
+    if check.passed:
+        return check
+    what = check.name.removeprefix(prefix).strip()
+    got = threshold_value(check, check.observed)
+    return dataclasses.replace(check, detail=f"{prefix}: {what} (got {got})")
 
 
 def _builtin_checks(thresholds: Thresholds, result: RunResult) -> list[ThresholdResult]:

@@ -95,6 +95,16 @@ class IcwsStatusError(IcwsError):
         error_id = f" {self.error_id}" if self.error_id else ""
         return f"{where}HTTP {self.status}{error_id}: {self.message}"
 
+    @property
+    def logon_error(self) -> int | None:
+        """The ``logonError`` code of a refused campaign log-in (``campaignLogonError`` body), else None."""
+        try:
+            data = json.loads(self.body) if self.body else None
+        except ValueError:
+            return None
+        code = data.get("logonError") if isinstance(data, dict) else None
+        return code if isinstance(code, int) and not isinstance(code, bool) else None
+
 
 class BadRequest(IcwsStatusError):
     """400: the request was malformed or invalid."""

@@ -177,7 +177,9 @@ def test_smoke_run_junit_xml_when_passed_has_one_case_per_threshold_and_no_failu
     cases = [case.get("name") for case in suites["thresholds"].iter("testcase")]
 
     assert root.tag == "testsuites"
-    assert set(suites) == {"run", "thresholds", "agent steps", "dialer rules", "ledger"}
+    campaigns = {f"campaign {c['name']}" for c in smoke_run.summary["campaigns"]}
+    assert campaigns, "every call belongs to a campaign, and each campaign seen has its suite"
+    assert set(suites) == {"run", "thresholds", "agent steps", "dialer rules", "ledger"} | campaigns
     assert cases == [t["name"] for t in smoke_run.summary["thresholds"]]
     assert (root.get("failures"), root.get("errors")) == ("0", "0")
     assert root.find(".//failure") is None

@@ -59,8 +59,8 @@ def _write(request_type: str, name: str, ms: float, agent: str | None, failed: b
 _record_kpi_in_run = DialerRun.kpi
 
 
-def _record_kpi(self: DialerRun, name: str, milliseconds: float, agent: str) -> None:
-    _record_kpi_in_run(self, name, milliseconds, agent)
+def _record_kpi(self: DialerRun, name: str, milliseconds: float, agent: str, campaign: Any = None) -> None:
+    _record_kpi_in_run(self, name, milliseconds, agent, campaign)
     _write("DIALER", name, milliseconds, agent, False)
 
 

@@ -16,6 +16,7 @@ from botagent.profile import (
     Profile,
     default_profile_path,
     load_profile,
+    packaged_profile_path,
     profile_json_schema,
     render_schema,
 )
@@ -103,6 +104,20 @@ def test_packaged_smoke_profile_when_compared_with_profiles_smoke_yaml_is_the_sa
     assert packaged.read_bytes() == (PROFILES / "smoke.yaml").read_bytes(), (
         f"{packaged} and profiles/smoke.yaml differ: edit one, then copy it over the other"
     )
+
+
+def test_packaged_campaign_smoke_profile_when_compared_with_profiles_copy_is_the_same_file() -> None:
+    packaged = packaged_profile_path("campaign-smoke.yaml")
+    assert packaged.read_bytes() == (PROFILES / "campaign-smoke.yaml").read_bytes(), (
+        f"{packaged} and profiles/campaign-smoke.yaml differ: edit one, then copy it over the other"
+    )
+
+
+def test_campaign_smoke_profile_when_loaded_is_short_and_leaves_the_campaign_to_botagent_smoke() -> None:
+    smoke = load_profile(PROFILES / "campaign-smoke.yaml")
+    assert smoke.load.users <= 5 and smoke.load.run_time <= 120
+    assert smoke.campaigns == [] and smoke.thresholds.campaigns == {}
+    assert smoke.identities.expand()[0].username == "campaignagent0001"
 
 
 def test_default_profile_path_when_resolved_is_the_smoke_profile_inside_the_package() -> None:

@@ -66,6 +66,7 @@ def test_summary_when_run_is_busy_has_the_stable_keys_in_order(
         "judged_phase",
         "phases",
         "calls",
+        "campaigns",
         "reconciliation",
         "rule_violations",
         "rule_violations_total",
@@ -95,6 +96,7 @@ def test_summary_when_run_is_busy_states_its_facts(busy_result: RunResult, tmp_p
         "passed": False,
         "detail": "",
         "builtin": False,
+        "campaign": None,
     }
     assert summary["rule_violations"][0]["rule"] == "R18"
     assert (summary["interrupted"], summary["judged_phase"], summary["phases"], summary["timeline"]) == (
@@ -140,6 +142,7 @@ def test_summary_when_many_step_errors_caps_the_list_and_keeps_the_total(
         "status": 503,
         "error_id": None,
         "message": "busy",
+        "campaign": None,
     }
 
 
