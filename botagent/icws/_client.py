@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from botagent import __version__
+from botagent.icws._alternates import next_alternate
 from botagent.icws._retry import NO_RETRY, RetryPolicy
 from botagent.icws._transport import HttpxTransport, RawResponse, StreamResponse, Transport
 from botagent.wire import (
@@ -38,7 +39,9 @@ from botagent.wire import (
     FormDefinition,
     IcwsError,
     IcwsResponseValidationError,
+    IcwsTransportError,
     Message,
+    ServiceUnavailable,
     StationSettings,
     StatusMessageList,
     UserStatus,
@@ -52,6 +55,8 @@ _ACCEPT: Final = "application/vnd.inin.icws+JSON"
 _CONTENT_TYPE: Final = "application/vnd.inin.icws+JSON;charset=utf-8"
 _CONNECTION_TYPE: Final = "urn:inin.com:connection:icAuthConnectionRequestSettings"
 _USER_AGENT: Final = f"botagent/{__version__}"
+_MAX_HOSTS: Final = 4
+"""Most servers one ``open()`` tries: the base URL and up to three alternates (a pair has two)."""
 
 
 _T = TypeVar("_T")
@@ -140,6 +145,8 @@ class Session:
         observer: called once per HTTP call with its ``RequestRecord``.
         verify: check the server certificate (only used when the session builds its transport).
         ca_bundle: PEM file of CAs to trust (only used when the session builds its transport).
+        alternate_hosts: servers to try, in order, when the connection request to ``base_url`` gets
+            no answer (a switchover pair's other server, as an earlier ``alternateHostList`` named it).
 
     Raises:
         ValueError: ``base_url``, ``user_id`` or ``timeout`` is invalid.
@@ -160,12 +167,14 @@ class Session:
         observer: Observer | None = None,
         verify: bool = True,
         ca_bundle: str | PathLike[str] | None = None,
+        alternate_hosts: Iterable[str] = (),
     ) -> None:
         if not user_id:
             raise ValueError("user_id: must not be empty")
         if not timeout > 0:
             raise ValueError(f"timeout: must be a positive number of seconds (got {timeout!r})")
         self._base_url = _check_base_url(base_url)
+        self._alternate_hosts = tuple(alternate_hosts)
         self._user_id = user_id
         self._password = password
         self._application_name = application_name
@@ -203,6 +212,12 @@ class Session:
         message reader's polls, in another greenlet) replace it.
         """
         return self._last_status
+
+    @property
+    def base_url(self) -> str:
+        """The server this session talks to: the constructor's, or the alternate host that took the
+        connection request."""
+        return self._base_url
 
     @property
     def user_id(self) -> str:
@@ -280,10 +295,7 @@ class Session:
             "userID": self._user_id,
             "password": self._password,
         }
-        url = f"{self._base_url}/icws/connection?include=features,effective-station"
-        headers = {"Accept": _ACCEPT, "Content-Type": _CONTENT_TYPE, "Accept-Language": self._language}
-        headers["User-Agent"] = _USER_AGENT
-        connection = self._exchange(Endpoint.CONNECT, "POST", url, headers, body, self._read_connection)
+        connection = self._connect(body)
         self._start(connection)
         if self._station is not None:
             self._set_station_or_undo(self._station)
@@ -305,6 +317,32 @@ class Session:
         finally:
             self._state = SessionState.CLOSED
             self._transport.close()
+
+    def _connect(self, body: Mapping[str, Any]) -> ConnectionResponse:
+        """``POST /icws/connection``, following the servers a switchover pair names.
+
+        A 503 with ``alternateHostList`` sends the request to the first host listed that was not tried
+        yet (seed reference 1.1); no answer at all tries the next of ``alternate_hosts``. The host that
+        creates the session becomes ``base_url`` for the session's later requests. At most
+        ``_MAX_HOSTS`` servers are tried; the last failure is raised.
+        """
+        headers = {"Accept": _ACCEPT, "Content-Type": _CONTENT_TYPE, "Accept-Language": self._language}
+        headers["User-Agent"] = _USER_AGENT
+        tried = [self._base_url]
+        while True:
+            url = f"{self._base_url}/icws/connection?include=features,effective-station"
+            try:
+                return self._exchange(Endpoint.CONNECT, "POST", url, headers, body, self._read_connection)
+            except ServiceUnavailable as exc:
+                following = next_alternate(self._base_url, exc.alternate_hosts, tried)
+                if following is None or len(tried) >= _MAX_HOSTS:
+                    raise
+            except IcwsTransportError:
+                following = next_alternate(self._base_url, self._alternate_hosts, tried)
+                if following is None or len(tried) >= _MAX_HOSTS:
+                    raise
+            tried.append(following)
+            self._base_url = following
 
     def _read_connection(self, response: RawResponse) -> ConnectionResponse:
         data = json.loads(response.body) if _is_json(response) else {}
