@@ -44,6 +44,7 @@ from botagent.wire import (
     ServiceUnavailable,
     StationSettings,
     StatusMessageList,
+    SwitchoverStatus,
     UserStatus,
     parse_messages,
     status_error,
@@ -344,6 +345,12 @@ class Session:
             tried.append(following)
             self._base_url = following
 
+    def abandon(self) -> None:
+        """Forget a session the server has dropped (a 401 or 410, as after a switchover): CLOSED, and
+        the transport closed, without sending the ``DELETE`` it would refuse. Idempotent."""
+        self._state = SessionState.CLOSED
+        self._transport.close()
+
     def _read_connection(self, response: RawResponse) -> ConnectionResponse:
         data = json.loads(response.body) if _is_json(response) else {}
         if not isinstance(data, dict):
@@ -378,6 +385,12 @@ class Session:
     def connection_state(self) -> ConnectionStateResponse:
         """``GET connection``: whether the server still considers the connection up."""
         return self._fetch(Endpoint.CONNECTION_STATE, "GET", "/connection", _model(ConnectionStateResponse))
+
+    def switchover_status(self) -> SwitchoverStatus:
+        """``GET connection/switchover-status``: whether the server is one of a switchover pair, and
+        its primary and backup host (official switchover-status page, connection 11)."""
+        path = "/connection/switchover-status"
+        return self._fetch(Endpoint.SWITCHOVER_STATUS, "GET", path, _model(SwitchoverStatus))
 
     def set_station(self, station: StationSettings) -> None:
         """``PUT connection/station``: log the session in to a station (workstation, remote number, none)."""

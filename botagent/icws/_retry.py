@@ -28,6 +28,7 @@ REPEATABLE_ENDPOINTS: Final = frozenset(
         Endpoint.CONNECT,
         Endpoint.CONNECTION_STATE,
         Endpoint.DISCONNECT,
+        Endpoint.SWITCHOVER_STATUS,
         Endpoint.SET_STATION,
         Endpoint.HEARTBEAT,
         Endpoint.SET_STATUS,

@@ -34,6 +34,7 @@ from botagent.agent import (
     PlacePreviewCall,
     ReadyForCalls,
     RecordKpi,
+    ReportBucket,
     ReportStepError,
     ReportViolation,
     Request,
@@ -52,7 +53,7 @@ from botagent.agent import (
     Timer,
     TimerFired,
 )
-from botagent.icws import Session
+from botagent.icws import Session, SessionState
 from botagent.wire import IcwsError, IcwsStatusError
 
 __all__ = ["AgentDriver", "DriverReporter", "MessageReader"]
@@ -67,6 +68,8 @@ class DriverReporter(Protocol):
     def violation(self, action: ReportViolation) -> None: ...
     def step_error(self, action: ReportStepError) -> None: ...
     def call_finished(self, action: CallFinished) -> None: ...
+    def connected(self, base_url: str, alternate_hosts: list[str]) -> None: ...
+    def working(self) -> None: ...
 
 
 class MessageReader(Protocol):
@@ -84,6 +87,8 @@ class AgentDriver:
         read_messages: the message loop to run in a reader greenlet once the session is open.
         reporter: receives KPIs, violations, step errors and finished calls.
         clock: monotonic seconds, for timer deadlines.
+        switchover_poll: seconds between ``GET switchover-status`` polls while the session is open;
+            None (or 0) for none.
     """
 
     def __init__(
@@ -93,6 +98,7 @@ class AgentDriver:
         read_messages: MessageReader,
         reporter: DriverReporter,
         clock: Callable[[], float] = time.monotonic,
+        switchover_poll: float | None = None,
     ) -> None:
         self.agent = agent
         self.session = session
@@ -102,6 +108,14 @@ class AgentDriver:
         self._inbox: Queue[Event] = Queue()
         self._timers: dict[Timer, float] = {}
         self._reader: gevent.Greenlet | None = None
+        self._poller: gevent.Greenlet | None = None
+        self._switchover_poll = switchover_poll
+        self._working = False
+
+    @property
+    def worked(self) -> bool:
+        """Whether the agent got ready for calls in this shift."""
+        return self._working
 
     def request_stop(self, reason: str) -> None:
         """Ask the agent to wind down (log off, close); safe from any greenlet."""
@@ -113,6 +127,7 @@ class AgentDriver:
         Returns:
             The machine's `Finished` action, which says why it ended and whether to start over.
         """
+        finished: Finished | None = None
         try:
             pending: deque[Action] = deque(self.agent.handle(Start()))
             while True:
@@ -120,9 +135,13 @@ class AgentDriver:
                 if finished is not None:
                     return finished
                 pending.extend(self.agent.handle(self._next_event()))
+                self._note_working()
         finally:
             self._stop_reader()
-            self._close_quietly()
+            if finished is not None and finished.session_lost:
+                self.session.abandon()  # the server dropped it: a DELETE would only be refused
+            else:
+                self._close_quietly()
 
     def _carry_out(self, pending: deque[Action]) -> Finished | None:
         while pending:
@@ -143,9 +162,15 @@ class AgentDriver:
                     self._reporter.call_finished(call_finished)
                 case Send(request=request):
                     pending.extend(self.agent.handle(self._send(request)))
+                    self._note_working()
                 case other:
                     raise TypeError(f"the driver cannot carry out {other!r}")
         return None
+
+    def _note_working(self) -> None:
+        if not self._working and self.agent.state.bucket is ReportBucket.READY:
+            self._working = True
+            self._reporter.working()
 
     def _next_event(self) -> Event:
         while True:
@@ -180,7 +205,8 @@ class AgentDriver:
         session = self.session
         match request:
             case OpenSession():
-                session.open()
+                connection = session.open()
+                self._reporter.connected(session.base_url, connection.alternate_host_list or [])
                 self._start_reader()
                 return SessionOpened(features=session.features())
             case CloseSession():
@@ -217,8 +243,26 @@ class AgentDriver:
     def _start_reader(self) -> None:
         self._stop_reader()
         self._reader = gevent.spawn(self._read_messages, self.session, self._inbox.put)
+        if self._switchover_poll:
+            self._poller = gevent.spawn(poll_switchover_status, self.session, self._switchover_poll)
 
     def _stop_reader(self) -> None:
-        if self._reader is not None:
-            self._reader.kill(block=False)
-            self._reader = None
+        for greenlet in (self._reader, self._poller):
+            if greenlet is not None:
+                greenlet.kill(block=False)
+        self._reader = self._poller = None
+
+
+def poll_switchover_status(session: Session, interval: float) -> None:
+    """``GET switchover-status`` every ``interval`` seconds until the session ends or fails.
+
+    The answer changes nothing the agent does: a switchover shows to the agent as its session ending.
+    Each poll is a request in the statistics; a failed one ends the polling (the session is gone, or
+    the server does not serve the call, connection 11).
+    """
+    while session.state is SessionState.OPEN:
+        gevent.sleep(interval)
+        try:
+            session.switchover_status()
+        except (IcwsError, RuntimeError):
+            return

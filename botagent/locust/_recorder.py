@@ -25,7 +25,13 @@ from botagent.locust._phases import PhaseClock
 from botagent.locust._samples import RunSamples
 from botagent.locust._timeline import Timeline
 from botagent.locust._worker_report import BotCall, WorkerFacts
-from botagent.report import RuleViolationRecord, StateSample, StepErrorRecord, was_dispositioned
+from botagent.report import (
+    AgentMoment,
+    RuleViolationRecord,
+    StateSample,
+    StepErrorRecord,
+    was_dispositioned,
+)
 
 __all__ = ["RunRecorder"]
 
@@ -51,6 +57,12 @@ class RunRecorder:
         self.calls: list[BotCall] = []
         self.agents_seen: set[str] = set()
         self.states: list[StateSample] = []
+        self.sessions_lost: list[AgentMoment] = []
+        """When agents lost their session (the server dropped it), to match against switchovers."""
+        self.back_at_work: list[AgentMoment] = []
+        """When those agents were next ready for calls."""
+        self.switchovers: list[float] = []
+        """Epoch seconds of each switchover the run controller made (master or only process)."""
         self._state_counts = state_counts
         self._worker_states: dict[str, Counter[str]] = {}
         self._unsent = WorkerFacts()
@@ -96,6 +108,18 @@ class RunRecorder:
         self._keep_step_error(record)
         if self._is_worker:
             self._unsent.step_errors.append(record)
+
+    def lost_session(self, moment: AgentMoment) -> None:
+        """Record that an agent's session was dropped by the server."""
+        self.sessions_lost.append(moment)
+        if self._is_worker:
+            self._unsent.sessions_lost.append(moment)
+
+    def returned_to_work(self, moment: AgentMoment) -> None:
+        """Record that an agent that lost its session was ready for calls again."""
+        self.back_at_work.append(moment)
+        if self._is_worker:
+            self._unsent.back_at_work.append(moment)
 
     def violation(self, record: RuleViolationRecord) -> None:
         """Record a Dialer rule the server broke."""
@@ -164,6 +188,8 @@ class RunRecorder:
         for record in facts.step_errors:
             self._keep_step_error(record)
         self.violations.extend(facts.violations)
+        self.sessions_lost.extend(facts.sessions_lost)
+        self.back_at_work.extend(facts.back_at_work)
         self.calls.extend(facts.calls)
         self.agents_seen.update(facts.agents)
         self._merge_samples(facts)

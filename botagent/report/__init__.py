@@ -33,6 +33,7 @@ from botagent.report._latency import LatencyHistogram
 from botagent.report._reconcile import reconcile, was_dispositioned
 from botagent.report._result import (
     PHASES,
+    AgentMoment,
     CallTotals,
     EndpointStats,
     PhaseStats,
@@ -41,15 +42,18 @@ from botagent.report._result import (
     RunResult,
     StateSample,
     StepErrorRecord,
+    SwitchoverOutcome,
     ThresholdResult,
     TimelinePoint,
 )
 from botagent.report._summary import SCHEMA_VERSION, SUMMARY_KEYS, summary_dict, write_summary_json
+from botagent.report._switchover import switchover_outcome
 from botagent.report._text import format_summary
 from botagent.report._thresholds import breached, evaluate_thresholds
 from botagent.report._write import default_reports_folder, write_reports
 
 __all__ = [
+    "AgentMoment",
     "CallTotals",
     "DIALER_VIEW_COLUMNS",
     "EXIT_BAD_INPUT",
@@ -71,6 +75,7 @@ __all__ = [
     "SUMMARY_KEYS",
     "StateSample",
     "StepErrorRecord",
+    "SwitchoverOutcome",
     "THRESHOLD_ABORT_PREFIX",
     "THROUGHPUT_CHART",
     "ThresholdResult",
@@ -84,6 +89,7 @@ __all__ = [
     "junit_element",
     "reconcile",
     "summary_dict",
+    "switchover_outcome",
     "threshold_abort_reason",
     "was_dispositioned",
     "write_html_report",

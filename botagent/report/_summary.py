@@ -8,7 +8,10 @@ the run stopped early, or null), ``interrupted`` (stopped by Ctrl-C or SIGTERM),
 ``calls``, ``reconciliation`` (null without a ledger), ``rule_violations``, ``rule_violations_total``,
 ``step_errors``, ``step_errors_total``, ``thresholds`` (``builtin`` marks the checks every run gets),
 ``timeline`` (per interval: ``elapsed_s``, ``seconds``, ``requests``, ``failures``, ``calls``
-dispositioned and ``latency``: endpoint -> ``p50``, ``p95``). Lists of violations and step errors are
+dispositioned and ``latency``: endpoint -> ``p50``, ``p95``), ``switchovers`` (each switchover of a
+mock switchover pair: ``at_s``, ``agents_lost``, ``agents_back``, ``recovered_after_s`` (until every
+agent it cut off was ready for calls again; null: some never were) and ``step_errors``, the step
+errors it caused, left out of ``step_errors``). Lists of violations and step errors are
 capped at `MAX_LISTED`; the ``_total`` keys say how many there were. Times are milliseconds unless the
 key ends in ``_s``, ratios are 0..1, a number that could not be measured is null. A new key is added
 without a version change; renaming or removing one, or changing what one means, bumps `SCHEMA_VERSION`.
@@ -33,6 +36,7 @@ from botagent.report._result import (
     PhaseStats,
     Reconciliation,
     RunResult,
+    SwitchoverOutcome,
     ThresholdResult,
     TimelinePoint,
 )
@@ -66,6 +70,7 @@ SUMMARY_KEYS = (
     "step_errors_total",
     "thresholds",
     "timeline",
+    "switchovers",
 )
 """The top-level keys of ``summary.json``, in order."""
 
@@ -97,6 +102,18 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
         ),
         "thresholds": [_threshold(t) for t in result.thresholds],
         "timeline": [_point(p) for p in result.timeline],
+        "switchovers": [_switchover(s) for s in result.switchovers],
+    }
+
+
+def _switchover(outcome: SwitchoverOutcome) -> dict[str, Any]:
+    recovered = outcome.recovered_after
+    return {
+        "at_s": round(outcome.at, 3),
+        "agents_lost": outcome.agents_lost,
+        "agents_back": outcome.agents_back,
+        "recovered_after_s": None if recovered is None else round(recovered, 3),
+        "step_errors": outcome.step_errors,
     }
 
 

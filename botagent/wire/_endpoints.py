@@ -68,6 +68,7 @@ CLIENT_ENDPOINTS: Final = (
     Endpoint.CONNECT,
     Endpoint.CONNECTION_STATE,
     Endpoint.DISCONNECT,
+    Endpoint.SWITCHOVER_STATUS,
     Endpoint.SET_STATION,
     Endpoint.POLL_MESSAGES,
     Endpoint.OPEN_EVENT_STREAM,

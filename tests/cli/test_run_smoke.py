@@ -43,6 +43,7 @@ SUMMARY_V2_KEYS = [
     "step_errors_total",
     "thresholds",
     "timeline",
+    "switchovers",
 ]
 TIMES = {"p50", "p90", "p95", "p99", "max", "mean"}
 ROW_KEYS = {"type", "name", "count", "failures", "error_ratio", "rps", *TIMES}

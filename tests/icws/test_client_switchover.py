@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from botagent.icws import RequestRecord, RetryPolicy, Session
+from botagent.icws import RequestRecord, RetryPolicy, Session, SessionState
 from botagent.icws._alternates import alternate_url
 from botagent.mock._switchover import SwitchoverPair
 from botagent.mock.server import MockServer
@@ -92,3 +92,26 @@ def test_alternate_url_when_given_an_entry_keeps_what_the_entry_leaves_out(
 ) -> None:
     """An ``alternateHostList`` entry (seed reference 1.1) replaces only what it names of the base URL."""
     assert alternate_url(base, host) == expected
+
+
+def test_switchover_status_when_asked_of_a_pair_names_primary_and_backup(pair: MockServer) -> None:
+    """Official switchover-status page: ``isSwitchoverActive`` (a pair), ``primaryHost``, ``backupHost``."""
+    with Session(pair.base_url, user_id="agent0001", password="botagent") as session:
+        status = session.switchover_status()
+    assert status.is_switchover_active
+    assert (status.primary_host, status.backup_host) == (
+        pair.base_url.removeprefix("http://"),
+        pair.backup_url.removeprefix("http://"),
+    )
+
+
+def test_abandon_when_the_switchover_ended_the_session_sends_nothing(pair: MockServer) -> None:
+    """Sessions on the failed server end (feature request: switchover); abandoning one closes it on the
+    client side without the DELETE the server would answer with 401."""
+    records: list[RequestRecord] = []
+    session = Session(pair.base_url, user_id="agent0001", password="botagent", observer=records.append)
+    session.open()
+    httpx.post(f"{pair.base_url}/mock/switchover", timeout=5).raise_for_status()
+    session.abandon()
+    assert session.state is SessionState.CLOSED
+    assert [r.name for r in records] == ["POST /connection"]

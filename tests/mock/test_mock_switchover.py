@@ -9,8 +9,12 @@ https://help.genesys.com/developer/cic/docs/icws/webhelp/icws/(sessionId)/connec
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -144,3 +148,35 @@ def test_switchover_when_not_a_pair_answers_409(fresh_mock: MockServer) -> None:
     """A stand-alone mock has no backup to switch to; ``GET /mock/switchover`` says it is no pair."""
     assert httpx.post(f"{fresh_mock.base_url}/mock/switchover", timeout=5).status_code == 409
     assert httpx.get(f"{fresh_mock.base_url}/mock/switchover", timeout=5).json() == {"pair": False}
+
+
+@pytest.mark.slow
+def test_cli_mock_when_started_with_pair_serves_primary_and_backup(tmp_path: Path) -> None:
+    """``botagent mock --pair`` prints the backup, then the usual ready line naming the primary; the
+    backup answers the connection request with 503 naming the primary (seed reference 1.1)."""
+    stdout = tmp_path / "stdout.txt"
+    command = [sys.executable, "-m", "botagent", "mock", "--port", "0", "--pair"]
+    with stdout.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        try:
+            primary, backup = _pair_urls(stdout, process)
+            refused = _connect(backup)
+            assert refused.status_code == 503
+            assert refused.json()["alternateHostList"] == [_host(primary)]
+            assert _connect(primary).status_code == 201
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
+def _pair_urls(stdout: Path, process: subprocess.Popen[bytes]) -> tuple[str, str]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        text = stdout.read_text()
+        primary = re.search(r"botagent mock listening on (http://127\.0\.0\.1:\d+)", text)
+        backup = re.search(r"botagent mock backup on (http://127\.0\.0\.1:\d+)", text)
+        if primary and backup:
+            return primary.group(1), backup.group(1)
+        assert process.poll() is None, "the mock exited early"
+        time.sleep(0.05)
+    raise AssertionError("no ready lines")

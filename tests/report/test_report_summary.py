@@ -73,6 +73,7 @@ def test_summary_when_run_is_busy_has_the_stable_keys_in_order(
         "step_errors_total",
         "thresholds",
         "timeline",
+        "switchovers",
     ]
 
 
