@@ -24,10 +24,17 @@ from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 from urllib.parse import quote, urlsplit
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-
 from botagent import __version__
 from botagent.icws._alternates import next_alternate
+from botagent.icws._bodies import (
+    describe,
+    ignore_body,
+    is_json,
+    model_reader,
+    optional_model_reader,
+    read_features,
+    read_messages,
+)
 from botagent.icws._retry import NO_RETRY, RetryPolicy
 from botagent.icws._transport import HttpxTransport, RawResponse, StreamResponse, Transport
 from botagent.wire import (
@@ -35,7 +42,6 @@ from botagent.wire import (
     ConnectionResponse,
     ConnectionStateResponse,
     Endpoint,
-    Feature,
     FormDefinition,
     IcwsError,
     IcwsResponseValidationError,
@@ -46,7 +52,6 @@ from botagent.wire import (
     StatusMessageList,
     SwitchoverStatus,
     UserStatus,
-    parse_messages,
     status_error,
 )
 
@@ -61,7 +66,6 @@ _MAX_HOSTS: Final = 4
 
 
 _T = TypeVar("_T")
-_M = TypeVar("_M", bound=BaseModel)
 
 
 class SessionState(enum.Enum):
@@ -102,21 +106,6 @@ def _check_base_url(base_url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(f"base_url: must be an http:// or https:// URL with no query (got {base_url!r})")
     return base_url.rstrip("/")
-
-
-def _is_json(response: RawResponse) -> bool:
-    media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return bool(response.body) and (media_type == "application/json" or media_type.endswith("+json"))
-
-
-def _describe(exc: ValueError) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "body"
-        return f"{exc.title}: {exc.error_count()} problem(s), first at {where}: {first['msg']}"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"body is not valid JSON: {exc}"
-    return str(exc)
 
 
 def _parse_cookie(set_cookie: str) -> tuple[str, str | None]:
@@ -251,7 +240,7 @@ class Session:
         if listed is None:
             url = f"{self._base_url}/icws/connection/features"
             headers = self._message_headers
-            listed = self._exchange(Endpoint.FEATURES, "GET", url, headers, None, _read_features)
+            listed = self._exchange(Endpoint.FEATURES, "GET", url, headers, None, read_features)
         return {feature.feature_id: feature.version for feature in listed}
 
     @property
@@ -352,7 +341,7 @@ class Session:
         self._transport.close()
 
     def _read_connection(self, response: RawResponse) -> ConnectionResponse:
-        data = json.loads(response.body) if _is_json(response) else {}
+        data = json.loads(response.body) if is_json(response) else {}
         if not isinstance(data, dict):
             raise ValueError("body is not a JSON object")
         for field, header in (("sessionId", "ININ-ICWS-Session-ID"), ("csrfToken", "ININ-ICWS-CSRF-Token")):
@@ -384,13 +373,15 @@ class Session:
 
     def connection_state(self) -> ConnectionStateResponse:
         """``GET connection``: whether the server still considers the connection up."""
-        return self._fetch(Endpoint.CONNECTION_STATE, "GET", "/connection", _model(ConnectionStateResponse))
+        return self._fetch(
+            Endpoint.CONNECTION_STATE, "GET", "/connection", model_reader(ConnectionStateResponse)
+        )
 
     def switchover_status(self) -> SwitchoverStatus:
         """``GET connection/switchover-status``: whether the server is one of a switchover pair, and
         its primary and backup host (official switchover-status page, connection 11)."""
         path = "/connection/switchover-status"
-        return self._fetch(Endpoint.SWITCHOVER_STATUS, "GET", path, _model(SwitchoverStatus))
+        return self._fetch(Endpoint.SWITCHOVER_STATUS, "GET", path, model_reader(SwitchoverStatus))
 
     def set_station(self, station: StationSettings) -> None:
         """``PUT connection/station``: log the session in to a station (workstation, remote number, none)."""
@@ -408,7 +399,7 @@ class Session:
         """
         self._require_open()
         url = self._session_url + "/messaging/messages"
-        return self._exchange(Endpoint.POLL_MESSAGES, "GET", url, self._message_headers, None, _read_messages)
+        return self._exchange(Endpoint.POLL_MESSAGES, "GET", url, self._message_headers, None, read_messages)
 
     # --- status ----------------------------------------------------------------------------------------
 
@@ -420,16 +411,18 @@ class Session:
             or None when the server answered without a body.
         """
         body = {"statusId": status_id} if notes is None else {"statusId": status_id, "notes": notes}
-        return self._fetch(Endpoint.SET_STATUS, "PUT", self._status_path, _optional_model(AsyncRequest), body)
+        return self._fetch(
+            Endpoint.SET_STATUS, "PUT", self._status_path, optional_model_reader(AsyncRequest), body
+        )
 
     def get_status(self) -> UserStatus:
         """``GET status/user-statuses/{userId}``: the user's current status."""
-        return self._fetch(Endpoint.GET_STATUS, "GET", self._status_path, _model(UserStatus))
+        return self._fetch(Endpoint.GET_STATUS, "GET", self._status_path, model_reader(UserStatus))
 
     def status_messages(self) -> StatusMessageList:
         """``GET status/status-messages``: the statuses the user may choose from."""
         path = "/status/status-messages"
-        return self._fetch(Endpoint.STATUS_MESSAGES, "GET", path, _model(StatusMessageList))
+        return self._fetch(Endpoint.STATUS_MESSAGES, "GET", path, model_reader(StatusMessageList))
 
     # --- Dialer ----------------------------------------------------------------------------------------
 
@@ -508,7 +501,7 @@ class Session:
         """``POST dialer/request-form-definition``: the campaign's agent form."""
         body = {} if campaign_id is None else {"campaignId": campaign_id}
         path = "/dialer/request-form-definition"
-        return self._fetch(Endpoint.REQUEST_FORM_DEFINITION, "POST", path, _model(FormDefinition), body)
+        return self._fetch(Endpoint.REQUEST_FORM_DEFINITION, "POST", path, model_reader(FormDefinition), body)
 
     # --- the one path every call takes -------------------------------------------------------------
 
@@ -520,7 +513,7 @@ class Session:
 
     def _call(self, name: Endpoint, method: str, path: str, body: Mapping[str, Any] | None = None) -> None:
         self._require_open()
-        self._exchange(name, method, self._session_url + path, self._headers, body, _ignore_body)
+        self._exchange(name, method, self._session_url + path, self._headers, body, ignore_body)
 
     def _fetch(
         self,
@@ -547,7 +540,7 @@ class Session:
         try:
             result = reader(response)
         except ValueError as exc:
-            error = IcwsResponseValidationError(_describe(exc), endpoint=name)
+            error = IcwsResponseValidationError(describe(exc), endpoint=name)
             self._report(name, method, response.status, response.elapsed_ms, len(response.body), error)
             raise error from exc
         self._report(name, method, response.status, response.elapsed_ms, len(response.body), None)
@@ -665,40 +658,3 @@ class Session:
         self._report(Endpoint.OPEN_EVENT_STREAM, "GET", stream.status, stream.elapsed_ms, len(body), error)
         if error is not None:
             raise error
-
-
-def _ignore_body(response: RawResponse) -> None:
-    return None
-
-
-def _model(model: type[_M]) -> Callable[[RawResponse], _M]:
-    def read(response: RawResponse) -> _M:
-        if not _is_json(response):
-            raise ValueError(f"expected a JSON {model.__name__} body, got none")
-        return model.model_validate_json(response.body)
-
-    return read
-
-
-def _optional_model(model: type[_M]) -> Callable[[RawResponse], _M | None]:
-    def read(response: RawResponse) -> _M | None:
-        return model.model_validate_json(response.body) if _is_json(response) else None
-
-    return read
-
-
-_FEATURE_LIST: Final = TypeAdapter(list[Feature])
-
-
-def _read_features(response: RawResponse) -> list[Feature]:
-    """The features of a ``GET /connection/features`` body: a list, or an object holding one."""
-    data = json.loads(response.body) if _is_json(response) else None
-    if isinstance(data, dict):
-        data = data.get("featureInfoList", data.get("features"))
-    if not isinstance(data, list):
-        raise ValueError("expected a list of features")
-    return _FEATURE_LIST.validate_python(data)
-
-
-def _read_messages(response: RawResponse) -> list[Message]:
-    return parse_messages(response.body) if _is_json(response) else []
