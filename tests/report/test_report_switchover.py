@@ -5,6 +5,7 @@ server end, so every agent logs in again on the new primary)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from botagent.report import (
     SwitchoverOutcome,
     format_summary,
     switchover_outcome,
+    write_html_report,
     write_summary_json,
 )
 
@@ -79,3 +81,16 @@ def test_summary_when_a_switchover_happened_says_how_long_until_all_worked(
 
 def test_summary_when_no_switchover_happened_says_nothing_of_one(result: Callable[..., RunResult]) -> None:
     assert "Switchover" not in format_summary(result())
+
+
+def test_html_when_a_switchover_happened_shows_it_beside_the_calls(
+    result: Callable[..., RunResult], tmp_path: Path
+) -> None:
+    outcome = SwitchoverOutcome(at=15.0, agents_lost=3, agents_back=2, recovered_after=None, step_errors=4)
+    page = write_html_report(result(switchovers=[outcome]), tmp_path).read_text(encoding="utf-8")
+
+    assert "<h3>Switchovers</h3>" in page
+    assert page.index("<h3>Calls</h3>") < page.index("<h3>Switchovers</h3>") < page.index("<h3>Ledger</h3>")
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page[page.index("<h3>Switchovers</h3>") :])
+    assert cells[:5] == ["+15.0 s", "3", "2", "never", "4"]
+    assert '<tr class="fail"><td class="n">+15.0 s' in page, "a switchover some agents never came back from"
