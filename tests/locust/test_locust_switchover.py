@@ -33,6 +33,9 @@ PROFILE = {
 
 
 def test_agents_when_the_pair_switches_over_log_in_again_on_the_new_primary(tmp_path: Path) -> None:
+    """Seed reference 1.1 (503 with ``alternateHostList``): each agent's next connection request goes to
+    the old primary, which answers 503 naming the new one; the agent follows it and takes calls again
+    well before ``on_error.pause`` (60 s) would have let it."""
     mock_scenario = scenario(campaigns=[campaign(POWER, "power")], users=[{"names": AGENTS}])
     profile = write_profile(tmp_path, PROFILE, agents=AGENTS)
     switched: list[float] = []
