@@ -5,6 +5,10 @@ call whose outcome goes back to the machine as exactly one event: a success with
 and its typed result, or a failure with the error. Timers live in a dict of deadlines; messages arrive
 from a reader greenlet through the inbox. Between actions the driver blocks on the inbox until the
 earliest deadline, so an idle agent costs no CPU.
+
+Besides the machine's actions, the driver tells its reporter the alternate hosts each new session's
+server named (``alternateHostList``) and when the agent first got ready for calls in the shift, and,
+when asked to, polls ``switchover-status`` in a greenlet of its own as agent pages do.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ class DriverReporter(Protocol):
     def violation(self, action: ReportViolation) -> None: ...
     def step_error(self, action: ReportStepError) -> None: ...
     def call_finished(self, action: CallFinished) -> None: ...
-    def connected(self, base_url: str, alternate_hosts: list[str]) -> None: ...
+    def connected(self, alternate_hosts: list[str]) -> None: ...
     def working(self) -> None: ...
 
 
@@ -206,7 +210,7 @@ class AgentDriver:
         match request:
             case OpenSession():
                 connection = session.open()
-                self._reporter.connected(session.base_url, connection.alternate_host_list or [])
+                self._reporter.connected(connection.alternate_host_list or [])
                 self._start_reader()
                 return SessionOpened(features=session.features())
             case CloseSession():

@@ -193,7 +193,7 @@ class _Reporter:
     def call_finished(self, action: CallFinished) -> None:
         self._run.recorder.call(BotCall(agent=self._agent, call=action.record))
 
-    def connected(self, base_url: str, alternate_hosts: list[str]) -> None:
+    def connected(self, alternate_hosts: list[str]) -> None:
         self._run.alternate_hosts = tuple(alternate_hosts)
 
     def working(self) -> None:
