@@ -74,6 +74,7 @@ class DriverReporter(Protocol):
     def call_finished(self, action: CallFinished) -> None: ...
     def connected(self, alternate_hosts: list[str]) -> None: ...
     def working(self) -> None: ...
+    def primary_host(self, host: str) -> None: ...
 
 
 class MessageReader(Protocol):
@@ -248,7 +249,10 @@ class AgentDriver:
         self._stop_reader()
         self._reader = gevent.spawn(self._read_messages, self.session, self._inbox.put)
         if self._switchover_poll:
-            self._poller = gevent.spawn(poll_switchover_status, self.session, self._switchover_poll)
+            poll = self._switchover_poll
+            self._poller = gevent.spawn(
+                poll_switchover_status, self.session, poll, self._reporter.primary_host
+            )
 
     def _stop_reader(self) -> None:
         for greenlet in (self._reader, self._poller):
@@ -257,8 +261,9 @@ class AgentDriver:
         self._reader = self._poller = None
 
 
-def poll_switchover_status(session: Session, interval: float) -> None:
-    """``GET switchover-status`` every ``interval`` seconds until the session ends or fails.
+def poll_switchover_status(session: Session, interval: float, report: Callable[[str], None]) -> None:
+    """``GET switchover-status`` every ``interval`` seconds until the session ends or fails, reporting
+    each answer's ``primaryHost`` (the current primary of a pair: official switchover-status page).
 
     The answer changes nothing the agent does: a switchover shows to the agent as its session ending.
     Each poll is a request in the statistics; a failed one ends the polling (the session is gone, or
@@ -267,6 +272,7 @@ def poll_switchover_status(session: Session, interval: float) -> None:
     while session.state is SessionState.OPEN:
         gevent.sleep(interval)
         try:
-            session.switchover_status()
+            status = session.switchover_status()
         except (IcwsError, RuntimeError):
             return
+        report(status.primary_host)

@@ -62,7 +62,8 @@ class RunRecorder:
         self.back_at_work: list[AgentMoment] = []
         """When those agents were next ready for calls."""
         self.switchovers: list[float] = []
-        """Epoch seconds of each switchover the run controller made (master or only process)."""
+        """Epoch seconds of each switchover: made by the run controller (the mock pair), or seen in the
+        agents' switchover-status polls (by any process); one switchover may be here more than once."""
         self._state_counts = state_counts
         self._worker_states: dict[str, Counter[str]] = {}
         self._unsent = WorkerFacts()
@@ -120,6 +121,12 @@ class RunRecorder:
         self.back_at_work.append(moment)
         if self._is_worker:
             self._unsent.back_at_work.append(moment)
+
+    def switchover_seen(self, at: float) -> None:
+        """Record a switchover at epoch ``at``, as the agents' switchover-status polls revealed it."""
+        self.switchovers.append(at)
+        if self._is_worker:
+            self._unsent.switchovers.append(at)
 
     def violation(self, record: RuleViolationRecord) -> None:
         """Record a Dialer rule the server broke."""
@@ -190,6 +197,7 @@ class RunRecorder:
         self.violations.extend(facts.violations)
         self.sessions_lost.extend(facts.sessions_lost)
         self.back_at_work.extend(facts.back_at_work)
+        self.switchovers.extend(facts.switchovers)
         self.calls.extend(facts.calls)
         self.agents_seen.update(facts.agents)
         self._merge_samples(facts)

@@ -26,6 +26,7 @@ from botagent.report import (
     RunResult,
     StepErrorRecord,
     SwitchoverOutcome,
+    distinct_switchovers,
     evaluate_thresholds,
     format_summary,
     reconcile,
@@ -106,7 +107,7 @@ def _switchovers(run: DialerRun) -> tuple[list[SwitchoverOutcome], list[StepErro
     recorder = run.recorder
     outcomes: list[SwitchoverOutcome] = []
     step_errors = list(recorder.step_errors)
-    for switched_at in recorder.switchovers:
+    for switched_at in distinct_switchovers(recorder.switchovers, run.profile.switchover.ride_through):
         outcome, step_errors = switchover_outcome(
             switched_at,
             recorder.started_at,

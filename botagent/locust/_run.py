@@ -68,6 +68,8 @@ class DialerRun:
         """The servers the last connection response named (``alternateHostList``), tried by new
         sessions when the target does not answer."""
         self._lost_at: dict[str, float] = {}
+        self._primary: tuple[str, float] | None = None
+        """The primary host agents' switchover-status polls named last, and when."""
         _RUNS[environment] = self
 
     @property
@@ -132,6 +134,21 @@ class DialerRun:
         """``agent`` is ready for calls; if it had lost its session, it is back at work."""
         if self._lost_at.pop(agent, None) is not None:
             self.recorder.returned_to_work(AgentMoment(agent=agent, at=time.time()))
+
+    def primary_seen(self, host: str) -> None:
+        """An agent's switchover-status poll named ``host`` as the primary. When it is not the primary
+        named before, the pair switched over: the run records it at the first sign of a dropped session
+        (a 401 or 410 step error, or a session loss) since the old primary was last named, or at that
+        moment when there was none."""
+        now = time.time()
+        previous, self._primary = self._primary, (host, now)
+        if previous is None or previous[0] == host:
+            return
+        since = previous[1]
+        recorder = self.recorder
+        dropped = [e.at for e in recorder.step_errors if e.status in (401, 410) and e.at >= since]
+        losses = [moment.at for moment in recorder.sessions_lost if moment.at >= since]
+        recorder.switchover_seen(min([*dropped, *losses], default=since))
 
     def _observer(self, context: Callable[[], dict[str, str]]) -> Callable[[RequestRecord], None]:
         fire = self.environment.events.request.fire
@@ -198,3 +215,6 @@ class _Reporter:
 
     def working(self) -> None:
         self._run.working(self._agent)
+
+    def primary_host(self, host: str) -> None:
+        self._run.primary_seen(host)

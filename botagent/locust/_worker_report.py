@@ -38,6 +38,7 @@ class WorkerFacts:
     states: Counter[str] = field(default_factory=Counter)
     sessions_lost: list[AgentMoment] = field(default_factory=list)
     back_at_work: list[AgentMoment] = field(default_factory=list)
+    switchovers: list[float] = field(default_factory=list)
     samples: RunSamples = field(default_factory=RunSamples)
     """ICWS requests and Dialer KPIs since the last report, per phase (histograms, not samples)."""
 
@@ -51,6 +52,7 @@ class WorkerFacts:
             "states": dict(self.states),
             "sessions_lost": [asdict(moment) for moment in self.sessions_lost],
             "back_at_work": [asdict(moment) for moment in self.back_at_work],
+            "switchovers": list(self.switchovers),
             "samples": self.samples.to_wire(),
         }
 
@@ -65,6 +67,7 @@ class WorkerFacts:
             states=Counter(data["states"]),
             sessions_lost=[AgentMoment(**item) for item in data.get("sessions_lost", ())],
             back_at_work=[AgentMoment(**item) for item in data.get("back_at_work", ())],
+            switchovers=list(data.get("switchovers", ())),
             samples=RunSamples.from_wire(data["samples"]),
         )
 

@@ -47,7 +47,7 @@ from botagent.report._result import (
     TimelinePoint,
 )
 from botagent.report._summary import SCHEMA_VERSION, SUMMARY_KEYS, summary_dict, write_summary_json
-from botagent.report._switchover import switchover_outcome
+from botagent.report._switchover import distinct_switchovers, switchover_outcome
 from botagent.report._text import format_summary
 from botagent.report._thresholds import breached, evaluate_thresholds
 from botagent.report._write import default_reports_folder, write_reports
@@ -83,6 +83,7 @@ __all__ = [
     "breached",
     "default_reports_folder",
     "dialer_view_rows",
+    "distinct_switchovers",
     "evaluate_thresholds",
     "exit_code_for",
     "format_summary",

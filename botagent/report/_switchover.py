@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from botagent.report._result import AgentMoment, StepErrorRecord, SwitchoverOutcome
 
-__all__ = ["switchover_outcome"]
+__all__ = ["distinct_switchovers", "switchover_outcome"]
 
 _SESSION_ENDED = frozenset({401, 410, None})
 
@@ -64,3 +64,14 @@ def switchover_outcome(
     )
     kept = [e for e in step_errors if not (switched_at <= e.at <= end and e.status in _SESSION_ENDED)]
     return outcome, kept
+
+
+def distinct_switchovers(times: Iterable[float], window: float) -> list[float]:
+    """The switchovers among ``times`` (epoch seconds), oldest first: a time within ``window`` seconds
+    after a switchover kept is the same switchover, seen again (by the controller that made it and by
+    the agents' polls, or by several Locust processes)."""
+    kept: list[float] = []
+    for at in sorted(times):
+        if not kept or at > kept[-1] + window:
+            kept.append(at)
+    return kept

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
+from datetime import datetime
 
 import httpx
 import pytest
-from locust_rig import DIALER_LOCUSTFILE, POWER, campaign, run_locust, scenario, write_profile
+from locust_rig import DIALER_LOCUSTFILE, POWER, LocustRun, campaign, run_locust, scenario, write_profile
 
 from botagent.mock.server import MockServer
 
@@ -27,15 +27,15 @@ PROFILE = {
     "behaviour": {"talk_time": 0.3, "wrap_up_time": 0.2, "reschedule": {"probability": 0}},
     "timeouts": {"request": 5, "pop": 10, "break_grant": 10, "logoff_grant": 10},
     "on_error": {"policy": "stop", "pause": 60},
-    "switchover": {"backoff": 0.2, "backoff_max": 1},
+    "switchover": {"backoff": 0.2, "backoff_max": 1, "poll_interval": 1},
     "thresholds": {"rule_violations": 0, "ledger_reconciles": True},
 }
 
 
-def test_agents_when_the_pair_switches_over_log_in_again_on_the_new_primary(tmp_path: Path) -> None:
-    """Seed reference 1.1 (503 with ``alternateHostList``): each agent's next connection request goes to
-    the old primary, which answers 503 naming the new one; the agent follows it and takes calls again
-    well before ``on_error.pause`` (60 s) would have let it."""
+@pytest.fixture(scope="module")
+def switched_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocustRun, float]:
+    """Three agents for 10 s against the mock pair, switched over 4 s in; the run and the switch time."""
+    tmp_path = tmp_path_factory.mktemp("switchover")
     mock_scenario = scenario(campaigns=[campaign(POWER, "power")], users=[{"names": AGENTS}])
     profile = write_profile(tmp_path, PROFILE, agents=AGENTS)
     switched: list[float] = []
@@ -51,10 +51,37 @@ def test_agents_when_the_pair_switches_over_log_in_again_on_the_new_primary(tmp_
             mock, profile, tmp_path, users=len(AGENTS), run_time=10, locustfile=DIALER_LOCUSTFILE
         )
         timer.join()
-    assert run.returncode == 0, run.describe()
     (at,) = switched
+    return run, at
+
+
+def test_agents_when_the_pair_switches_over_log_in_again_on_the_new_primary(
+    switched_run: tuple[LocustRun, float],
+) -> None:
+    """Seed reference 1.1 (503 with ``alternateHostList``): each agent's next connection request goes to
+    the old primary, which answers 503 naming the new one; the agent follows it and takes calls again
+    well before ``on_error.pause`` (60 s) would have let it."""
+    run, at = switched_run
+    assert run.returncode == 0, run.describe()
     popped_after = {call["agent"] for call in run.popped if call["poppedAt"] > at + 1.0}
     assert popped_after == set(AGENTS), "every agent took calls again after the switchover"
     connect = next(row for row in run.summary["endpoints"] if row["name"] == "POST /connection")
     assert connect["failures"] == len(AGENTS), "each agent's first try hits the old primary's 503"
     assert run.sessions_after == []
+
+
+def test_agents_when_polling_switchover_status_reveal_the_switchover_in_the_summary(
+    switched_run: tuple[LocustRun, float],
+) -> None:
+    """Official switchover-status page: ``primaryHost`` is the current primary of the pair. When the
+    agents' polls name a new primary, the run reports the switchover (from the first session it ended)
+    and the time until every agent worked again, though botagent did not make the switchover itself."""
+    run, at = switched_run
+    assert run.returncode == 0, run.describe()
+    (switchover,) = run.summary["switchovers"]
+    started = datetime.fromisoformat(run.summary["started_at"]).timestamp()
+    # started_at is whole seconds, so the switchover's time is known within a second here
+    assert at - 1.0 <= started + switchover["at_s"] <= at + 1.5, (at - started, switchover)
+    assert switchover["agents_lost"] == switchover["agents_back"] == len(AGENTS)
+    assert switchover["recovered_after_s"] is not None and switchover["recovered_after_s"] < 5
+    assert run.summary["step_errors_total"] == 0, run.summary["step_errors"]

@@ -14,6 +14,7 @@ from botagent.report import (
     RunResult,
     StepErrorRecord,
     SwitchoverOutcome,
+    distinct_switchovers,
     format_summary,
     switchover_outcome,
     write_html_report,
@@ -94,3 +95,8 @@ def test_html_when_a_switchover_happened_shows_it_beside_the_calls(
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", page[page.index("<h3>Switchovers</h3>") :])
     assert cells[:5] == ["+15.0 s", "3", "2", "never", "4"]
     assert '<tr class="fail"><td class="n">+15.0 s' in page, "a switchover some agents never came back from"
+
+
+def test_distinct_switchovers_when_seen_twice_within_the_window_keeps_the_first() -> None:
+    """The controller that made a switchover and the agents' polls that saw it report one switchover."""
+    assert distinct_switchovers([T + 0.4, T, T + 200, T + 30], window=60) == [T, T + 200]
