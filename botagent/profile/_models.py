@@ -290,8 +290,9 @@ class Switchover(ProfileModel):
 
     poll_interval: Duration | None = Field(
         None,
-        description="Seconds between each agent's GET switchover-status, as agent pages poll it; null: "
-        "never, as 0 (the poll changes nothing the agent does, and costs a request per agent per interval).",
+        description="Seconds between each agent's GET switchover-status, as agent pages poll it; a new "
+        "primaryHost reports a switchover in the summary. null or 0: never (a request per agent per "
+        "interval, and it changes nothing an agent does).",
     )
     backoff: Duration = Field(
         0.5,
