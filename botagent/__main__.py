@@ -31,7 +31,7 @@ def _run_mock(args: argparse.Namespace) -> int:
         print(f"bad scenario:\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        serve(args.host, args.port, scenario, log_level=args.log_level)
+        serve(args.host, args.port, scenario, log_level=args.log_level, backup_port=args.pair)
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -53,6 +53,15 @@ def _add_mock(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--scenario", type=Path, metavar="FILE", help="YAML scenario (default: built-in scenario)"
     )
     parser.add_argument("--log-level", default="warning", choices=_LOG_LEVELS, help="server log level")
+    parser.add_argument(
+        "--pair",
+        type=int,
+        nargs="?",
+        const=0,
+        metavar="BACKUP_PORT",
+        help="serve as a switchover pair: --port is the primary, BACKUP_PORT the backup (default: a free "
+        "one); POST /mock/switchover swaps them",
+    )
     parser.set_defaults(handler=_run_mock)
 
 

@@ -293,7 +293,11 @@ class CallFinished(Action):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finished(Action):
-    """The lifecycle ended; start a fresh Agent after ``restart_after`` seconds unless it is None."""
+    """The lifecycle ended; start a fresh Agent after ``restart_after`` seconds unless it is None.
+
+    ``session_lost``: the server dropped the open session (401/410), as sessions end in a switchover.
+    """
 
     reason: str
     restart_after: float | None = None
+    session_lost: bool = False

@@ -335,7 +335,8 @@ class Agent:
         wanted = self._plan.on_error == "restart" or self._session.lost
         allowed = departure.restartable and not departure.stop_asked
         restart = self._plan.restart_pause if wanted and allowed else None
-        self._out.add(Finished(reason=self._out.failure or "failed", restart_after=restart))
+        reason = self._out.failure or "failed"
+        self._out.add(Finished(reason=reason, restart_after=restart, session_lost=self._session.lost))
 
     # --- step 3: settle --------------------------------------------------------------------------
 

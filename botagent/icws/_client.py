@@ -24,9 +24,18 @@ from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 from urllib.parse import quote, urlsplit
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-
 from botagent import __version__
+from botagent.icws._alternates import next_alternate
+from botagent.icws._bodies import (
+    describe,
+    ignore_body,
+    is_json,
+    model_reader,
+    optional_model_reader,
+    read_features,
+    read_license_results,
+    read_messages,
+)
 from botagent.icws._retry import NO_RETRY, RetryPolicy
 from botagent.icws._transport import HttpxTransport, RawResponse, StreamResponse, Transport
 from botagent.wire import (
@@ -34,16 +43,17 @@ from botagent.wire import (
     ConnectionResponse,
     ConnectionStateResponse,
     Endpoint,
-    Feature,
     FormDefinition,
     IcwsError,
     IcwsResponseValidationError,
+    IcwsTransportError,
     LicenseOperationResult,
     Message,
+    ServiceUnavailable,
     StationSettings,
     StatusMessageList,
+    SwitchoverStatus,
     UserStatus,
-    parse_messages,
     status_error,
 )
 
@@ -53,10 +63,11 @@ _ACCEPT: Final = "application/vnd.inin.icws+JSON"
 _CONTENT_TYPE: Final = "application/vnd.inin.icws+JSON;charset=utf-8"
 _CONNECTION_TYPE: Final = "urn:inin.com:connection:icAuthConnectionRequestSettings"
 _USER_AGENT: Final = f"botagent/{__version__}"
+_MAX_HOSTS: Final = 4
+"""Most servers one ``open()`` tries: the base URL and up to three alternates (a pair has two)."""
 
 
 _T = TypeVar("_T")
-_M = TypeVar("_M", bound=BaseModel)
 
 
 class SessionState(enum.Enum):
@@ -99,21 +110,6 @@ def _check_base_url(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-def _is_json(response: RawResponse) -> bool:
-    media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return bool(response.body) and (media_type == "application/json" or media_type.endswith("+json"))
-
-
-def _describe(exc: ValueError) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "body"
-        return f"{exc.title}: {exc.error_count()} problem(s), first at {where}: {first['msg']}"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"body is not valid JSON: {exc}"
-    return str(exc)
-
-
 def _parse_cookie(set_cookie: str) -> tuple[str, str | None]:
     """Return (name, value) of a ``Set-Cookie`` value; value None when it deletes the cookie."""
     pair, _, attributes = set_cookie.partition(";")
@@ -141,6 +137,8 @@ class Session:
         observer: called once per HTTP call with its ``RequestRecord``.
         verify: check the server certificate (only used when the session builds its transport).
         ca_bundle: PEM file of CAs to trust (only used when the session builds its transport).
+        alternate_hosts: servers to try, in order, when the connection request to ``base_url`` gets
+            no answer (a switchover pair's other server, as an earlier ``alternateHostList`` named it).
 
     Raises:
         ValueError: ``base_url``, ``user_id`` or ``timeout`` is invalid.
@@ -161,12 +159,14 @@ class Session:
         observer: Observer | None = None,
         verify: bool = True,
         ca_bundle: str | PathLike[str] | None = None,
+        alternate_hosts: Iterable[str] = (),
     ) -> None:
         if not user_id:
             raise ValueError("user_id: must not be empty")
         if not timeout > 0:
             raise ValueError(f"timeout: must be a positive number of seconds (got {timeout!r})")
         self._base_url = _check_base_url(base_url)
+        self._alternate_hosts = tuple(alternate_hosts)
         self._user_id = user_id
         self._password = password
         self._application_name = application_name
@@ -206,6 +206,12 @@ class Session:
         return self._last_status
 
     @property
+    def base_url(self) -> str:
+        """The server this session talks to: the constructor's, or the alternate host that took the
+        connection request."""
+        return self._base_url
+
+    @property
     def user_id(self) -> str:
         """The CIC user name this session logs in as."""
         return self._user_id
@@ -236,7 +242,7 @@ class Session:
         if listed is None:
             url = f"{self._base_url}/icws/connection/features"
             headers = self._message_headers
-            listed = self._exchange(Endpoint.FEATURES, "GET", url, headers, None, _read_features)
+            listed = self._exchange(Endpoint.FEATURES, "GET", url, headers, None, read_features)
         return {feature.feature_id: feature.version for feature in listed}
 
     @property
@@ -281,10 +287,7 @@ class Session:
             "userID": self._user_id,
             "password": self._password,
         }
-        url = f"{self._base_url}/icws/connection?include=features,effective-station"
-        headers = {"Accept": _ACCEPT, "Content-Type": _CONTENT_TYPE, "Accept-Language": self._language}
-        headers["User-Agent"] = _USER_AGENT
-        connection = self._exchange(Endpoint.CONNECT, "POST", url, headers, body, self._read_connection)
+        connection = self._connect(body)
         self._start(connection)
         if self._station is not None:
             self._set_station_or_undo(self._station)
@@ -307,8 +310,40 @@ class Session:
             self._state = SessionState.CLOSED
             self._transport.close()
 
+    def _connect(self, body: Mapping[str, Any]) -> ConnectionResponse:
+        """``POST /icws/connection``, following the servers a switchover pair names.
+
+        A 503 with ``alternateHostList`` sends the request to the first host listed that was not tried
+        yet (seed reference 1.1); no answer at all tries the next of ``alternate_hosts``. The host that
+        creates the session becomes ``base_url`` for the session's later requests. At most
+        ``_MAX_HOSTS`` servers are tried; the last failure is raised.
+        """
+        headers = {"Accept": _ACCEPT, "Content-Type": _CONTENT_TYPE, "Accept-Language": self._language}
+        headers["User-Agent"] = _USER_AGENT
+        tried = [self._base_url]
+        while True:
+            url = f"{self._base_url}/icws/connection?include=features,effective-station"
+            try:
+                return self._exchange(Endpoint.CONNECT, "POST", url, headers, body, self._read_connection)
+            except ServiceUnavailable as exc:
+                following = next_alternate(self._base_url, exc.alternate_hosts, tried)
+                if following is None or len(tried) >= _MAX_HOSTS:
+                    raise
+            except IcwsTransportError:
+                following = next_alternate(self._base_url, self._alternate_hosts, tried)
+                if following is None or len(tried) >= _MAX_HOSTS:
+                    raise
+            tried.append(following)
+            self._base_url = following
+
+    def abandon(self) -> None:
+        """Forget a session the server has dropped (a 401 or 410, as after a switchover): CLOSED, and
+        the transport closed, without sending the ``DELETE`` it would refuse. Idempotent."""
+        self._state = SessionState.CLOSED
+        self._transport.close()
+
     def _read_connection(self, response: RawResponse) -> ConnectionResponse:
-        data = json.loads(response.body) if _is_json(response) else {}
+        data = json.loads(response.body) if is_json(response) else {}
         if not isinstance(data, dict):
             raise ValueError("body is not a JSON object")
         for field, header in (("sessionId", "ININ-ICWS-Session-ID"), ("csrfToken", "ININ-ICWS-CSRF-Token")):
@@ -340,7 +375,15 @@ class Session:
 
     def connection_state(self) -> ConnectionStateResponse:
         """``GET connection``: whether the server still considers the connection up."""
-        return self._fetch(Endpoint.CONNECTION_STATE, "GET", "/connection", _model(ConnectionStateResponse))
+        return self._fetch(
+            Endpoint.CONNECTION_STATE, "GET", "/connection", model_reader(ConnectionStateResponse)
+        )
+
+    def switchover_status(self) -> SwitchoverStatus:
+        """``GET connection/switchover-status``: whether the server is one of a switchover pair, and
+        its primary and backup host (official switchover-status page, connection 11)."""
+        path = "/connection/switchover-status"
+        return self._fetch(Endpoint.SWITCHOVER_STATUS, "GET", path, model_reader(SwitchoverStatus))
 
     def set_station(self, station: StationSettings) -> None:
         """``PUT connection/station``: log the session in to a station (workstation, remote number, none)."""
@@ -358,7 +401,7 @@ class Session:
         """
         self._require_open()
         url = self._session_url + "/messaging/messages"
-        return self._exchange(Endpoint.POLL_MESSAGES, "GET", url, self._message_headers, None, _read_messages)
+        return self._exchange(Endpoint.POLL_MESSAGES, "GET", url, self._message_headers, None, read_messages)
 
     # --- licences --------------------------------------------------------------------------------------
 
@@ -379,7 +422,7 @@ class Session:
         if not names:
             raise ValueError("license_names: name at least one licence")
         body = {"licenseList": names}
-        return self._fetch(Endpoint.ACQUIRE_LICENSES, "POST", "/licenses", _read_license_results, body)
+        return self._fetch(Endpoint.ACQUIRE_LICENSES, "POST", "/licenses", read_license_results, body)
 
     # --- status ----------------------------------------------------------------------------------------
 
@@ -391,16 +434,18 @@ class Session:
             or None when the server answered without a body.
         """
         body = {"statusId": status_id} if notes is None else {"statusId": status_id, "notes": notes}
-        return self._fetch(Endpoint.SET_STATUS, "PUT", self._status_path, _optional_model(AsyncRequest), body)
+        return self._fetch(
+            Endpoint.SET_STATUS, "PUT", self._status_path, optional_model_reader(AsyncRequest), body
+        )
 
     def get_status(self) -> UserStatus:
         """``GET status/user-statuses/{userId}``: the user's current status."""
-        return self._fetch(Endpoint.GET_STATUS, "GET", self._status_path, _model(UserStatus))
+        return self._fetch(Endpoint.GET_STATUS, "GET", self._status_path, model_reader(UserStatus))
 
     def status_messages(self) -> StatusMessageList:
         """``GET status/status-messages``: the statuses the user may choose from."""
         path = "/status/status-messages"
-        return self._fetch(Endpoint.STATUS_MESSAGES, "GET", path, _model(StatusMessageList))
+        return self._fetch(Endpoint.STATUS_MESSAGES, "GET", path, model_reader(StatusMessageList))
 
     # --- Dialer ----------------------------------------------------------------------------------------
 
@@ -479,7 +524,7 @@ class Session:
         """``POST dialer/request-form-definition``: the campaign's agent form."""
         body = {} if campaign_id is None else {"campaignId": campaign_id}
         path = "/dialer/request-form-definition"
-        return self._fetch(Endpoint.REQUEST_FORM_DEFINITION, "POST", path, _model(FormDefinition), body)
+        return self._fetch(Endpoint.REQUEST_FORM_DEFINITION, "POST", path, model_reader(FormDefinition), body)
 
     # --- the one path every call takes -------------------------------------------------------------
 
@@ -491,7 +536,7 @@ class Session:
 
     def _call(self, name: Endpoint, method: str, path: str, body: Mapping[str, Any] | None = None) -> None:
         self._require_open()
-        self._exchange(name, method, self._session_url + path, self._headers, body, _ignore_body)
+        self._exchange(name, method, self._session_url + path, self._headers, body, ignore_body)
 
     def _fetch(
         self,
@@ -518,7 +563,7 @@ class Session:
         try:
             result = reader(response)
         except ValueError as exc:
-            error = IcwsResponseValidationError(_describe(exc), endpoint=name)
+            error = IcwsResponseValidationError(describe(exc), endpoint=name)
             self._report(name, method, response.status, response.elapsed_ms, len(response.body), error)
             raise error from exc
         self._report(name, method, response.status, response.elapsed_ms, len(response.body), None)
@@ -636,58 +681,3 @@ class Session:
         self._report(Endpoint.OPEN_EVENT_STREAM, "GET", stream.status, stream.elapsed_ms, len(body), error)
         if error is not None:
             raise error
-
-
-def _ignore_body(response: RawResponse) -> None:
-    return None
-
-
-def _model(model: type[_M]) -> Callable[[RawResponse], _M]:
-    def read(response: RawResponse) -> _M:
-        if not _is_json(response):
-            raise ValueError(f"expected a JSON {model.__name__} body, got none")
-        return model.model_validate_json(response.body)
-
-    return read
-
-
-def _optional_model(model: type[_M]) -> Callable[[RawResponse], _M | None]:
-    def read(response: RawResponse) -> _M | None:
-        return model.model_validate_json(response.body) if _is_json(response) else None
-
-    return read
-
-
-_FEATURE_LIST: Final = TypeAdapter(list[Feature])
-
-
-def _read_features(response: RawResponse) -> list[Feature]:
-    """The features of a ``GET /connection/features`` body: a list, or an object holding one."""
-    data = json.loads(response.body) if _is_json(response) else None
-    if isinstance(data, dict):
-        data = data.get("featureInfoList", data.get("features"))
-    if not isinstance(data, list):
-        raise ValueError("expected a list of features")
-    return _FEATURE_LIST.validate_python(data)
-
-
-_LICENSE_RESULTS: Final = TypeAdapter(list[LicenseOperationResult])
-
-
-def _read_license_results(response: RawResponse) -> list[LicenseOperationResult]:
-    """The results of a licenses POST: ``{licenseOperationResultList: [...]}``, or a bare list.
-
-    The official page names the representation (``licenseOperationResults``, "a list of
-    licenseOperationResult representations") but not its property; public ICWS clients read
-    ``licenseOperationResultList``.
-    """
-    data = json.loads(response.body) if _is_json(response) else None
-    if isinstance(data, dict):
-        data = data.get("licenseOperationResultList")
-    if not isinstance(data, list):
-        raise ValueError("expected a list of licenseOperationResult")
-    return _LICENSE_RESULTS.validate_python(data)
-
-
-def _read_messages(response: RawResponse) -> list[Message]:
-    return parse_messages(response.body) if _is_json(response) else []

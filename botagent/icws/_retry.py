@@ -3,7 +3,8 @@
 Two kinds of failure are retried:
 
 - ``503 Service Unavailable``: the server says it did not act, so any call may be sent again, after
-  its ``Retry-After`` when it gives one.
+  its ``Retry-After`` when it gives one; but a connection request answered with ``alternateHostList``
+  goes to those hosts instead (the session follows them), not again to the same one.
 - No answer (connection refused, reset or timed out) and other 5xx answers: the server may or may not
   have acted, so only calls that are harmless to repeat are sent again. ``POST dialer/disposition``
   never is: it applies to whatever call the agent holds *now*, so a second one could finish the next
@@ -28,6 +29,7 @@ REPEATABLE_ENDPOINTS: Final = frozenset(
         Endpoint.CONNECT,
         Endpoint.CONNECTION_STATE,
         Endpoint.DISCONNECT,
+        Endpoint.SWITCHOVER_STATUS,
         Endpoint.SET_STATION,
         Endpoint.ACQUIRE_LICENSES,
         Endpoint.HEARTBEAT,
@@ -78,6 +80,8 @@ class RetryPolicy:
             return None
         backoff: float = self.pause * 2.0 ** (attempt - 1)
         if isinstance(error, ServiceUnavailable):
+            if endpoint == Endpoint.CONNECT and error.alternate_hosts:
+                return None
             wait = error.retry_after if error.retry_after is not None else backoff
             return wait if wait <= self.max_wait else None
         unknown_outcome = isinstance(error, IcwsTransportError) or (

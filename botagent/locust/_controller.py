@@ -39,6 +39,7 @@ from botagent.locust._progress import print_progress, print_progress_line
 from botagent.locust._results import build_result, final_result, report_run
 from botagent.locust._run import DialerRun
 from botagent.locust._stop import stop_workers_agents_on_test_stop
+from botagent.locust._switchover import switch_over_later
 from botagent.locust._target import MOCK, Target, open_target, unreachable
 from botagent.locust._watch import watch_thresholds
 from botagent.profile import Profile
@@ -183,6 +184,12 @@ class RunController:
         self._kill_watchers()  # a test started again from the web UI gets fresh ones
         if self._progress:
             self._greenlets.append(gevent.spawn(print_progress, self.run))
+        switchover_at = self.run.profile.mock.switchover_at
+        if self.target.mock is not None and switchover_at is not None:
+            record, timeout = self.run.recorder.switchovers.append, self.run.profile.timeouts.request
+            self._greenlets.append(
+                gevent.spawn(switch_over_later, self.target.url, switchover_at, record, timeout)
+            )
         thresholds = self.run.profile.thresholds
         if thresholds.abort_on_fail:
             self._greenlets.append(

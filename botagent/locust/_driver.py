@@ -5,6 +5,10 @@ call whose outcome goes back to the machine as exactly one event: a success with
 and its typed result, or a failure with the error. Timers live in a dict of deadlines; messages arrive
 from a reader greenlet through the inbox. Between actions the driver blocks on the inbox until the
 earliest deadline, so an idle agent costs no CPU.
+
+Besides the machine's actions, the driver tells its reporter the alternate hosts each new session's
+server named (``alternateHostList``) and when the agent first got ready for calls in the shift, and,
+when asked to, polls ``switchover-status`` in a greenlet of its own as agent pages do.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from botagent.agent import (
     PlacePreviewCall,
     ReadyForCalls,
     RecordKpi,
+    ReportBucket,
     ReportStepError,
     ReportViolation,
     Request,
@@ -55,7 +60,7 @@ from botagent.agent import (
     Timer,
     TimerFired,
 )
-from botagent.icws import Session
+from botagent.icws import Session, SessionState
 from botagent.wire import IcwsError, IcwsStatusError
 
 __all__ = ["AgentDriver", "DriverReporter", "MessageReader"]
@@ -71,6 +76,9 @@ class DriverReporter(Protocol):
     def step_error(self, action: ReportStepError) -> None: ...
     def call_finished(self, action: CallFinished) -> None: ...
     def campaign_joined(self, action: CampaignJoined) -> None: ...
+    def connected(self, alternate_hosts: list[str]) -> None: ...
+    def working(self) -> None: ...
+    def primary_host(self, host: str) -> None: ...
 
 
 class MessageReader(Protocol):
@@ -88,6 +96,8 @@ class AgentDriver:
         read_messages: the message loop to run in a reader greenlet once the session is open.
         reporter: receives KPIs, violations, step errors and finished calls.
         clock: monotonic seconds, for timer deadlines.
+        switchover_poll: seconds between ``GET switchover-status`` polls while the session is open;
+            None (or 0) for none.
     """
 
     def __init__(
@@ -97,6 +107,7 @@ class AgentDriver:
         read_messages: MessageReader,
         reporter: DriverReporter,
         clock: Callable[[], float] = time.monotonic,
+        switchover_poll: float | None = None,
     ) -> None:
         self.agent = agent
         self.session = session
@@ -106,6 +117,14 @@ class AgentDriver:
         self._inbox: Queue[Event] = Queue()
         self._timers: dict[Timer, float] = {}
         self._reader: gevent.Greenlet | None = None
+        self._poller: gevent.Greenlet | None = None
+        self._switchover_poll = switchover_poll
+        self._working = False
+
+    @property
+    def worked(self) -> bool:
+        """Whether the agent got ready for calls in this shift."""
+        return self._working
 
     def request_stop(self, reason: str) -> None:
         """Ask the agent to wind down (log off, close); safe from any greenlet."""
@@ -117,6 +136,7 @@ class AgentDriver:
         Returns:
             The machine's `Finished` action, which says why it ended and whether to start over.
         """
+        finished: Finished | None = None
         try:
             pending: deque[Action] = deque(self.agent.handle(Start()))
             while True:
@@ -124,9 +144,13 @@ class AgentDriver:
                 if finished is not None:
                     return finished
                 pending.extend(self.agent.handle(self._next_event()))
+                self._note_working()
         finally:
             self._stop_reader()
-            self._close_quietly()
+            if finished is not None and finished.session_lost:
+                self.session.abandon()  # the server dropped it: a DELETE would only be refused
+            else:
+                self._close_quietly()
 
     def _carry_out(self, pending: deque[Action]) -> Finished | None:
         while pending:
@@ -149,9 +173,15 @@ class AgentDriver:
                     self._reporter.campaign_joined(joined)
                 case Send(request=request):
                     pending.extend(self.agent.handle(self._send(request)))
+                    self._note_working()
                 case other:
                     raise TypeError(f"the driver cannot carry out {other!r}")
         return None
+
+    def _note_working(self) -> None:
+        if not self._working and self.agent.state.bucket is ReportBucket.READY:
+            self._working = True
+            self._reporter.working()
 
     def _next_event(self) -> Event:
         while True:
@@ -190,7 +220,8 @@ class AgentDriver:
         session = self.session
         match request:
             case OpenSession():
-                session.open()
+                connection = session.open()
+                self._reporter.connected(connection.alternate_host_list or [])
                 self._start_reader()
                 return SessionOpened(features=session.features())
             case AcquireLicences(names=names):
@@ -229,8 +260,31 @@ class AgentDriver:
     def _start_reader(self) -> None:
         self._stop_reader()
         self._reader = gevent.spawn(self._read_messages, self.session, self._inbox.put)
+        if self._switchover_poll:
+            poll = self._switchover_poll
+            self._poller = gevent.spawn(
+                poll_switchover_status, self.session, poll, self._reporter.primary_host
+            )
 
     def _stop_reader(self) -> None:
-        if self._reader is not None:
-            self._reader.kill(block=False)
-            self._reader = None
+        for greenlet in (self._reader, self._poller):
+            if greenlet is not None:
+                greenlet.kill(block=False)
+        self._reader = self._poller = None
+
+
+def poll_switchover_status(session: Session, interval: float, report: Callable[[str], None]) -> None:
+    """``GET switchover-status`` every ``interval`` seconds until the session ends or fails, reporting
+    each answer's ``primaryHost`` (the current primary of a pair: official switchover-status page).
+
+    The answer changes nothing the agent does: a switchover shows to the agent as its session ending.
+    Each poll is a request in the statistics; a failed one ends the polling (the session is gone, or
+    the server does not serve the call, connection 11).
+    """
+    while session.state is SessionState.OPEN:
+        gevent.sleep(interval)
+        try:
+            status = session.switchover_status()
+        except (IcwsError, RuntimeError):
+            return
+        report(status.primary_host)

@@ -30,6 +30,7 @@ from botagent.locust._samples import RunSamples
 from botagent.locust._timeline import Timeline
 from botagent.locust._worker_report import BotCall, WorkerFacts
 from botagent.report import (
+    AgentMoment,
     HarnessHealth,
     RuleViolationRecord,
     StateSample,
@@ -63,6 +64,13 @@ class RunRecorder:
         self.agents_seen: set[str] = set()
         self.states: list[StateSample] = []
         self.health = HarnessHealth()
+        self.sessions_lost: list[AgentMoment] = []
+        """When agents lost their session (the server dropped it), to match against switchovers."""
+        self.back_at_work: list[AgentMoment] = []
+        """When those agents were next ready for calls."""
+        self.switchovers: list[float] = []
+        """Epoch seconds of each switchover: made by the run controller (the mock pair), or seen in the
+        agents' switchover-status polls (by any process); one switchover may be here more than once."""
         self._state_counts = state_counts
         self._worker_states: dict[str, Counter[str]] = {}
         self._unsent = WorkerFacts()
@@ -119,6 +127,24 @@ class RunRecorder:
             self._unsent.step_errors.append(record)
         if campaign is not None:
             self._campaigns().step_error(campaign, record.step, record.status, record.error_id, logon_error)
+
+    def lost_session(self, moment: AgentMoment) -> None:
+        """Record that an agent's session was dropped by the server."""
+        self.sessions_lost.append(moment)
+        if self._is_worker:
+            self._unsent.sessions_lost.append(moment)
+
+    def returned_to_work(self, moment: AgentMoment) -> None:
+        """Record that an agent that lost its session was ready for calls again."""
+        self.back_at_work.append(moment)
+        if self._is_worker:
+            self._unsent.back_at_work.append(moment)
+
+    def switchover_seen(self, at: float) -> None:
+        """Record a switchover at epoch ``at``, as the agents' switchover-status polls revealed it."""
+        self.switchovers.append(at)
+        if self._is_worker:
+            self._unsent.switchovers.append(at)
 
     def violation(self, record: RuleViolationRecord) -> None:
         """Record a Dialer rule the server broke."""
@@ -202,6 +228,9 @@ class RunRecorder:
         for record in facts.step_errors:
             self._keep_step_error(record)
         self.violations.extend(facts.violations)
+        self.sessions_lost.extend(facts.sessions_lost)
+        self.back_at_work.extend(facts.back_at_work)
+        self.switchovers.extend(facts.switchovers)
         self.calls.extend(facts.calls)
         self.agents_seen.update(facts.agents)
         self.health.merge(facts.health)

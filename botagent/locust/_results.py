@@ -26,9 +26,13 @@ from botagent.report import (
     PhaseStats,
     Reconciliation,
     RunResult,
+    StepErrorRecord,
+    SwitchoverOutcome,
+    distinct_switchovers,
     evaluate_thresholds,
     format_summary,
     reconcile,
+    switchover_outcome,
     was_dispositioned,
     write_reports,
 )
@@ -76,6 +80,8 @@ def build_result(run: DialerRun, reconciliation: Reconciliation | None, ledger_e
     duration = time.time() - recorder.started_at
     endpoints, kpis = _rows(recorder.samples.whole_run(), duration)
     phase = run.profile.thresholds.phase
+    switchovers, step_errors = _switchovers(run)
+    uncounted = len(recorder.step_errors) - len(step_errors)
     return RunResult(
         profile_name=run.profile.name,
         target=run.target,
@@ -84,8 +90,8 @@ def build_result(run: DialerRun, reconciliation: Reconciliation | None, ledger_e
         users=_peak_agents(recorder),
         endpoints=endpoints,
         kpis=kpis,
-        step_errors=list(recorder.step_errors),
-        step_errors_total=recorder.step_error_total,
+        step_errors=step_errors,
+        step_errors_total=recorder.step_error_total - uncounted,
         rule_violations=list(recorder.violations),
         calls=_call_totals(recorder),
         reconciliation=reconciliation,
@@ -96,6 +102,7 @@ def build_result(run: DialerRun, reconciliation: Reconciliation | None, ledger_e
         harness=recorder.health,
         timeline=recorder.timeline.points(),
         campaigns=recorder.campaigns.stats(_campaign_kpi_row(duration)),
+        switchovers=switchovers,
     )
 
 
@@ -106,6 +113,24 @@ def _campaign_kpi_row(seconds: float) -> KpiRow:
         return row_stats(KPI_REQUEST_TYPE, name, RowSamples(latency=latency), seconds)
 
     return row
+
+
+def _switchovers(run: DialerRun) -> tuple[list[SwitchoverOutcome], list[StepErrorRecord]]:
+    """Each switchover's outcome, and the step errors no switchover caused."""
+    recorder = run.recorder
+    outcomes: list[SwitchoverOutcome] = []
+    step_errors = list(recorder.step_errors)
+    for switched_at in distinct_switchovers(recorder.switchovers, run.profile.switchover.ride_through):
+        outcome, step_errors = switchover_outcome(
+            switched_at,
+            recorder.started_at,
+            recorder.sessions_lost,
+            recorder.back_at_work,
+            step_errors,
+            run.profile.switchover.ride_through,
+        )
+        outcomes.append(outcome)
+    return outcomes, step_errors
 
 
 def _call_totals(recorder: RunRecorder) -> CallTotals:

@@ -39,7 +39,7 @@ from botagent.locust._samples import NO_RESPONSE
 from botagent.locust._session_open import SessionOpenTimeout
 from botagent.locust._worker_report import BotCall
 from botagent.profile import Identity, Profile
-from botagent.report import RuleViolationRecord, StepErrorRecord
+from botagent.report import AgentMoment, RuleViolationRecord, StepErrorRecord
 
 __all__ = ["KPI_REQUEST_TYPE", "REQUEST_TYPE", "DialerRun", "dialer_run_of", "failure_cause"]
 
@@ -73,6 +73,12 @@ class DialerRun:
         self.leaser = IdentityLeaser(environment, len(identities))
         self.recorder = RunRecorder(environment, self.state_counts)
         self.drivers: set[AgentDriver] = set()
+        self.alternate_hosts: tuple[str, ...] = ()
+        """The servers the last connection response named (``alternateHostList``), tried by new
+        sessions when the target does not answer."""
+        self._lost_at: dict[str, float] = {}
+        self._primary: tuple[str, float] | None = None
+        """The primary host agents' switchover-status polls named last, and when."""
         _RUNS[environment] = self
 
     @property
@@ -114,6 +120,7 @@ class DialerRun:
             timeout=profile.timeouts.request,
             retry=RetryPolicy(attempts=profile.retries.attempts, max_wait=profile.retries.max_wait),
             observer=self._observer(context),
+            alternate_hosts=self.alternate_hosts,
         )
         agent = Agent(
             plan=build_plan(profile, identity.username),
@@ -122,7 +129,35 @@ class DialerRun:
         )
         reporter = _Reporter(self, identity.username, context)
         reader = message_reader(profile.messaging, identity.username)
-        return AgentDriver(agent, session, reader, reporter)
+        poll = profile.switchover.poll_interval or None
+        return AgentDriver(agent, session, reader, reporter, switchover_poll=poll)
+
+    def session_lost(self, agent: str) -> None:
+        """The server dropped ``agent``'s session (as a switchover does); it is out of work until it is
+        ready for calls again."""
+        now = time.time()
+        self._lost_at.setdefault(agent, now)
+        self.recorder.lost_session(AgentMoment(agent=agent, at=now))
+
+    def working(self, agent: str) -> None:
+        """``agent`` is ready for calls; if it had lost its session, it is back at work."""
+        if self._lost_at.pop(agent, None) is not None:
+            self.recorder.returned_to_work(AgentMoment(agent=agent, at=time.time()))
+
+    def primary_seen(self, host: str) -> None:
+        """An agent's switchover-status poll named ``host`` as the primary. When it is not the primary
+        named before, the pair switched over: the run records it at the first sign of a dropped session
+        (a 401 or 410 step error, or a session loss) since the old primary was last named, or at that
+        moment when there was none."""
+        now = time.time()
+        previous, self._primary = self._primary, (host, now)
+        if previous is None or previous[0] == host:
+            return
+        since = previous[1]
+        recorder = self.recorder
+        dropped = [e.at for e in recorder.step_errors if e.status in (401, 410) and e.at >= since]
+        losses = [moment.at for moment in recorder.sessions_lost if moment.at >= since]
+        recorder.switchover_seen(min([*dropped, *losses], default=since))
 
     def _observer(self, context: Callable[[], dict[str, str]]) -> Callable[[RequestRecord], None]:
         fire = self.environment.events.request.fire
@@ -190,3 +225,12 @@ class _Reporter:
 
     def call_finished(self, action: CallFinished) -> None:
         self._run.recorder.call(BotCall(agent=self._agent, call=action.record))
+
+    def connected(self, alternate_hosts: list[str]) -> None:
+        self._run.alternate_hosts = tuple(alternate_hosts)
+
+    def working(self) -> None:
+        self._run.working(self._agent)
+
+    def primary_host(self, host: str) -> None:
+        self._run.primary_seen(host)

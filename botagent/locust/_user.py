@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import gevent
 from locust import User, constant, task
 from locust.exception import StopTest, StopUser
 from locust.user.users import LOCUST_STATE_STOPPING  # type: ignore[attr-defined]
 
-from botagent.agent import AgentState
+from botagent.agent import AgentState, Finished
 from botagent.locust._driver import AgentDriver
 from botagent.locust._run import DialerRun, dialer_run_of
 from botagent.profile import Identity
@@ -24,8 +25,11 @@ class IcwsAgentUser(User):
 
     The lifecycle and its timings come from the botagent profile; Locust's `wait_time` plays no part.
     A shift that ends by plan is followed by the next at once; one that ends in an error follows the
-    profile's on-error policy (stop this user, or start over after a pause). When the test stops, the
-    agent logs off and closes its session within Locust's stop timeout.
+    profile's on-error policy (stop this user, or start over after a pause). When the server drops the
+    session (as a switchover does), the agent rides it through instead: it logs in again after the
+    profile's ``switchover.backoff``, doubling up to ``backoff_max`` while tries fail, for up to
+    ``ride_through`` seconds, whatever the on-error policy. When the test stops, the agent logs off and
+    closes its session within Locust's stop timeout.
     """
 
     abstract = True
@@ -43,6 +47,8 @@ class IcwsAgentUser(User):
         self._identity_index: int | None = None
         self._driver: AgentDriver | None = None
         self._shifts = 0
+        self._riding_until: float | None = None
+        self._ride_tries = 0
 
     def context(self) -> dict[str, str]:
         return {"agent": self.identity.username} if self.identity else {}
@@ -69,10 +75,34 @@ class IcwsAgentUser(User):
             self._driver = None
         if driver.agent.state is AgentState.FINISHED:
             return  # the plan ran to its end: the next shift starts at once
+        pause = self._ride_through(driver.worked, finished)
+        if pause is not None:
+            gevent.sleep(pause)
+            return
         if finished.restart_after is None:
             logger.info("%s stops: %s", self.identity.username, finished.reason)
             raise StopUser()
         gevent.sleep(finished.restart_after)
+
+    def _ride_through(self, worked: bool, finished: Finished) -> float | None:
+        """The back-off before logging in again while riding through a dropped session; None when the
+        agent is not riding one through (or the test is stopping)."""
+        assert self.identity is not None
+        settings = self._run.profile.switchover
+        if worked:
+            self._riding_until, self._ride_tries = None, 0
+        if finished.session_lost:
+            self._run.session_lost(self.identity.username)
+            if self._riding_until is None:
+                self._riding_until = time.monotonic() + settings.ride_through
+        if self._riding_until is None or time.monotonic() > self._riding_until:
+            self._riding_until, self._ride_tries = None, 0
+            return None
+        if self._state == LOCUST_STATE_STOPPING:
+            return None
+        pause = min(settings.backoff * 2.0**self._ride_tries, settings.backoff_max)
+        self._ride_tries += 1
+        return pause
 
     def stop(self, force: bool = False) -> bool:
         """Stop this user; unless forced, its agent first logs off and closes its session.

@@ -15,7 +15,7 @@ from typing import Any
 from botagent.agent import CallOutcome, FinishedCall
 from botagent.locust._campaigns import CampaignTallies
 from botagent.locust._samples import RunSamples
-from botagent.report import HarnessHealth, RuleViolationRecord, StepErrorRecord
+from botagent.report import AgentMoment, HarnessHealth, RuleViolationRecord, StepErrorRecord
 
 __all__ = ["BotCall", "WorkerFacts"]
 
@@ -37,6 +37,9 @@ class WorkerFacts:
     calls: list[BotCall] = field(default_factory=list)
     agents: list[str] = field(default_factory=list)
     states: Counter[str] = field(default_factory=Counter)
+    sessions_lost: list[AgentMoment] = field(default_factory=list)
+    back_at_work: list[AgentMoment] = field(default_factory=list)
+    switchovers: list[float] = field(default_factory=list)
     samples: RunSamples = field(default_factory=RunSamples)
     """ICWS requests and Dialer KPIs since the last report, per phase (histograms, not samples)."""
     health: HarnessHealth = field(default_factory=HarnessHealth)
@@ -52,6 +55,9 @@ class WorkerFacts:
             "calls": [_call_to_plain(call) for call in self.calls],
             "agents": list(self.agents),
             "states": dict(self.states),
+            "sessions_lost": [asdict(moment) for moment in self.sessions_lost],
+            "back_at_work": [asdict(moment) for moment in self.back_at_work],
+            "switchovers": list(self.switchovers),
             "samples": self.samples.to_wire(),
             "health": self.health.to_wire(),
             "campaigns": self.campaigns.to_wire(),
@@ -66,6 +72,9 @@ class WorkerFacts:
             calls=[_call_from_plain(item) for item in data["calls"]],
             agents=list(data["agents"]),
             states=Counter(data["states"]),
+            sessions_lost=[AgentMoment(**item) for item in data.get("sessions_lost", ())],
+            back_at_work=[AgentMoment(**item) for item in data.get("back_at_work", ())],
+            switchovers=list(data.get("switchovers", ())),
             samples=RunSamples.from_wire(data["samples"]),
             health=HarnessHealth.from_wire(data["health"]),
             campaigns=CampaignTallies.from_wire(data.get("campaigns", {})),

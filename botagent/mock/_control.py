@@ -20,6 +20,13 @@ POST   /mock/reset         start over (a JSON body, when given, is a new scenari
 POST   /mock/restart       a simulated server restart in place: every session vanishes (later requests
                            with its id get 401), every Dialer log-in ends, calls held become
                            ``orphaned`` ("server restart"); ledger, faults and timings are kept
+GET    /mock/switchover    ``{"pair", "primaryHost", "backupHost", "switchovers", "switchedAt"}`` of a
+                           switchover pair; ``{"pair": false}`` for a stand-alone mock
+POST   /mock/switchover    switch the pair over: the backup becomes the primary, every session ends
+                           (later requests with its id get 401; calls held become ``orphaned``
+                           "switchover"), the old primary answers the connection request with 503 and
+                           the new primary in ``alternateHostList``; Dialer state carries over. 200 with
+                           the new state and ``sessionsEnded``; 409 when the mock is not a pair
 GET    /mock/faults        ``{"faults": [{id, kind, ...spec, fired}]}``
 POST   /mock/faults        one fault spec -> 201 ``{"id"}``; 400 naming the field when it is invalid
 DELETE /mock/faults        remove every fault -> 204
@@ -123,6 +130,23 @@ async def mock_restart(request: Request) -> Response:
     return plain_json({"restarted": True, "sessionsVanished": _runtime(request).restart()})
 
 
+async def get_switchover(request: Request) -> Response:
+    """``GET /mock/switchover``: the pair's primary, backup and switchovers so far."""
+    pair = _runtime(request).pair
+    return plain_json({"pair": False} if pair is None else pair.snapshot())
+
+
+async def switch_over(request: Request) -> Response:
+    """``POST /mock/switchover``: the backup becomes the primary and every session ends."""
+    runtime = _runtime(request)
+    if runtime.pair is None:
+        return error_response(
+            EngineError(409, ErrorIds.NOT_A_PAIR, "The mock is not a switchover pair; start it with --pair.")
+        )
+    ended = runtime.switch_over()
+    return plain_json({**runtime.pair.snapshot(), "sessionsEnded": ended})
+
+
 def _validated(validate: Any, what: str, data: Any) -> Any:
     if not isinstance(data, dict):
         raise EngineError(400, ErrorIds.INVALID_REPRESENTATION, f"The {what} must be a JSON object.")
@@ -195,6 +219,8 @@ def control_routes() -> list[Route]:
         Route("/mock/campaigns/{campaign}", set_campaign, methods=["POST"]),
         Route("/mock/reset", mock_reset, methods=["POST"]),
         Route("/mock/restart", mock_restart, methods=["POST"]),
+        Route("/mock/switchover", get_switchover, methods=["GET"]),
+        Route("/mock/switchover", switch_over, methods=["POST"]),
         Route("/mock/faults", list_faults, methods=["GET"]),
         Route("/mock/faults", add_fault, methods=["POST"]),
         Route("/mock/faults", clear_faults, methods=["DELETE"]),

@@ -295,14 +295,14 @@ class DialerEngine:
             self._vanish(session, reason)
             self._settle(now)
 
-    def restart(self, now: float) -> int:
-        """Simulate a server restart in place: every session vanishes (calls held are orphaned with
-        reason "server restart"), every Dialer log-in ends; the ledger, users' statuses, campaigns
+    def restart(self, now: float, reason: str = "server restart") -> int:
+        """Simulate a server restart (or a switchover) in place: every session vanishes (calls held
+        are orphaned with ``reason``), every Dialer log-in ends; the ledger, users' statuses, campaigns
         and dials in progress are kept. Returns how many sessions vanished."""
         self.advance(now)
         sessions = list(self._world.sessions.values())
         for session in sessions:
-            self._vanish(session, "server restart")
+            self._vanish(session, reason)
         self._settle(now)
         return len(sessions)
 

@@ -76,6 +76,7 @@ class ErrorIds:
     UNKNOWN_FEATURE: Final = "error.request.connection.unknownFeature"
     REQUEST_TOO_LARGE: Final = "error.request.entityTooLarge"
     UNKNOWN_FAULT: Final = "error.request.mock.unknownFault"
+    NOT_A_PAIR: Final = "error.request.mock.notASwitchoverPair"
     SERVICE_UNAVAILABLE: Final = "error.server.unavailable"
 
 
@@ -90,6 +91,7 @@ class EngineError(Exception):
         error_type: the ``__type`` of the error body, when it is a subtype of the common error
             (``invalidPropertyError`` by default when ``property_name`` is given).
         logon_error: the ``CampaignLogonErrorCode`` for campaign log-in failures.
+        alternate_hosts: the ``alternateHostList`` of a 503 to the connection request, when given.
     """
 
     def __init__(
@@ -101,8 +103,10 @@ class EngineError(Exception):
         property_name: str | None = None,
         error_type: str | None = None,
         logon_error: int | None = None,
+        alternate_hosts: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__(f"{status} {error_id}: {message}")
+        self.alternate_hosts = alternate_hosts
         self.status = status
         self.error_id = error_id
         self.message = message
@@ -127,10 +131,13 @@ class EngineError(Exception):
 
     def body(self) -> dict[str, Any]:
         """Return the ICWS error body as a JSON-ready dict."""
-        return ErrorBody(
+        body = ErrorBody(
             type=self.error_type,
             error_id=self.error_id,
             message=self.message,
             property_name=self.property_name,
             logon_error=self.logon_error,
         ).to_wire()
+        if self.alternate_hosts is not None:
+            body["alternateHostList"] = list(self.alternate_hosts)
+        return body

@@ -154,6 +154,8 @@ def session_route(doc: RouteDoc) -> Callable[[SessionHandler], Handler]:
     def wrap(handler: SessionHandler) -> Handler:
         async def call(request: Request, runtime: MockRuntime) -> Response:
             session_id = request.path_params["session_id"]
+            if runtime.pair is not None and runtime.pair.is_backup(_listener(request)):
+                raise EngineError(401, ErrorIds.INVALID_SESSION, f"Session '{session_id}' does not exist.")
             session = runtime.engine.authenticate(
                 session_id,
                 csrf_token=request.headers.get(CSRF_HEADER),
@@ -247,6 +249,7 @@ async def create_connection(request: Request, runtime: MockRuntime) -> Response:
     """``POST /icws/connection``: 201 with session id, CSRF token and cookie (reference 1.1, 9)."""
     if not request.headers.get("accept-language"):
         raise EngineError(400, ErrorIds.ACCEPT_LANGUAGE_REQUIRED, "The Accept-Language header is required.")
+    _refuse_on_backup(request, runtime)
     data = await read_json(request, _limit(runtime))
     if isinstance(data, dict) and data.get("__type", _IC_AUTH) != _IC_AUTH:
         raise EngineError(
@@ -271,6 +274,24 @@ async def create_connection(request: Request, runtime: MockRuntime) -> Response:
     return icws_json(body, status=201, headers=headers)
 
 
+def _listener(request: Request) -> str:
+    host, port = request.scope.get("server") or ("", 0)
+    return f"{host}:{port}"
+
+
+def _refuse_on_backup(request: Request, runtime: MockRuntime) -> None:
+    """The backup of a switchover pair answers the connection request with 503 and the primary in
+    ``alternateHostList`` (seed reference 1.1)."""
+    pair = runtime.pair
+    if pair is not None and pair.is_backup(_listener(request)):
+        raise EngineError(
+            503,
+            ErrorIds.SERVICE_UNAVAILABLE,
+            "This server is the backup of a switchover pair; connect to the primary.",
+            alternate_hosts=(pair.primary,),
+        )
+
+
 def _includes(request: Request) -> set[str]:
     return {part.strip() for value in request.query_params.getlist("include") for part in value.split(",")}
 
@@ -284,7 +305,7 @@ def _connection_body(session: ServerSession, runtime: MockRuntime, include: set[
         user_id=session.user.user_id,
         user_display_name=session.user.user_id,
         ic_server=scenario.ic_server,
-        alternate_host_list=[],
+        alternate_host_list=[runtime.pair.backup] if runtime.pair is not None else [],
         version=VERSION.to_wire() if "version" in include else None,
         features=features if "features" in include else None,
         server_time_info=_server_time(runtime) if "server-time" in include else None,
@@ -335,13 +356,15 @@ async def connection_server_info(request: Request, runtime: MockRuntime) -> Resp
 @session_route(
     RouteDoc(
         name=Endpoint.SWITCHOVER_STATUS,
-        summary="Switchover status: a stand-alone server (connection 11).",
+        summary="Switchover status: a stand-alone server, or the pair's primary and backup (connection 11).",
         response=SwitchoverStatus,
     )
 )
 async def get_switchover_status(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
-    """``GET /icws/{sessionId}/connection/switchover-status``: not a switchover pair."""
+    """``GET /icws/{sessionId}/connection/switchover-status``: the pair, or a stand-alone server."""
     runtime.engine.touch(session, runtime.now())
+    if runtime.pair is not None:
+        return icws_json(runtime.pair.status())
     return icws_json(switchover_status(runtime.engine.scenario.ic_server))
 
 

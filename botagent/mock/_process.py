@@ -32,12 +32,15 @@ class MockProcess:
     Args:
         scenario: optional scenario YAML for the mock.
         timeout: seconds to wait for the ready line.
+        pair: run it as a switchover pair (``--pair``); ``base_url`` is the primary.
     """
 
-    def __init__(self, scenario: Path | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, scenario: Path | None = None, timeout: float = 30.0, *, pair: bool = False) -> None:
         command = [sys.executable, "-m", "botagent", "mock", "--host", "127.0.0.1", "--port", "0"]
         if scenario is not None:
             command += ["--scenario", str(scenario)]
+        if pair:
+            command.append("--pair")
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,

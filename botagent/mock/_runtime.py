@@ -24,6 +24,7 @@ from botagent.mock._engine import DialerEngine
 from botagent.mock._faults import FaultInjector
 from botagent.mock._scenario import Scenario
 from botagent.mock._state import ServerSession
+from botagent.mock._switchover import SwitchoverPair
 
 __all__ = ["TIMINGS_KEPT", "MockRuntime"]
 
@@ -50,6 +51,8 @@ class MockRuntime:
         self.faults = FaultInjector()
         self.held = HeldMessages()
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.pair: SwitchoverPair | None = None
+        """Set when the mock runs as a switchover pair (two listeners); None for a stand-alone server."""
         self.closing = False
         self._streams: dict[str, set[asyncio.Event]] = {}
         self._timer: asyncio.TimerHandle | None = None
@@ -101,6 +104,22 @@ class MockRuntime:
         self.held.clear()
         self.changed()
         return vanished
+
+    def switch_over(self) -> int:
+        """Switch the pair over: the backup becomes the primary and every session ends, as sessions on
+        the failed server do; Dialer state carries over. Returns how many sessions ended.
+
+        Raises:
+            RuntimeError: the mock is not a switchover pair.
+        """
+        if self.pair is None:
+            raise RuntimeError("the mock is not a switchover pair")
+        now = self.clock()
+        self.pair.switch(now)
+        ended = self.engine.restart(now, "switchover")
+        self.held.clear()
+        self.changed()
+        return ended
 
     def lose_session(self, session: ServerSession) -> None:
         """Make one session vanish (a ``session_loss`` fault)."""

@@ -20,6 +20,7 @@ from botagent.mock._app import create_app
 from botagent.mock._engine import DialerEngine
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._scenario import Scenario
+from botagent.mock._switchover import SwitchoverPair
 
 __all__ = ["MockServer", "serve"]
 
@@ -39,6 +40,20 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+def _address(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"{host}:{port}"
+
+
+def _url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _pair_of(primary: socket.socket, backup: socket.socket) -> SwitchoverPair:
+    return SwitchoverPair((_address(primary), _address(backup)))
 
 
 class _Server(uvicorn.Server):
@@ -85,6 +100,8 @@ class MockServer:
             ``create_app`` takes it; ``time.time`` by default. A test passes a clock it moves by hand to
             drive sessions, calls and faults without sleeping. The loop's timers still wait real
             seconds (a deadline minus this clock's time), then run what is due by this clock.
+        pair: serve as a switchover pair: a second listener on a free port of ``host`` is the backup
+            (``backup_url``), sharing the engine; ``POST /mock/switchover`` swaps the two.
     """
 
     def __init__(
@@ -95,8 +112,11 @@ class MockServer:
         *,
         log_level: str = "warning",
         clock: Callable[[], float] = time.time,
+        pair: bool = False,
     ) -> None:
         self.app = create_app(scenario, clock=clock)
+        self._pair = pair
+        self._backup: socket.socket | None = None
         self.runtime: MockRuntime = self.app.state.runtime
         self.host = host
         self._requested_port = port
@@ -125,6 +145,13 @@ class MockServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    @property
+    def backup_url(self) -> str:
+        """``http://HOST:PORT`` of the pair's second listener (the initial backup)."""
+        if self._backup is None:
+            raise RuntimeError("the mock server is not started as a switchover pair")
+        return _url(self._backup)
+
     def start(self) -> MockServer:
         """Start serving in a background thread and return once the server accepts connections.
 
@@ -134,10 +161,14 @@ class MockServer:
         if self._thread is not None:
             raise RuntimeError("the mock server is already started")
         self._socket = _bind(self.host, self._requested_port)
+        sockets = [self._socket]
+        if self._pair:
+            self._backup = _bind(self.host, 0)
+            sockets.append(self._backup)
+            self.runtime.pair = _pair_of(self._socket, self._backup)
         self._server = _Server(_config(self.app, self._log_level), self.runtime, self._ready.set)
-        sock = self._socket
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="botagent-mock", daemon=True
+            target=self._server.run, kwargs={"sockets": sockets}, name="botagent-mock", daemon=True
         )
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT
@@ -156,8 +187,9 @@ class MockServer:
                 loop.call_soon_threadsafe(self.runtime.close_streams)
             server.should_exit = True
             thread.join(_START_TIMEOUT + _GRACEFUL_SHUTDOWN)
-        if self._socket is not None:
-            self._socket.close()
+        for sock in (self._socket, self._backup):
+            if sock is not None:
+                sock.close()
         self._server = self._thread = None
         self._ready.clear()
 
@@ -215,30 +247,43 @@ def serve(
     *,
     log_level: str = "warning",
     out: IO[str] | None = None,
+    backup_port: int | None = None,
 ) -> None:
     """Run the mock in the foreground until SIGINT or SIGTERM.
 
     Server-side exceptions are logged (logger ``botagent.mock``, to stderr at ``log_level``, with one
     line per injected fault at ``info``) and answered with 500. Once it accepts connections it prints
     ``botagent mock listening on http://HOST:PORT`` (flushed) to ``out`` (stdout by default); with
-    port 0 the line names the port picked.
+    port 0 the line names the port picked. With ``backup_port`` (0: a free one) it serves as a
+    switchover pair, ``port`` the primary, and first prints ``botagent mock backup on http://HOST:PORT``.
+
+    Raises:
+        OSError: a port cannot be listened on.
     """
     stream = out or sys.stdout
     _log_to_stderr(log_level)
     app = create_app(scenario)
-    sock = _bind(host, port)
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{sock.getsockname()[1]}"
+    sockets = [_bind(host, port)]
+    try:
+        if backup_port is not None:
+            sockets.append(_bind(host, backup_port))
+            app.state.runtime.pair = _pair_of(*sockets)
+    except OSError:
+        sockets[0].close()
+        raise
 
     def ready() -> None:
-        print(f"botagent mock listening on {url}", file=stream, flush=True)
+        if len(sockets) == 2:
+            print(f"botagent mock backup on {_url(sockets[1])}", file=stream, flush=True)
+        print(f"botagent mock listening on {_url(sockets[0])}", file=stream, flush=True)
 
     server = _Server(_config(app, log_level), app.state.runtime, ready)
     try:
         with _signals_end_quietly():
-            server.run(sockets=[sock])
+            server.run(sockets=sockets)
     finally:
-        sock.close()
+        for sock in sockets:
+            sock.close()
 
 
 def _log_to_stderr(log_level: str) -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "Load",
     "Logoff",
     "Messaging",
+    "MockOptions",
     "OnError",
     "Preview",
     "Profile",
@@ -43,6 +44,7 @@ __all__ = [
     "Station",
     "StationlessStation",
     "StatusChanges",
+    "Switchover",
     "Timeouts",
     "Tls",
     "WorkstationStation",
@@ -288,6 +290,48 @@ class OnError(ProfileModel):
     pause: Duration = Field(5.0, description="Seconds to wait before restarting.")
 
 
+class Switchover(ProfileModel):
+    """How agents ride through a CIC switchover (a switchover pair's backup taking over)."""
+
+    poll_interval: Duration | None = Field(
+        None,
+        description="Seconds between each agent's GET switchover-status, as agent pages poll it; a new "
+        "primaryHost reports a switchover in the summary. null or 0: never (a request per agent per "
+        "interval, and it changes nothing an agent does).",
+    )
+    backoff: Duration = Field(
+        0.5,
+        description="Pause before logging in again after the server dropped the session; doubles "
+        "with each failed try, up to backoff_max.",
+    )
+    backoff_max: Duration = Field(5.0, description="Longest pause between tries to log in again.")
+    ride_through: Duration = Field(
+        120.0,
+        description="How long after the server dropped its session an agent keeps trying to log "
+        "in again, whatever on_error says.",
+    )
+
+
+class MockOptions(ProfileModel):
+    """How the embedded mock runs (target mock only)."""
+
+    switchover_pair: bool = Field(
+        False,
+        description="Run the mock as a switchover pair: the target is its primary, a second "
+        "listener its backup.",
+    )
+    switchover_at: Duration | None = Field(
+        None,
+        description="Switch the pair over this many seconds after the test starts (implies "
+        "switchover_pair); null: never.",
+    )
+
+    @property
+    def pair(self) -> bool:
+        """Whether the mock runs as a switchover pair."""
+        return self.switchover_pair or self.switchover_at is not None
+
+
 def _check_target(target: str) -> str:
     if target == "mock":
         return target
@@ -316,6 +360,9 @@ class Profile(ProfileModel):
     mock_scenario: Path | None = Field(
         None, description="Mock scenario YAML, relative to the profile (target mock only)."
     )
+    mock: MockOptions = Field(
+        default_factory=MockOptions, description="The embedded mock (target mock only)."
+    )
     application_name: str = Field("botagent", min_length=1, description="applicationName sent on connection.")
     language: str = Field(
         "en-US", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", description="Language tag of the session."
@@ -343,6 +390,9 @@ class Profile(ProfileModel):
     timeouts: Timeouts = Field(default_factory=Timeouts, description="Seconds before a step fails.")
     retries: Retries = Field(default_factory=Retries, description="Which failed requests are sent again.")
     on_error: OnError = Field(default_factory=OnError, description="What an agent does after a failure.")
+    switchover: Switchover = Field(
+        default_factory=Switchover, description="Riding through a switchover: back-off, status polls."
+    )
     seed: int = Field(
         1, description="Seed of the behaviour random draws; the same seed replays the same run."
     )
@@ -363,6 +413,8 @@ class Profile(ProfileModel):
         if self.mock_scenario is not None and self.target != "mock":
             scenario = str(self.mock_scenario)
             raise field_error("Profile", "mock_scenario", scenario, "applies only to target mock")
+        if self.mock.pair and self.target != "mock":
+            raise field_error("Profile", "mock", "switchover pair", "applies only to target mock")
         return self
 
     def station_settings(self) -> StationSettings | None:

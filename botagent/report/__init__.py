@@ -34,6 +34,7 @@ from botagent.report._latency import LatencyHistogram
 from botagent.report._reconcile import reconcile, was_dispositioned
 from botagent.report._result import (
     PHASES,
+    AgentMoment,
     CallTotals,
     CampaignStats,
     EndpointStats,
@@ -43,15 +44,18 @@ from botagent.report._result import (
     RunResult,
     StateSample,
     StepErrorRecord,
+    SwitchoverOutcome,
     ThresholdResult,
     TimelinePoint,
 )
 from botagent.report._summary import SCHEMA_VERSION, SUMMARY_KEYS, summary_dict, write_summary_json
+from botagent.report._switchover import distinct_switchovers, switchover_outcome
 from botagent.report._text import format_summary
 from botagent.report._thresholds import breached, evaluate_thresholds
 from botagent.report._write import default_reports_folder, write_reports
 
 __all__ = [
+    "AgentMoment",
     "CallTotals",
     "CampaignStats",
     "DIALER_VIEW_COLUMNS",
@@ -76,6 +80,7 @@ __all__ = [
     "SUMMARY_KEYS",
     "StateSample",
     "StepErrorRecord",
+    "SwitchoverOutcome",
     "THRESHOLD_ABORT_PREFIX",
     "THROUGHPUT_CHART",
     "TIMER_LAG_WARN_MS",
@@ -84,12 +89,14 @@ __all__ = [
     "breached",
     "default_reports_folder",
     "dialer_view_rows",
+    "distinct_switchovers",
     "evaluate_thresholds",
     "exit_code_for",
     "format_summary",
     "junit_element",
     "reconcile",
     "summary_dict",
+    "switchover_outcome",
     "threshold_abort_reason",
     "was_dispositioned",
     "write_html_report",

@@ -264,7 +264,7 @@ def _measurements(result: RunResult) -> str:
     if burst is not None and burst is not judged and (burst.endpoints or burst.kpis):
         parts.append(f'<p class="note">{_BURST_NOTE}</p>')
         parts += _row_tables("stop phase: the log-off burst", burst.endpoints, burst.kpis, set())
-    parts += [_calls(result), _campaigns(result), _ledger(result)]
+    parts += [_calls(result), _campaigns(result), _switchovers(result), _ledger(result)]
     return "\n".join(part for part in parts if part)
 
 
@@ -374,6 +374,25 @@ def _campaign_row(c: CampaignStats) -> list[str]:
     refused = ", ".join(f"{cause} x{n}" for cause, n in c.login_refusals.items()) or "0"
     labels = ", ".join(f"{label} {n}" for label, n in c.labels.items())
     return [c.title, *(str(n) for n in counts), *times, refused, str(c.step_errors), labels]
+def _switchovers(result: RunResult) -> str:
+    """Each switchover of the mock pair: when, the agents it cut off, and when all worked again."""
+    if not result.switchovers:
+        return ""
+    rows = [
+        (
+            [
+                f"+{s.at:.1f} s",
+                str(s.agents_lost),
+                str(s.agents_back),
+                "never" if s.recovered_after is None else f"{s.recovered_after:.1f} s",
+                str(s.step_errors),
+            ],
+            s.recovered_after is None,
+        )
+        for s in result.switchovers
+    ]
+    headers = ["At", "Agents cut off", "Back at work", "All working again after", "Step errors from it"]
+    return "<h3>Switchovers</h3>\n" + _table(headers, rows)
 
 
 def _ledger(result: RunResult) -> str:

@@ -8,6 +8,7 @@ from botagent.report._harness import HarnessHealth
 
 __all__ = [
     "PHASES",
+    "AgentMoment",
     "CallTotals",
     "CampaignStats",
     "EndpointStats",
@@ -17,6 +18,7 @@ __all__ = [
     "RunResult",
     "StateSample",
     "StepErrorRecord",
+    "SwitchoverOutcome",
     "ThresholdResult",
     "TimelinePoint",
 ]
@@ -241,6 +243,31 @@ class TimelinePoint:
     latency: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentMoment:
+    """An agent and an epoch second: when it lost its session, or when it was working again."""
+
+    agent: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwitchoverOutcome:
+    """One switchover of a switchover pair, seen from the agents.
+
+    ``at``: seconds since the run started; ``agents_lost``: agents whose session it ended;
+    ``agents_back``: those of them working again; ``recovered_after``: seconds from the switchover until
+    the last of them was working again, None when some never were; ``step_errors``: step errors it
+    caused, which the run's own step errors leave out.
+    """
+
+    at: float
+    agents_lost: int
+    agents_back: int
+    recovered_after: float | None
+    step_errors: int
+
+
 @dataclass(slots=True, kw_only=True)
 class RunResult:
     """Everything one run produced; filled by the Locust glue, read by thresholds and reports."""
@@ -276,6 +303,8 @@ class RunResult:
     """The harness's own timer lag and GC pauses over the run (empty when nothing measured them)."""
     campaigns: list[CampaignStats] = field(default_factory=list)
     """Each campaign seen in a pop or a log-in, by name."""
+    switchovers: list[SwitchoverOutcome] = field(default_factory=list)
+    """Each switchover of the pair during the run (mock runs with ``mock.switchover_at``)."""
 
     @property
     def total_requests(self) -> int:

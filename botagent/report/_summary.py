@@ -15,11 +15,14 @@ the run stopped early, or null), ``interrupted`` (stopped by Ctrl-C or SIGTERM),
 ``timeline`` (per interval: ``elapsed_s``, ``seconds``, ``requests``, ``failures``, ``calls``
 dispositioned and ``latency``: endpoint -> ``p50``, ``p95``), ``harness`` (the harness's own delays:
 ``timer_lag`` ``count``, ``p50``, ``p99``, ``max``; ``gc_pauses`` per ``generation``: ``count``,
-``total``, ``p99``, ``max``; ``tail_warning``: why the latency tail includes them, or null). Lists of
-violations and step errors are capped at `MAX_LISTED`; the ``_total`` keys say how many there were.
-Times are milliseconds unless the key ends in ``_s``, ratios are 0..1, a number that could not be
-measured is null. A new key is added without a version change; renaming or removing one, or changing
-what one means, bumps `SCHEMA_VERSION`.
+``total``, ``p99``, ``max``; ``tail_warning``: why the latency tail includes them, or null),
+``switchovers`` (each switchover of a mock switchover pair: ``at_s``, ``agents_lost``, ``agents_back``,
+``recovered_after_s`` (until every agent it cut off was ready for calls again; null: some never were)
+and ``step_errors``, the step errors it caused, left out of ``step_errors``). Lists of violations and
+step errors are capped at `MAX_LISTED`; the ``_total`` keys say how many there were. Times are
+milliseconds unless the key ends in ``_s``, ratios are 0..1, a number that could not be measured is
+null. A new key is added without a version change; renaming or removing one, or changing what one
+means, bumps `SCHEMA_VERSION`.
 
 Version 2: endpoint and KPI rows are botagent's own measurements (exact counts, max and mean,
 percentiles within 0.5%), no longer Locust's rounded ones; added ``interrupted``, ``judged_phase``,
@@ -43,6 +46,7 @@ from botagent.report._result import (
     PhaseStats,
     Reconciliation,
     RunResult,
+    SwitchoverOutcome,
     ThresholdResult,
     TimelinePoint,
 )
@@ -78,6 +82,7 @@ SUMMARY_KEYS = (
     "thresholds",
     "timeline",
     "harness",
+    "switchovers",
 )
 """The top-level keys of ``summary.json``, in order."""
 
@@ -111,6 +116,18 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
         "thresholds": [_threshold(t) for t in result.thresholds],
         "timeline": [_point(p) for p in result.timeline],
         "harness": _harness(result),
+        "switchovers": [_switchover(s) for s in result.switchovers],
+    }
+
+
+def _switchover(outcome: SwitchoverOutcome) -> dict[str, Any]:
+    recovered = outcome.recovered_after
+    return {
+        "at_s": round(outcome.at, 3),
+        "agents_lost": outcome.agents_lost,
+        "agents_back": outcome.agents_back,
+        "recovered_after_s": None if recovered is None else round(recovered, 3),
+        "step_errors": outcome.step_errors,
     }
 
 

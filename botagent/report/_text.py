@@ -15,6 +15,7 @@ from botagent.report._result import (
     RuleViolationRecord,
     RunResult,
     StepErrorRecord,
+    SwitchoverOutcome,
     ThresholdResult,
 )
 
@@ -46,6 +47,7 @@ def format_summary(result: RunResult, color: bool = False) -> str:
         _table("Dialer KPI", result.kpis, width, "per s"),
         _campaigns(result),
         _calls(result),
+        *(_switchover(outcome) for outcome in result.switchovers),
         _violations(result.rule_violations),
         _step_errors(result.step_errors),
         _harness(result.harness),
@@ -53,6 +55,16 @@ def format_summary(result: RunResult, color: bool = False) -> str:
         _verdict(result, color),
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _switchover(outcome: SwitchoverOutcome) -> str:
+    """``Switchover at 15.2 s: 200 agents lost their session; all working again after 2.1 s ...``"""
+    lost = f"Switchover at {outcome.at:.1f} s: {counted(outcome.agents_lost, 'agent')} lost their session"
+    if outcome.recovered_after is None:
+        back = f"only {outcome.agents_back} working again by the end"
+    else:
+        back = f"all working again after {outcome.recovered_after:.1f} s"
+    return f"{lost}; {back} ({counted(outcome.step_errors, 'step error')} from it, not counted below)"
 
 
 def _header(result: RunResult) -> str:

@@ -70,6 +70,7 @@ CLIENT_ENDPOINTS: Final = (
     Endpoint.CONNECT,
     Endpoint.CONNECTION_STATE,
     Endpoint.DISCONNECT,
+    Endpoint.SWITCHOVER_STATUS,
     Endpoint.SET_STATION,
     Endpoint.ACQUIRE_LICENSES,
     Endpoint.POLL_MESSAGES,

@@ -305,3 +305,16 @@ def test_reader_failed_when_the_stream_broke_follows_the_on_error_policy(
 
     assert [type(r).__name__ for r in h.sent[-2:]] == ["DialerLogOff", "CloseSession"]
     assert h.finished is not None and h.finished.restart_after == restart_after
+
+
+@pytest.mark.parametrize(("status", "lost"), [(401, True), (410, True), (None, False)])
+def test_finished_when_the_server_dropped_the_session_says_so(status: int | None, lost: bool) -> None:
+    """A switchover ends the sessions on the failed server (feature request: switchover); the agent
+    says its session was lost (401/410), so its user logs in again with the switchover back-off."""
+    h = reach(S.WAITING_FOR_POP, on_error="restart", restart_pause=4.0)
+
+    h.feed(ReaderFailed(status=status, error_id=None, message="gone"))
+    if not lost:
+        clean_up(h)
+
+    assert h.finished is not None and h.finished.session_lost is lost

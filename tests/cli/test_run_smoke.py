@@ -44,6 +44,7 @@ SUMMARY_V2_KEYS = [
     "thresholds",
     "timeline",
     "harness",
+    "switchovers",
 ]
 TIMES = {"p50", "p90", "p95", "p99", "max", "mean"}
 ROW_KEYS = {"type", "name", "count", "failures", "error_ratio", "rps", *TIMES}

@@ -77,3 +77,12 @@ def test_delay_when_reading_messages_never_retries() -> None:
 def test_policy_when_attempts_below_one_names_the_field() -> None:
     with pytest.raises(ValueError, match="attempts"):
         RetryPolicy(attempts=0)
+
+
+def test_delay_when_the_connection_request_gets_503_with_alternates_leaves_it_to_them() -> None:
+    """Seed reference 1.1: a 503 to ``POST /icws/connection`` names ``alternateHostList``; the session
+    follows those hosts instead of asking the same one again. Other calls retry a 503 as before."""
+    error = ServiceUnavailable("backup", endpoint="POST /connection", status=503, alternate_hosts=("cic2",))
+    policy = RetryPolicy(attempts=3)
+    assert policy.delay("POST /connection", error, 1) is None
+    assert policy.delay("POST /dialer/disposition", error, 1) == policy.pause

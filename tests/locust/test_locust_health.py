@@ -16,8 +16,8 @@ probe = HealthProbe(lambda: health)
 probe.start()
 gevent.sleep(0.55)
 gc.collect()
-busy_until = time.perf_counter() + 0.05
-while time.perf_counter() < busy_until:  # blocks the event loop: the probe wakes about 50 ms late
+busy_until = time.perf_counter() + 0.25
+while time.perf_counter() < busy_until:  # blocks the event loop: the probe wakes 150 ms late or more
     pass
 gevent.sleep(0.25)
 probe.stop()
@@ -25,8 +25,8 @@ counted = health.timer_lag.count
 gevent.sleep(0.3)
 gc.collect()
 assert health.timer_lag.count == counted, "the probe went on after stop"
-assert 5 <= counted <= 9, counted
-assert health.timer_lag.maximum >= 40, health.timer_lag.maximum
+assert 4 <= counted <= 11, counted
+assert health.timer_lag.maximum >= 140, health.timer_lag.maximum
 assert health.gc_pauses[2].count == 1, health.gc_pauses
 print("measured")
 """

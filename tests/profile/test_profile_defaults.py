@@ -175,3 +175,14 @@ def test_profile_error_when_imported_is_the_shared_botagent_value_error() -> Non
     assert issubclass(ProfileError, BotagentError)
     assert issubclass(ProfileError, ValueError)
     assert ProfileError.__module__ == "botagent.wire._errors"
+
+
+def test_profile_when_switchover_unset_polls_nothing_and_runs_no_pair() -> None:
+    """Switchover-status polling is off by default: it changes nothing an agent does and costs a
+    request per agent per interval; the mock is stand-alone unless the profile asks for a pair."""
+    profile = Profile()
+    assert profile.switchover.poll_interval is None
+    assert (profile.switchover.backoff, profile.switchover.backoff_max) == (0.5, 5.0)
+    assert profile.switchover.ride_through == 120.0
+    assert not profile.mock.pair
+    assert Profile.model_validate({"mock": {"switchover_at": "15s"}}).mock.pair

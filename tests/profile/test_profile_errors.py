@@ -253,3 +253,13 @@ def test_load_profile_when_mock_scenario_with_real_target_is_refused(
     (tmp_path / "scenario.yaml").write_text("{}\n", encoding="utf-8")
     message = problem("target: https://cic.example.com\nmock_scenario: scenario.yaml\n")
     assert "mock_scenario: applies only to target mock" in message
+
+
+def test_load_profile_when_mock_switchover_with_real_target_is_refused(problem: Problem) -> None:
+    message = problem("target: https://cic.example.com\nmock: {switchover_at: 30s}\n")
+    assert "mock: applies only to target mock" in message
+
+
+def test_load_profile_when_switchover_backoff_is_negative_names_the_field(problem: Problem) -> None:
+    message = problem("switchover: {backoff: -1}\n")
+    assert "switchover.backoff" in message

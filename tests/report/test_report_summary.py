@@ -75,6 +75,7 @@ def test_summary_when_run_is_busy_has_the_stable_keys_in_order(
         "thresholds",
         "timeline",
         "harness",
+        "switchovers",
     ]
 
 
