@@ -16,11 +16,13 @@ from botagent.agent._actions import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
+    DisconnectCall,
     EndBreak,
     Finished,
     FinishedCall,
     OpenSession,
     PlacePreviewCall,
+    ReadRights,
     ReadyForCalls,
     RecordKpi,
     ReportStepError,
@@ -32,6 +34,7 @@ from botagent.agent._actions import (
     SetTimer,
     SubmitDisposition,
     Timer,
+    WatchQueue,
 )
 from botagent.agent._agent import Agent
 from botagent.agent._errors import IllegalAction, RuleViolation
@@ -47,6 +50,7 @@ from botagent.agent._events import (
 )
 from botagent.agent._outbox import (
     KPI_BREAK_GRANT,
+    KPI_CONNECT_TO_DISCONNECT,
     KPI_LOGOFF_GRANT,
     KPI_NAMES,
     KPI_PREVIEW_CONNECT,
@@ -54,7 +58,7 @@ from botagent.agent._outbox import (
     AgentCounters,
 )
 from botagent.agent._plan import ANY_LABEL, AgentPlan, Fixed, Rng, Sampler
-from botagent.agent._results import Acknowledged, RequestResult, SessionOpened, StatusSet
+from botagent.agent._results import Acknowledged, RequestResult, RightsRead, SessionOpened, StatusSet
 from botagent.agent._state import TRANSITIONS, AgentState, ReportBucket, TimerKind, Trigger, bucket_of
 
 __all__ = [
@@ -71,6 +75,7 @@ __all__ = [
     "CloseSession",
     "DialerLogIn",
     "DialerLogOff",
+    "DisconnectCall",
     "EndBreak",
     "Event",
     "Finished",
@@ -78,6 +83,7 @@ __all__ = [
     "Fixed",
     "IllegalAction",
     "KPI_BREAK_GRANT",
+    "KPI_CONNECT_TO_DISCONNECT",
     "KPI_LOGOFF_GRANT",
     "KPI_NAMES",
     "KPI_PREVIEW_CONNECT",
@@ -85,6 +91,7 @@ __all__ = [
     "MessageReceived",
     "OpenSession",
     "PlacePreviewCall",
+    "ReadRights",
     "ReaderFailed",
     "ReadyForCalls",
     "RecordKpi",
@@ -96,6 +103,7 @@ __all__ = [
     "RequestFailed",
     "RequestResult",
     "RequestSucceeded",
+    "RightsRead",
     "Rng",
     "RuleViolation",
     "Sampler",
@@ -112,5 +120,6 @@ __all__ = [
     "TimerFired",
     "TimerKind",
     "Trigger",
+    "WatchQueue",
     "bucket_of",
 ]

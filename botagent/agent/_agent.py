@@ -62,6 +62,7 @@ from ._events import (
 from ._observe import MessageObserver
 from ._outbox import AgentCounters, Outbox, Timers
 from ._plan import AgentPlan, Rng
+from ._queue import QueueFacts
 from ._records import (
     AvailabilityFacts,
     BreakFacts,
@@ -115,7 +116,7 @@ class Agent:
         self._availability = AvailabilityFacts()
         self._breaks = BreakFacts()
         self._departure = Departure()
-        campaigns, logoff, pending = CampaignFacts(), LogoffFacts(), PendingAsync()
+        campaigns, logoff, pending, queue = CampaignFacts(), LogoffFacts(), PendingAsync(), QueueFacts()
         self._observer = MessageObserver(
             calls=self._calls,
             session=self._session,
@@ -125,6 +126,7 @@ class Agent:
             logoff=logoff,
             pending=pending,
             departure=self._departure,
+            queue=queue,
             out=self._out,
         )
         self._steps = Steps(
@@ -138,6 +140,7 @@ class Agent:
             logoff=logoff,
             pending=pending,
             departure=self._departure,
+            queue=queue,
             out=self._out,
         )
 

@@ -16,14 +16,17 @@ from ._actions import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
+    DisconnectCall,
     EndBreak,
     OpenSession,
     PlacePreviewCall,
+    ReadRights,
     ReadyForCalls,
     Request,
     RequestBreak,
     SetStatus,
     SubmitDisposition,
+    WatchQueue,
 )
 from ._calls import (
     CallBook,
@@ -36,6 +39,7 @@ from ._calls import (
 from ._errors import IllegalAction
 from ._outbox import KPI_WAIT_FOR_POP, CounterName, Outbox
 from ._plan import AgentPlan, Rng
+from ._queue import QUEUE_ATTRIBUTES, QUEUE_SUBSCRIPTION_ID, QueueFacts
 from ._records import (
     AvailabilityFacts,
     BreakFacts,
@@ -45,7 +49,7 @@ from ._records import (
     PendingAsync,
     SessionFacts,
 )
-from ._results import RequestResult, SessionOpened, StatusSet
+from ._results import RequestResult, RightsRead, SessionOpened, StatusSet
 from ._state import AgentState, TimerKind, Trigger
 
 __all__ = ["Steps"]
@@ -73,6 +77,7 @@ class Steps:
     logoff: LogoffFacts
     pending: PendingAsync
     departure: Departure
+    queue: QueueFacts
     out: Outbox
     _break_next: bool = field(default=False, init=False)
     _status_next: bool = field(default=False, init=False)
@@ -86,6 +91,10 @@ class Steps:
                 self.session.opened(features)
             case CloseSession(), _:
                 self.session.closed()
+            case ReadRights(), RightsRead(logon_campaign=right):
+                self.campaigns.configured(right)
+            case WatchQueue(), _:
+                self.queue.subscribed()
             case DialerLogIn(campaign_id=None), _:
                 self.session.logged_in()
             case DialerLogIn(campaign_id=str(campaign_id)), _:
@@ -101,6 +110,7 @@ class Steps:
     def _dispositioned(self, state: AgentState) -> None:
         held = self.calls.current
         assert held is not None and held.disposition is not None
+        self.queue.dispositioned_call(held.interaction_id)
         self._finish_call(held, CallOutcome.DISPOSITIONED)
         self.out.count("calls_handled")
         if held.disposition.scheduled_time is not None:
@@ -169,6 +179,31 @@ class Steps:
         self.departure.cannot_restart()
         return T.FAIL
 
+    def _decide_rights(self) -> Trigger | None:
+        wanted = self.plan.read_rights and self.session.lacks(*_RIGHTS_FEATURE) is None
+        return None if wanted else T.SKIP_STEP
+
+    def _decide_watch(self) -> Trigger | None:
+        served = all(self.session.lacks(*feature) is None for feature in _QUEUE_FEATURES)
+        return None if self.plan.watch_queue and served else T.SKIP_STEP
+
+    def _decide_talking(self) -> Trigger | None:
+        held = self.calls.current
+        if held is None or not self.queue.watching or not self.queue.ended(held.interaction_id):
+            return None
+        self.out.count("remote_hang_ups")
+        return T.HUNG_UP
+
+    def _decide_disconnect(self) -> Trigger | None:
+        held = self.calls.current
+        return None if held is not None and self._must_disconnect(held) else T.SKIP_STEP
+
+    def _must_disconnect(self, held: HeldCall) -> bool:
+        """The agent, not the server, hangs this call up, and it is still up (official disposition page)."""
+        if not self.plan.disconnect_calls or held.disconnect_sent or held.call.auto_disconnect_on_disposition:
+            return False
+        return self.queue.watching and self.queue.live(held.interaction_id)
+
     def _decide_dialer_login(self) -> Trigger | None:
         return self._lacking(*_FEATURES[Endpoint.DIALER_LOG_IN], Endpoint.DIALER_LOG_IN.value)
 
@@ -232,12 +267,14 @@ class Steps:
             return T.CHANGE_STATUS
         return T.GO_AVAILABLE
 
-    def _decide_place_first(self) -> Trigger | None:
+    def _decide_before_disposition(self) -> Trigger | None:
         held = self.calls.current
-        if held is None or not held.open or not held.must_place_first:
+        if held is None or not held.open:
             return None
         can_place = self.session.lacks(*_FEATURES[Endpoint.PLACE_PREVIEW_CALL]) is None
-        return T.PLACE_FIRST if can_place else None
+        if held.must_place_first and can_place:
+            return T.PLACE_FIRST
+        return T.DISCONNECT_FIRST if self._must_disconnect(held) else None
 
     def _decide_break(self) -> Trigger | None:
         return T.BREAK_GRANTED if self.breaks.granted else None
@@ -283,6 +320,19 @@ class Steps:
 
     def _open(self, state: AgentState, now: float) -> Request:
         return OpenSession()
+
+    def _read_rights(self, state: AgentState, now: float) -> Request:
+        return ReadRights()
+
+    def _watch_queue(self, state: AgentState, now: float) -> Request:
+        return WatchQueue(subscription_id=QUEUE_SUBSCRIPTION_ID, attribute_names=QUEUE_ATTRIBUTES)
+
+    def _disconnect(self, state: AgentState, now: float) -> Request:
+        held = self.calls.current
+        assert held is not None
+        held.disconnecting()
+        self.out.count("calls_disconnected")
+        return DisconnectCall(interaction_id=held.interaction_id)
 
     def _dialer_login(self, state: AgentState, now: float) -> Request:
         self.session.logging_in()
@@ -431,6 +481,13 @@ is checked when a preview is to be placed."""
 _READY_WITH_IDS = ("dialer", 4)
 """ready-for-calls with ``campaignIds`` (official ready-for-calls page)."""
 
+_RIGHTS_FEATURE = ("configuration", 1)
+"""``GET configuration/users/{id}``: the user's own Logon Campaign right."""
+
+_QUEUE_FEATURES = (("queues", 1), ("interactions", 1))
+"""A user queue subscription (queues 1) and the interaction disconnect (interactions 1); the agent
+follows its calls only where it can also hang them up."""
+
 _RESCHEDULE_COUNTERS: dict[RescheduleNote, CounterName] = {
     RescheduleNote.UNOWNED: "reschedules_unowned",
     RescheduleNote.DROPPED: "reschedules_dropped",
@@ -447,13 +504,22 @@ _DECIDERS: dict[AgentState, Callable[[Steps], Trigger | None]] = {
     S.BETWEEN_CALLS: Steps._decide_gap,
     S.AWAITING_BREAK: Steps._decide_break,
     S.AWAITING_LOGOFF_GRANT: Steps._decide_logoff,
-    S.FINAL_DISPOSITIONING: Steps._decide_place_first,
+    S.FINAL_DISPOSITIONING: Steps._decide_before_disposition,
     S.CLEANING_UP: Steps._decide_cleanup,
-    S.CLEANUP_DISPOSITIONING: Steps._decide_place_first,
+    S.CLEANUP_DISPOSITIONING: Steps._decide_before_disposition,
+    S.READING_RIGHTS: Steps._decide_rights,
+    S.WATCHING_QUEUE: Steps._decide_watch,
+    S.TALKING: Steps._decide_talking,
+    S.DISCONNECTING: Steps._decide_disconnect,
 }
 
 _ENTRIES: dict[AgentState, Callable[[Steps, AgentState, float], Request]] = {
     S.OPENING_SESSION: Steps._open,
+    S.READING_RIGHTS: Steps._read_rights,
+    S.WATCHING_QUEUE: Steps._watch_queue,
+    S.DISCONNECTING: Steps._disconnect,
+    S.FINAL_DISCONNECTING: Steps._disconnect,
+    S.CLEANUP_DISCONNECTING: Steps._disconnect,
     S.DIALER_LOGIN: Steps._dialer_login,
     S.JOINING_CAMPAIGN: Steps._join,
     S.READYING: Steps._ready,

@@ -24,6 +24,7 @@ from ._load import deep_merge, load_profile, profile_json_schema, render_schema
 from ._models import (
     Behaviour,
     Breaks,
+    CallControl,
     Load,
     Logoff,
     Messaging,
@@ -47,6 +48,7 @@ __all__ = [
     "Behaviour",
     "Bounds",
     "Breaks",
+    "CallControl",
     "CallsPerAgent",
     "Constant",
     "CsvIdentities",

@@ -21,7 +21,13 @@ from botagent.agent import (
 )
 
 S = AgentState
-CLEANUP = {S.CLEANUP_LOGGING_OFF, S.CLEANUP_PLACING, S.CLEANUP_DISPOSITIONING, S.CLEANUP_CLOSING}
+CLEANUP = {
+    S.CLEANUP_LOGGING_OFF,
+    S.CLEANUP_PLACING,
+    S.CLEANUP_DISCONNECTING,
+    S.CLEANUP_DISPOSITIONING,
+    S.CLEANUP_CLOSING,
+}
 
 
 def run_out(h: Harness, limit: int = 40) -> None:
@@ -69,7 +75,7 @@ def test_stop_when_on_a_call_logs_off_before_dispositioning_it_r32(state: AgentS
     h.stop()
     run_out(h)
 
-    after_logoff = [type(request) for request in h.sent[logoff_index:logoff_index + 3]]
+    after_logoff = [type(request) for request in h.sent[logoff_index : logoff_index + 3]]
     if state is S.PREVIEWING:  # an unplaced preview is placed before its disposition (R6)
         assert after_logoff == [DialerLogOff, PlacePreviewCall, SubmitDisposition]
     else:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from agent_harness import PREDICTIVE, PREVIEW, Harness, auto_login, logout_granted, pop, reach
+from agent_harness import (
+    CALL_CONTROL,
+    PREDICTIVE,
+    PREVIEW,
+    Harness,
+    auto_login,
+    logout_granted,
+    pop,
+    queue,
+    reach,
+)
 
 import botagent.agent as agent_api
 from botagent.agent import (
@@ -15,6 +25,7 @@ from botagent.agent import (
     Event,
     ReportBucket,
     Request,
+    TimerKind,
     Trigger,
 )
 from botagent.agent._diagram import STATES_FILE, render
@@ -102,6 +113,12 @@ SPECIAL: dict[Row, Callable[[], Harness]] = {
     ),
     (S.FINAL_DISPOSITIONING, T.PLACE_FIRST): _then(S.FINAL_PLACING, lambda h: None),
     (S.CLEANUP_DISPOSITIONING, T.PLACE_FIRST): _then(S.CLEANUP_PLACING, lambda h: None),
+    (S.READING_RIGHTS, T.SKIP_STEP): _then(S.OPENING_SESSION, lambda h: h.succeed()),
+    (S.WATCHING_QUEUE, T.SKIP_STEP): _then(S.OPENING_SESSION, lambda h: h.succeed()),
+    (S.TALKING, T.HUNG_UP): _then(S.TALKING, lambda h: h.message(queue("i1", "E")), features=CALL_CONTROL),
+    (S.DISCONNECTING, T.SKIP_STEP): _then(S.TALKING, lambda h: h.fire(TimerKind.TALK)),
+    (S.FINAL_DISPOSITIONING, T.DISCONNECT_FIRST): _then(S.FINAL_DISCONNECTING, lambda h: None),
+    (S.CLEANUP_DISPOSITIONING, T.DISCONNECT_FIRST): _then(S.CLEANUP_DISCONNECTING, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_LOGOFF): _then(S.CLEANUP_LOGGING_OFF, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_DISPOSITION): _then(S.CLEANUP_DISPOSITIONING, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_CLOSE): _then(S.CLEANUP_CLOSING, lambda h: None),
@@ -246,5 +263,5 @@ def test_requests_when_listed_each_name_a_stable_endpoint() -> None:
     endpoints = {getattr(agent_api, name).endpoint for name in _subclasses(Request)}
 
     assert "POST /dialer/log-in" in endpoints
-    assert all(endpoint.split()[0] in {"POST", "PUT", "DELETE"} for endpoint in endpoints)
+    assert all(endpoint.split()[0] in {"POST", "PUT", "DELETE", "GET"} for endpoint in endpoints)
     assert PREDICTIVE not in str(endpoints)
