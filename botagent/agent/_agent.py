@@ -258,6 +258,9 @@ class Agent:
 
     def _on_failed(self, event: RequestFailed) -> None:
         request = self._take_response(event)
+        if self._steps.already_done(request, event.status):
+            self._fire(T.SUCCEEDED)
+            return
         self._session.failed_with(event.status)
         self._out.step_error(request.endpoint.value, event.status, event.error_id, event.message)
         self._steps.failed(request)

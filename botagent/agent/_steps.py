@@ -127,6 +127,11 @@ class Steps:
         change = plan.status_change_probability
         self._status_next = change > 0 and self.rng.random() < change
 
+    def already_done(self, request: Request, status: int | None) -> bool:
+        """True when a failure only says the request's work was done: a disconnect answered 404 finds
+        the interaction gone, as when the far end hung up while the request was on its way."""
+        return isinstance(request, DisconnectCall) and status == 404
+
     def failed(self, request: Request) -> None:
         """Learn from the failure of ``request``: a disposition that failed finishes its call."""
         held = self.calls.current

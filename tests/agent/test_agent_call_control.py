@@ -161,3 +161,21 @@ def test_logon_campaign_right_when_configuration_and_dialer_disagree_is_a_violat
     h.message(break_status(0))
     h.message(campaigns(False, PREDICTIVE))
     assert h.violations() == ["R13"]
+
+
+def test_disconnect_when_answered_404_counts_as_done_since_the_far_end_hung_up_first() -> None:
+    """A 404 to the disconnect means the interaction no longer exists (the far end's hang-up crossed the
+    request): the agent goes on to wrap up, with no step error."""
+    h = _talking()
+    h.fire(TimerKind.TALK)
+    h.expect(DisconnectCall)
+    h.fail(404, "error.request.notFound", "The interaction does not exist.")
+    assert h.state is S.WRAPPING_UP and h.step_errors() == []
+
+
+def test_disconnect_when_it_fails_otherwise_is_a_step_error() -> None:
+    """R11: a failed step stops the agent's normal flow."""
+    h = _talking()
+    h.fire(TimerKind.TALK)
+    h.fail(500)
+    assert [e.step for e in h.step_errors()] == ["POST /interactions/disconnect"]
