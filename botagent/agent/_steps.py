@@ -204,10 +204,15 @@ class Steps:
         return None if held is not None and self._must_disconnect(held) else T.SKIP_STEP
 
     def _must_disconnect(self, held: HeldCall) -> bool:
-        """The agent, not the server, hangs this call up, and it is still up (official disposition page)."""
+        """The agent, not the server, hangs this call up, and it may still be up (official disposition page).
+
+        A dialed call whose interaction the queue has not shown yet counts as up: its messages may be on
+        their way (a disconnect that finds nothing is answered 404, which `already_done` accepts).
+        """
         if not self.plan.disconnect_calls or held.disconnect_sent or held.call.auto_disconnect_on_disposition:
             return False
-        return self.queue.watching and self.queue.live(held.interaction_id)
+        dialed = held.placed or held.place_sent_at is not None
+        return self.queue.watching and dialed and not self.queue.ended(held.interaction_id)
 
     def _decide_dialer_login(self) -> Trigger | None:
         return self._lacking(*_FEATURES[Endpoint.DIALER_LOG_IN], Endpoint.DIALER_LOG_IN.value)

@@ -10,7 +10,7 @@ index.htm.
 
 from __future__ import annotations
 
-from agent_harness import CALL_CONTROL, PREDICTIVE, Harness, break_status, campaigns, pop, queue
+from agent_harness import CALL_CONTROL, PREDICTIVE, PREVIEW, Harness, break_status, campaigns, pop, queue
 
 from botagent.agent import (
     KPI_CONNECT_TO_DISCONNECT,
@@ -111,14 +111,27 @@ def test_remote_hang_up_when_the_far_end_disconnects_ends_the_talk_early_and_goe
     assert h.agent.counters.remote_hang_ups == 1
 
 
-def test_call_when_its_interaction_never_shows_up_is_dispositioned_without_waiting() -> None:
-    """A call whose interaction never reaches the queue must not hang the agent."""
+def test_call_when_its_interaction_never_shows_up_is_hung_up_and_dispositioned_without_waiting() -> None:
+    """A call whose interaction has not reached the queue (its message may be on the way) is hung up all
+    the same; a 404 (no such interaction) does not stop the agent, nor does it wait for the queue."""
     h = Harness(features=CALL_CONTROL)
     h.log_in()
     h.message(pop("i1", auto_disconnect=False))
     h.fire(TimerKind.TALK)
+    h.expect(DisconnectCall)
+    h.fail(404, "error.request.notFound", "The interaction does not exist.")
     h.fire(TimerKind.WRAP_UP)
     h.expect(SubmitDisposition)
+    assert h.step_errors() == []
+
+
+def test_preview_when_skipped_unplaced_is_never_hung_up() -> None:
+    """A preview nobody placed has no call to hang up ("Skipped - Agent Skip", official disposition page)."""
+    h = Harness(features=CALL_CONTROL, preview_skip_probability=1.0)
+    h.log_in()
+    h.message(pop("p1", PREVIEW, preview=True, skip=True, auto_disconnect=False))
+    h.fire(TimerKind.THINK)
+    assert h.expect(SubmitDisposition).label == "Skipped - Agent Skip"
     assert h.requests(DisconnectCall) == []
 
 
