@@ -77,7 +77,9 @@ def test_processes_when_every_identity_is_in_use_never_log_in_one_user_twice(run
 
 
 def test_processes_when_two_workers_run_agents_lease_disjoint_identities(run: LocustRun) -> None:
-    agents_per_process = [{event["agent"] for event in events} for events in run.requests.values() if events]
+    agents_per_process = [
+        {event["agent"] for event in events} for events in run.requests.values() if events
+    ]
     assert len(agents_per_process) == 2, agents_per_process
     first, second = agents_per_process
     assert first and second and not first & second
