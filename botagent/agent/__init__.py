@@ -20,11 +20,13 @@ from botagent.agent._actions import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
+    DisconnectCall,
     EndBreak,
     Finished,
     FinishedCall,
     OpenSession,
     PlacePreviewCall,
+    ReadRights,
     ReadyForCalls,
     RecordKpi,
     ReportStepError,
@@ -36,6 +38,7 @@ from botagent.agent._actions import (
     SetTimer,
     SubmitDisposition,
     Timer,
+    WatchQueue,
 )
 from botagent.agent._agent import Agent
 from botagent.agent._calls import SKIP_LABEL
@@ -52,6 +55,7 @@ from botagent.agent._events import (
 )
 from botagent.agent._outbox import (
     KPI_BREAK_GRANT,
+    KPI_CONNECT_TO_DISCONNECT,
     KPI_LOGOFF_GRANT,
     KPI_NAMES,
     KPI_PREVIEW_CONNECT,
@@ -63,6 +67,7 @@ from botagent.agent._results import (
     Acknowledged,
     LicencesAcquired,
     RequestResult,
+    RightsRead,
     SessionOpened,
     StatusSet,
 )
@@ -85,6 +90,7 @@ __all__ = [
     "CloseSession",
     "DialerLogIn",
     "DialerLogOff",
+    "DisconnectCall",
     "EndBreak",
     "Event",
     "Finished",
@@ -92,6 +98,7 @@ __all__ = [
     "Fixed",
     "IllegalAction",
     "KPI_BREAK_GRANT",
+    "KPI_CONNECT_TO_DISCONNECT",
     "KPI_LOGOFF_GRANT",
     "KPI_NAMES",
     "KPI_PREVIEW_CONNECT",
@@ -100,6 +107,7 @@ __all__ = [
     "MessageReceived",
     "OpenSession",
     "PlacePreviewCall",
+    "ReadRights",
     "ReaderFailed",
     "ReadyForCalls",
     "RecordKpi",
@@ -111,6 +119,7 @@ __all__ = [
     "RequestFailed",
     "RequestResult",
     "RequestSucceeded",
+    "RightsRead",
     "Rng",
     "RuleViolation",
     "SKIP_LABEL",
@@ -128,5 +137,6 @@ __all__ = [
     "TimerFired",
     "TimerKind",
     "Trigger",
+    "WatchQueue",
     "bucket_of",
 ]

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from botagent.wire import Endpoint
 
-from ._results import Acknowledged, LicencesAcquired, RequestResult, SessionOpened, StatusSet
+from ._results import Acknowledged, LicencesAcquired, RequestResult, RightsRead, SessionOpened, StatusSet
 from ._state import TimerKind
 
 __all__ = [
@@ -27,11 +27,13 @@ __all__ = [
     "CloseSession",
     "DialerLogIn",
     "DialerLogOff",
+    "DisconnectCall",
     "EndBreak",
     "Finished",
     "FinishedCall",
     "OpenSession",
     "PlacePreviewCall",
+    "ReadRights",
     "ReadyForCalls",
     "RecordKpi",
     "ReportStepError",
@@ -43,6 +45,7 @@ __all__ = [
     "SetTimer",
     "SubmitDisposition",
     "Timer",
+    "WatchQueue",
 ]
 
 # --- requests -------------------------------------------------------------------------------------
@@ -79,6 +82,34 @@ class CloseSession(Request):
     """Delete the ICWS session."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.DISCONNECT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadRights(Request):
+    """Read the user's own configuration with ``rightsFilter=loggedInUser``, for the Logon Campaign
+    right (``securityRights.loginCampaign.effectiveValue``), as production agent pages do."""
+
+    endpoint: ClassVar[Endpoint] = Endpoint.CONFIGURATION_USER
+    result_type: ClassVar[type[RequestResult]] = RightsRead
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WatchQueue(Request):
+    """Subscribe to the user's own queue (queue type 1) with these interaction attributes (official
+    queue subscription page); its Dialer calls then arrive as queueContentsMessages."""
+
+    endpoint: ClassVar[Endpoint] = Endpoint.SUBSCRIBE_QUEUES
+    subscription_id: str
+    attribute_names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DisconnectCall(Request):
+    """Hang up a Dialer call's interaction: "Dialer does not actually disconnect the call. The
+    application, agent, or caller must disconnect the call." (official disposition page)."""
+
+    endpoint: ClassVar[Endpoint] = Endpoint.DISCONNECT_INTERACTION
+    interaction_id: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -241,7 +272,8 @@ class CancelTimer(Action):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordKpi(Action):
-    """One Dialer KPI sample: wait-for-pop, break-grant, logoff-grant or preview-connect.
+    """One Dialer KPI sample: wait-for-pop, break-grant, logoff-grant, preview-connect or
+    connect-to-disconnect.
 
     ``campaign``: the campaign of the call a wait-for-pop or preview-connect sample ended with.
     """

@@ -63,6 +63,7 @@ from ._events import (
 from ._observe import MessageObserver
 from ._outbox import AgentCounters, Outbox, Timers
 from ._plan import AgentPlan, Rng
+from ._queue import QueueFacts
 from ._records import (
     AvailabilityFacts,
     BreakFacts,
@@ -116,7 +117,7 @@ class Agent:
         self._availability = AvailabilityFacts()
         self._breaks = BreakFacts()
         self._departure = Departure()
-        campaigns, logoff, pending = CampaignFacts(), LogoffFacts(), PendingAsync()
+        campaigns, logoff, pending, queue = CampaignFacts(), LogoffFacts(), PendingAsync(), QueueFacts()
         self._campaigns = campaigns
         self._observer = MessageObserver(
             calls=self._calls,
@@ -127,6 +128,7 @@ class Agent:
             logoff=logoff,
             pending=pending,
             departure=self._departure,
+            queue=queue,
             out=self._out,
         )
         self._steps = Steps(
@@ -140,6 +142,7 @@ class Agent:
             logoff=logoff,
             pending=pending,
             departure=self._departure,
+            queue=queue,
             out=self._out,
         )
 
@@ -265,6 +268,9 @@ class Agent:
 
     def _on_failed(self, event: RequestFailed) -> None:
         request = self._take_response(event)
+        if self._steps.already_done(request, event.status):
+            self._fire(T.SUCCEEDED)
+            return
         self._session.failed_with(event.status)
         campaign = self._steps.campaign_of(request)
         step = request.endpoint.value

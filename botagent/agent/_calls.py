@@ -59,6 +59,8 @@ class HeldCall:
     """The agent decided to skip this preview instead of placing it."""
     timed: bool = False
     """The preview's timeout comes before the think time ends: the timer places the call."""
+    disconnect_sent: bool = False
+    """The agent asked the server to disconnect the call's interaction."""
 
     @property
     def interaction_id(self) -> str:
@@ -104,6 +106,10 @@ class HeldCall:
     def mark_timed(self) -> None:
         """The preview timer, not the agent's reading, places this call."""
         self.timed = True
+
+    def disconnecting(self) -> None:
+        """Note that the agent asked to disconnect the call (at most once per call)."""
+        self.disconnect_sent = True
 
     def place(self, now: float) -> None:
         """Note that the agent asked Dialer to place this preview call at ``now`` (R6)."""

@@ -16,12 +16,14 @@ from botagent.wire import (
     LogoutGrantedMessage,
     Message,
     PreviewPopCall,
+    QueueContentsMessage,
 )
 
 from ._calls import CallBook, HeldCall
 from ._checks import check_break_granted, check_logout_granted, check_pop
 from ._errors import RuleViolation
-from ._outbox import KPI_BREAK_GRANT, KPI_LOGOFF_GRANT, KPI_PREVIEW_CONNECT, Outbox
+from ._outbox import KPI_BREAK_GRANT, KPI_CONNECT_TO_DISCONNECT, KPI_LOGOFF_GRANT, KPI_PREVIEW_CONNECT, Outbox
+from ._queue import QueueFacts
 from ._records import (
     AvailabilityFacts,
     BreakFacts,
@@ -52,6 +54,7 @@ class MessageObserver:
     logoff: LogoffFacts
     pending: PendingAsync
     departure: Departure
+    queue: QueueFacts
     out: Outbox
 
     def observe(self, message: Message, now: float) -> None:
@@ -69,12 +72,32 @@ class MessageObserver:
                 self._logout_granted(message, now)
             case AsyncOperationCompletedMessage():
                 self._async_completed(message)
+            case QueueContentsMessage():
+                self._queue_changed(message, now)
+
+    def _queue_changed(self, message: QueueContentsMessage, now: float) -> None:
+        for _, connected_at in self.queue.observe(message, now):
+            if connected_at is not None:
+                self.out.kpi(KPI_CONNECT_TO_DISCONNECT, connected_at, now)
+
+    def _check_left_connected(self, when: str) -> None:
+        """A dispositioned call must not stay connected: "Dialer does not actually disconnect the call.
+        The application, agent, or caller must disconnect the call." (official disposition page)."""
+        for interaction_id in self.queue.left_connected():
+            detail = f"call {interaction_id} was still connected after its disposition, {when}"
+            self.out.violation(RuleViolation("disconnect", detail))
+
+    def _check_right(self) -> None:
+        conflict = self.campaigns.right_conflict()
+        if conflict is not None:
+            self.out.violation(RuleViolation("R13", conflict))
 
     def _campaigns(self, message: AvailableCampaignsMessage) -> None:
         campaigns = self.campaigns
         campaigns.offer(message.agent_has_logon_campaign_right, message.campaigns_added)
         campaigns.change(message.campaigns_changed or ())
         campaigns.remove(removed.id for removed in message.campaigns_removed or ())
+        self._check_right()
 
     def _pop(self, call: DataPopCall | PreviewPopCall, now: float) -> None:
         known = self.calls.find(call.interaction_id)
@@ -83,6 +106,7 @@ class MessageObserver:
             return
         if self.calls.was_finished(call.interaction_id):
             return
+        self._check_left_connected("when the next call popped")
         with self._reporting_violations():
             check_pop(
                 call,
@@ -108,6 +132,7 @@ class MessageObserver:
     def _break_status(self, message: BreakStatusMessage, now: float) -> None:
         if message.agent_has_logon_campaign_right is not None:
             self.campaigns.offer(message.agent_has_logon_campaign_right, message.campaigns_added)
+            self._check_right()
         requested_at = self.breaks.observe(message.break_status)
         if self.breaks.on_break:
             with self._reporting_violations():
@@ -117,6 +142,7 @@ class MessageObserver:
             self.out.kpi(KPI_BREAK_GRANT, requested_at, now)
 
     def _logout_granted(self, message: LogoutGrantedMessage, now: float) -> None:
+        self._check_left_connected("when the log-off was granted")
         with self._reporting_violations():
             check_logout_granted(self.calls, message)
         sent_at = self.logoff.grant(message.campaign_ids, message.logged_out_of_dialer)

@@ -22,6 +22,7 @@ from ._state import TimerKind
 
 __all__ = [
     "KPI_BREAK_GRANT",
+    "KPI_CONNECT_TO_DISCONNECT",
     "KPI_LOGOFF_GRANT",
     "KPI_NAMES",
     "KPI_PREVIEW_CONNECT",
@@ -36,7 +37,14 @@ KPI_WAIT_FOR_POP = "wait-for-pop"
 KPI_BREAK_GRANT = "break-grant"
 KPI_LOGOFF_GRANT = "logoff-grant"
 KPI_PREVIEW_CONNECT = "preview-connect"
-KPI_NAMES = (KPI_WAIT_FOR_POP, KPI_BREAK_GRANT, KPI_LOGOFF_GRANT, KPI_PREVIEW_CONNECT)
+KPI_CONNECT_TO_DISCONNECT = "connect-to-disconnect"
+KPI_NAMES = (
+    KPI_WAIT_FOR_POP,
+    KPI_BREAK_GRANT,
+    KPI_LOGOFF_GRANT,
+    KPI_PREVIEW_CONNECT,
+    KPI_CONNECT_TO_DISCONNECT,
+)
 """Every Dialer KPI the agent records."""
 
 CounterName = Literal[
@@ -50,6 +58,8 @@ CounterName = Literal[
     "reschedules_dropped",
     "breaks_taken",
     "status_changes",
+    "calls_disconnected",
+    "remote_hang_ups",
 ]
 """The counters the agent's own steps move; violations and step errors are counted as reported."""
 
@@ -73,6 +83,10 @@ class AgentCounters:
     """Reschedules drawn but not sent: the call offers no plan label with wrap-up category Scheduled."""
     breaks_taken: int = 0
     status_changes: int = 0
+    calls_disconnected: int = 0
+    """Calls the agent disconnected itself (``POST interactions/{id}/disconnect``)."""
+    remote_hang_ups: int = 0
+    """Calls whose far end hung up while the agent talked, which ended the talk early."""
     violations: int = 0
     step_errors: int = 0
 

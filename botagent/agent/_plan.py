@@ -102,6 +102,15 @@ class AgentPlan:
     pop_timeout: float = 300.0
     break_grant_timeout: float = 60.0
     logoff_grant_timeout: float = 60.0
+    read_rights: bool = True
+    """Read the user's own Logon Campaign right from its configuration (``GET configuration/users``),
+    as production agent pages do, when the server lists the ``configuration`` feature."""
+    watch_queue: bool = True
+    """Watch the user's own queue to follow each Dialer call's interaction, when the server lists the
+    ``queues`` and ``interactions`` features."""
+    disconnect_calls: bool = True
+    """Disconnect a watched call after its talk time, before its disposition, unless its pop says the
+    server disconnects it on disposition (``autoDisconnectOnDisposition``)."""
     on_error: Literal["stop", "restart"] = "stop"
     restart_pause: float = 5.0
 

@@ -138,6 +138,9 @@ class CampaignFacts:
 
     right: bool | None = None
     """Whether the agent holds the Logon Campaign right; None until a message said."""
+    configured_right: bool | None = None
+    """The Logon Campaign right the user's configuration gives; None until read."""
+    conflict_told: bool = False
     offered: dict[str, OfferedCampaign] = field(default_factory=dict)
     """Campaign id -> campaign, as availableCampaignsMessage offered and changed them."""
     asked: set[str] = field(default_factory=set)
@@ -159,6 +162,23 @@ class CampaignFacts:
             self._started(old, campaign)
             if campaign.logged_in and right:
                 self.join(campaign.id)
+
+    def configured(self, right: bool | None) -> None:
+        """Learn the right from the user's configuration (``securityRights.loginCampaign``)."""
+        self.configured_right = right
+
+    def right_conflict(self) -> str | None:
+        """Once, what differs when the configuration and Dialer's message disagree on the right."""
+        if self.right is None or self.configured_right is None or self.right == self.configured_right:
+            return None
+        if self.conflict_told:
+            return None
+        self.conflict_told = True
+        return (
+            f"the user's configuration gives the Logon Campaign right {self.configured_right} "
+            f"(securityRights.loginCampaign.effectiveValue) but Dialer says {self.right} "
+            "(agentHasLogonCampaignRight)"
+        )
 
     def change(self, changed: Iterable[ChangedCampaign]) -> None:
         """Learn changed names and statuses; a stopped campaign has to be joined again once it runs."""

@@ -1,8 +1,8 @@
 """What a request returns when it succeeds: one small frozen record per kind of answer.
 
 Every request declares the result it answers with (``Request.result_type``): `SessionOpened` for
-`OpenSession`, `LicencesAcquired` for `AcquireLicences`, `StatusSet` for `SetStatus`, `Acknowledged` for
-every other request. A driver builds the
+`OpenSession`, `LicencesAcquired` for `AcquireLicences`, `StatusSet` for `SetStatus`, `RightsRead` for
+`ReadRights`, `Acknowledged` for every other request. A driver builds the
 result from the session call it made, and the agent refuses a result of the wrong kind for its request
 (`IllegalAction`).
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from botagent.wire import AsyncRequest, LicenseOperationResult
 
-__all__ = ["Acknowledged", "LicencesAcquired", "RequestResult", "SessionOpened", "StatusSet"]
+__all__ = ["Acknowledged", "LicencesAcquired", "RequestResult", "RightsRead", "SessionOpened", "StatusSet"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,3 +58,14 @@ class LicencesAcquired(RequestResult):
     """
 
     results: tuple[LicenseOperationResult, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RightsRead(RequestResult):
+    """The answer to `ReadRights`: the user's own Logon Campaign right.
+
+    ``logon_campaign`` is ``securityRights.loginCampaign.effectiveValue`` of the configuration user
+    (None when the answer did not carry it).
+    """
+
+    logon_campaign: bool | None

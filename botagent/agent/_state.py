@@ -7,13 +7,14 @@ made by ``_steps.py``, or one timer). If you change the table, regenerate ``STAT
 (``python -m botagent.agent._diagram``); a test fails while the checked-in diagram is out of date.
 
 Rule 1: a state that sends a request (`SENDING_STATES`) is left only by SUCCEEDED or FAILED of that
-request, or, before its request went out, by LEAVE, FAIL or NOTHING_TO_SEND (the plan asks for nothing,
-as a plan with no licences to acquire). So at most one request is outstanding.
+request, or, before its request went out, by LEAVE, FAIL, SKIP_STEP (the plan or the server asks for
+nothing, as a plan with no licences to acquire) or a *_FIRST step. So at most one request is
+outstanding.
 
 Rule 2: a state with a timer (`STATE_TIMERS`) is left by that timer (TIMEOUT for a deadline, ELAPSED for
 a behaviour delay, SKIP_PREVIEW for a preview the agent decided to skip), by a fact the agent learnt from
-a message (POP_*, BREAK_GRANTED, LOGOFF_GRANTED, CAMPAIGNS_*, READY_AGAIN, PLACED_BY_DIALER), or by LEAVE
-or FAIL. Leaving it cancels its timer.
+a message (POP_*, BREAK_GRANTED, LOGOFF_GRANTED, CAMPAIGNS_*, READY_AGAIN, PLACED_BY_DIALER, HUNG_UP),
+or by LEAVE or FAIL. Leaving it cancels its timer.
 
 Rule 3: decision states (`DECISION_STATES`) are passed through within one event: the agent picks one
 of their triggers from what it knows, so they are never observed from outside.
@@ -30,11 +31,18 @@ Rule 6: a preview the agent must disposition while leaving or cleaning up, unpla
 is placed first (FINAL_PLACING, CLEANUP_PLACING): a real server refuses to disposition it otherwise
 (R6; official disposition page). One the pop allows to skip is skipped instead.
 
-Rule 7: licences are acquired right after the session opens and before the Dialer log-in (official
-getting-started and licenses pages). A licence not acquired is a failure learnt from a successful
-answer: the next state, DIALER_LOGIN, takes it as FAIL before it sends anything.
+Rule 7: licences are acquired right after the session opens, before anything else is asked of the
+server (official getting-started and licenses pages). A licence not acquired is a failure learnt from a
+successful answer: the next state takes it as FAIL before it sends anything.
 
-Rule 8: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
+Rule 8: a step the server or the plan does not call for (acquiring no licences, reading the rights,
+watching the queue, disconnecting a call the agent does not watch or the server disconnects itself) is
+passed by SKIP_STEP before its request goes out. A call's interaction disconnected by the far end
+(HUNG_UP) ends the talk early; a call still connected is disconnected before its disposition
+(DISCONNECTING, FINAL_DISCONNECTING, CLEANUP_DISCONNECTING), as production agent pages do (official
+disposition page: "Dialer does not actually disconnect the call").
+
+Rule 9: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
 dispositions held calls and closes the session, each at most once, and then stops in ERROR. FINISHED
 and ERROR are terminal.
 """
@@ -79,6 +87,8 @@ class AgentState(enum.Enum):
     IDLE = "idle"
     OPENING_SESSION = "opening session"
     ACQUIRING_LICENCES = "acquiring licences"
+    READING_RIGHTS = "reading rights"
+    WATCHING_QUEUE = "watching queue"
     DIALER_LOGIN = "dialer log-in"
     AWAITING_CAMPAIGNS = "awaiting campaigns"
     JOINING_CAMPAIGN = "joining campaign"
@@ -91,6 +101,7 @@ class AgentState(enum.Enum):
     PLACING_PREVIEW = "placing preview"
     SKIPPING_PREVIEW = "skipping preview"
     TALKING = "talking"
+    DISCONNECTING = "disconnecting"
     WRAPPING_UP = "wrapping up"
     DISPOSITIONING = "dispositioning"
     BETWEEN_CALLS = "between calls"
@@ -102,6 +113,7 @@ class AgentState(enum.Enum):
     AWAY = "away"
     LOGGING_OFF_ON_CALL = "logging off on call"
     FINAL_PLACING = "final placing"
+    FINAL_DISCONNECTING = "final disconnecting"
     FINAL_DISPOSITIONING = "final dispositioning"
     LOGGING_OFF = "logging off"
     AWAITING_LOGOFF_GRANT = "awaiting logoff grant"
@@ -109,6 +121,7 @@ class AgentState(enum.Enum):
     CLEANING_UP = "cleaning up"
     CLEANUP_LOGGING_OFF = "cleanup logging off"
     CLEANUP_PLACING = "cleanup placing"
+    CLEANUP_DISCONNECTING = "cleanup disconnecting"
     CLEANUP_DISPOSITIONING = "cleanup dispositioning"
     CLEANUP_CLOSING = "cleanup closing"
     FINISHED = "finished"
@@ -144,7 +157,6 @@ class Trigger(enum.Enum):
     """The event types of the table: what happened, as far as the lifecycle cares."""
 
     START = "start"
-    NOTHING_TO_SEND = "nothing to send"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     TIMEOUT = "timeout"
@@ -159,6 +171,9 @@ class Trigger(enum.Enum):
     POP_PREVIEW = "pop preview"
     SKIP_PREVIEW = "skip preview"
     PLACE_FIRST = "place first"
+    DISCONNECT_FIRST = "disconnect first"
+    SKIP_STEP = "skip step"
+    HUNG_UP = "hung up"
     PLACED_BY_DIALER = "placed by dialer"
     BREAK_GRANTED = "break granted"
     LOGOFF_GRANTED = "logoff granted"
@@ -179,6 +194,8 @@ _BUCKETS: Final = MappingProxyType(
         S.IDLE: ReportBucket.LOGGED_OFF,
         S.OPENING_SESSION: ReportBucket.LOGGING_IN,
         S.ACQUIRING_LICENCES: ReportBucket.LOGGING_IN,
+        S.READING_RIGHTS: ReportBucket.LOGGING_IN,
+        S.WATCHING_QUEUE: ReportBucket.LOGGING_IN,
         S.DIALER_LOGIN: ReportBucket.LOGGING_IN,
         S.AWAITING_CAMPAIGNS: ReportBucket.LOGGING_IN,
         S.JOINING_CAMPAIGN: ReportBucket.LOGGING_IN,
@@ -191,6 +208,7 @@ _BUCKETS: Final = MappingProxyType(
         S.PLACING_PREVIEW: ReportBucket.ON_CALL,
         S.SKIPPING_PREVIEW: ReportBucket.WRAP_UP,
         S.TALKING: ReportBucket.ON_CALL,
+        S.DISCONNECTING: ReportBucket.ON_CALL,
         S.WRAPPING_UP: ReportBucket.WRAP_UP,
         S.DISPOSITIONING: ReportBucket.WRAP_UP,
         S.BETWEEN_CALLS: ReportBucket.WRAP_UP,
@@ -202,6 +220,7 @@ _BUCKETS: Final = MappingProxyType(
         S.AWAY: ReportBucket.BREAK,
         S.LOGGING_OFF_ON_CALL: ReportBucket.LOGGING_OFF,
         S.FINAL_PLACING: ReportBucket.LOGGING_OFF,
+        S.FINAL_DISCONNECTING: ReportBucket.LOGGING_OFF,
         S.FINAL_DISPOSITIONING: ReportBucket.LOGGING_OFF,
         S.LOGGING_OFF: ReportBucket.LOGGING_OFF,
         S.AWAITING_LOGOFF_GRANT: ReportBucket.LOGGING_OFF,
@@ -209,6 +228,7 @@ _BUCKETS: Final = MappingProxyType(
         S.CLEANING_UP: ReportBucket.ERROR,
         S.CLEANUP_LOGGING_OFF: ReportBucket.ERROR,
         S.CLEANUP_PLACING: ReportBucket.ERROR,
+        S.CLEANUP_DISCONNECTING: ReportBucket.ERROR,
         S.CLEANUP_DISPOSITIONING: ReportBucket.ERROR,
         S.CLEANUP_CLOSING: ReportBucket.ERROR,
         S.FINISHED: ReportBucket.LOGGED_OFF,
@@ -220,6 +240,8 @@ SENDING_STATES: Final = frozenset(
     {
         S.OPENING_SESSION,
         S.ACQUIRING_LICENCES,
+        S.READING_RIGHTS,
+        S.WATCHING_QUEUE,
         S.DIALER_LOGIN,
         S.JOINING_CAMPAIGN,
         S.READYING,
@@ -228,17 +250,20 @@ SENDING_STATES: Final = frozenset(
         S.READYING_AGAIN,
         S.PLACING_PREVIEW,
         S.SKIPPING_PREVIEW,
+        S.DISCONNECTING,
         S.DISPOSITIONING,
         S.REQUESTING_BREAK,
         S.ENDING_BREAK,
         S.CHANGING_STATUS,
         S.LOGGING_OFF_ON_CALL,
         S.FINAL_PLACING,
+        S.FINAL_DISCONNECTING,
         S.FINAL_DISPOSITIONING,
         S.LOGGING_OFF,
         S.CLOSING,
         S.CLEANUP_LOGGING_OFF,
         S.CLEANUP_PLACING,
+        S.CLEANUP_DISCONNECTING,
         S.CLEANUP_DISPOSITIONING,
         S.CLEANUP_CLOSING,
     }
@@ -271,7 +296,14 @@ DECISION_STATES: Final = frozenset({S.BETWEEN_CALLS, S.CLEANING_UP})
 TERMINAL_STATES: Final = frozenset({S.FINISHED, S.ERROR})
 
 _CLEANUP_STATES: Final = frozenset(
-    {S.CLEANING_UP, S.CLEANUP_LOGGING_OFF, S.CLEANUP_PLACING, S.CLEANUP_DISPOSITIONING, S.CLEANUP_CLOSING}
+    {
+        S.CLEANING_UP,
+        S.CLEANUP_LOGGING_OFF,
+        S.CLEANUP_PLACING,
+        S.CLEANUP_DISCONNECTING,
+        S.CLEANUP_DISPOSITIONING,
+        S.CLEANUP_CLOSING,
+    }
 )
 
 _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
@@ -281,10 +313,17 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
     # runs, and JOINING_CAMPAIGN joins each chosen running campaign the agent is not in yet.
     (S.IDLE, T.START): S.OPENING_SESSION,
     (S.IDLE, T.LEAVE): S.FINISHED,
+    # Before the Dialer log-in: acquire the licences (Rule 7), then, as production agent pages do, read
+    # the user's own Logon Campaign right (configuration users) and watch its own queue, where Dialer
+    # calls sit as interactions (Rule 8).
     (S.OPENING_SESSION, T.SUCCEEDED): S.ACQUIRING_LICENCES,
-    (S.ACQUIRING_LICENCES, T.SUCCEEDED): S.DIALER_LOGIN,
-    (S.ACQUIRING_LICENCES, T.NOTHING_TO_SEND): S.DIALER_LOGIN,
+    (S.ACQUIRING_LICENCES, T.SUCCEEDED): S.READING_RIGHTS,
+    (S.ACQUIRING_LICENCES, T.SKIP_STEP): S.READING_RIGHTS,
     (S.ACQUIRING_LICENCES, T.LEAVE): S.CLOSING,
+    (S.READING_RIGHTS, T.SUCCEEDED): S.WATCHING_QUEUE,
+    (S.READING_RIGHTS, T.SKIP_STEP): S.WATCHING_QUEUE,
+    (S.WATCHING_QUEUE, T.SUCCEEDED): S.DIALER_LOGIN,
+    (S.WATCHING_QUEUE, T.SKIP_STEP): S.DIALER_LOGIN,
     (S.DIALER_LOGIN, T.SUCCEEDED): S.AWAITING_CAMPAIGNS,
     (S.DIALER_LOGIN, T.LEAVE): S.CLOSING,
     (S.AWAITING_CAMPAIGNS, T.CAMPAIGNS_OFFERED): S.JOINING_CAMPAIGN,
@@ -316,7 +355,12 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
     (S.PREVIEWING, T.LEAVE): S.LOGGING_OFF_ON_CALL,
     (S.PLACING_PREVIEW, T.SUCCEEDED): S.TALKING,
     (S.SKIPPING_PREVIEW, T.SUCCEEDED): S.BETWEEN_CALLS,
-    (S.TALKING, T.ELAPSED): S.WRAPPING_UP,
+    # After talking the agent disconnects the call unless the server does on disposition (Rule 8); a
+    # far end that hangs up ends the talk early.
+    (S.TALKING, T.ELAPSED): S.DISCONNECTING,
+    (S.TALKING, T.HUNG_UP): S.WRAPPING_UP,
+    (S.DISCONNECTING, T.SUCCEEDED): S.WRAPPING_UP,
+    (S.DISCONNECTING, T.SKIP_STEP): S.WRAPPING_UP,
     (S.TALKING, T.LEAVE): S.LOGGING_OFF_ON_CALL,
     (S.WRAPPING_UP, T.ELAPSED): S.DISPOSITIONING,
     (S.WRAPPING_UP, T.LEAVE): S.LOGGING_OFF_ON_CALL,
@@ -345,6 +389,8 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
     (S.LOGGING_OFF_ON_CALL, T.SUCCEEDED): S.FINAL_DISPOSITIONING,
     (S.FINAL_DISPOSITIONING, T.PLACE_FIRST): S.FINAL_PLACING,
     (S.FINAL_PLACING, T.SUCCEEDED): S.FINAL_DISPOSITIONING,
+    (S.FINAL_DISPOSITIONING, T.DISCONNECT_FIRST): S.FINAL_DISCONNECTING,
+    (S.FINAL_DISCONNECTING, T.SUCCEEDED): S.FINAL_DISPOSITIONING,
     (S.FINAL_DISPOSITIONING, T.SUCCEEDED): S.AWAITING_LOGOFF_GRANT,
     (S.LOGGING_OFF, T.SUCCEEDED): S.AWAITING_LOGOFF_GRANT,
     (S.AWAITING_LOGOFF_GRANT, T.POP_PLACED): S.FINAL_DISPOSITIONING,
@@ -355,6 +401,7 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
     (S.CLEANING_UP, T.CLEANUP_LOGOFF): S.CLEANUP_LOGGING_OFF,
     (S.CLEANING_UP, T.CLEANUP_DISPOSITION): S.CLEANUP_DISPOSITIONING,
     (S.CLEANUP_DISPOSITIONING, T.PLACE_FIRST): S.CLEANUP_PLACING,
+    (S.CLEANUP_DISPOSITIONING, T.DISCONNECT_FIRST): S.CLEANUP_DISCONNECTING,
     (S.CLEANING_UP, T.CLEANUP_CLOSE): S.CLEANUP_CLOSING,
     (S.CLEANING_UP, T.CLEANUP_DONE): S.ERROR,
 }
@@ -363,6 +410,8 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
 # this row: a resting state takes it at once, so a sending state only sees one that arrived while the
 # request before it was out, or a missing feature version (Rule 5).
 _FAIL_FROM = (
+    S.READING_RIGHTS,
+    S.WATCHING_QUEUE,
     S.DIALER_LOGIN,
     S.AWAITING_CAMPAIGNS,
     S.JOINING_CAMPAIGN,

@@ -19,14 +19,17 @@ from ._actions import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
+    DisconnectCall,
     EndBreak,
     OpenSession,
     PlacePreviewCall,
+    ReadRights,
     ReadyForCalls,
     Request,
     RequestBreak,
     SetStatus,
     SubmitDisposition,
+    WatchQueue,
 )
 from ._calls import (
     CallBook,
@@ -39,6 +42,7 @@ from ._calls import (
 from ._errors import IllegalAction
 from ._outbox import KPI_WAIT_FOR_POP, CounterName, Outbox
 from ._plan import AgentPlan, Rng
+from ._queue import QUEUE_ATTRIBUTES, QUEUE_SUBSCRIPTION_ID, QueueFacts
 from ._records import (
     AvailabilityFacts,
     BreakFacts,
@@ -48,7 +52,7 @@ from ._records import (
     PendingAsync,
     SessionFacts,
 )
-from ._results import LicencesAcquired, RequestResult, SessionOpened, StatusSet
+from ._results import LicencesAcquired, RequestResult, RightsRead, SessionOpened, StatusSet
 from ._state import AgentState, TimerKind, Trigger
 
 __all__ = ["Steps"]
@@ -76,6 +80,7 @@ class Steps:
     logoff: LogoffFacts
     pending: PendingAsync
     departure: Departure
+    queue: QueueFacts
     out: Outbox
     _break_next: bool = field(default=False, init=False)
     _status_next: bool = field(default=False, init=False)
@@ -91,6 +96,10 @@ class Steps:
                 self._check_licences(names, results)
             case CloseSession(), _:
                 self.session.closed()
+            case ReadRights(), RightsRead(logon_campaign=right):
+                self.campaigns.configured(right)
+            case WatchQueue(), _:
+                self.queue.subscribed()
             case DialerLogIn(campaign_id=None), _:
                 self.session.logged_in()
             case DialerLogIn(campaign_id=str(campaign_id)), _:
@@ -119,6 +128,7 @@ class Steps:
     def _dispositioned(self, state: AgentState) -> None:
         held = self.calls.current
         assert held is not None and held.disposition is not None
+        self.queue.dispositioned_call(held.interaction_id)
         self._finish_call(held, CallOutcome.DISPOSITIONED)
         self.out.count("calls_handled")
         if held.disposition.scheduled_time is not None:
@@ -134,6 +144,11 @@ class Steps:
             self._break_next = self.rng.random() < plan.break_probability
         change = plan.status_change_probability
         self._status_next = change > 0 and self.rng.random() < change
+
+    def already_done(self, request: Request, status: int | None) -> bool:
+        """True when a failure only says the request's work was done: a disconnect answered 404 finds
+        the interaction gone, as when the far end hung up while the request was on its way."""
+        return isinstance(request, DisconnectCall) and status == 404
 
     def failed(self, request: Request) -> None:
         """Learn from the failure of ``request``: a disposition that failed finishes its call."""
@@ -200,7 +215,37 @@ class Steps:
         return T.FAIL
 
     def _decide_licences(self) -> Trigger | None:
-        return None if self.plan.licences else T.NOTHING_TO_SEND
+        return None if self.plan.licences else T.SKIP_STEP
+
+    def _decide_rights(self) -> Trigger | None:
+        wanted = self.plan.read_rights and self.session.lacks(*_RIGHTS_FEATURE) is None
+        return None if wanted else T.SKIP_STEP
+
+    def _decide_watch(self) -> Trigger | None:
+        served = all(self.session.lacks(*feature) is None for feature in _QUEUE_FEATURES)
+        return None if self.plan.watch_queue and served else T.SKIP_STEP
+
+    def _decide_talking(self) -> Trigger | None:
+        held = self.calls.current
+        if held is None or not self.queue.watching or not self.queue.ended(held.interaction_id):
+            return None
+        self.out.count("remote_hang_ups")
+        return T.HUNG_UP
+
+    def _decide_disconnect(self) -> Trigger | None:
+        held = self.calls.current
+        return None if held is not None and self._must_disconnect(held) else T.SKIP_STEP
+
+    def _must_disconnect(self, held: HeldCall) -> bool:
+        """The agent, not the server, hangs this call up, and it may still be up (official disposition page).
+
+        A dialed call whose interaction the queue has not shown yet counts as up: its messages may be on
+        their way (a disconnect that finds nothing is answered 404, which `already_done` accepts).
+        """
+        if not self.plan.disconnect_calls or held.disconnect_sent or held.call.auto_disconnect_on_disposition:
+            return False
+        dialed = held.placed or held.place_sent_at is not None
+        return self.queue.watching and dialed and not self.queue.ended(held.interaction_id)
 
     def _decide_dialer_login(self) -> Trigger | None:
         return self._lacking(*_FEATURES[Endpoint.DIALER_LOG_IN], Endpoint.DIALER_LOG_IN.value)
@@ -265,12 +310,14 @@ class Steps:
             return T.CHANGE_STATUS
         return T.GO_AVAILABLE
 
-    def _decide_place_first(self) -> Trigger | None:
+    def _decide_before_disposition(self) -> Trigger | None:
         held = self.calls.current
-        if held is None or not held.open or not held.must_place_first:
+        if held is None or not held.open:
             return None
         can_place = self.session.lacks(*_FEATURES[Endpoint.PLACE_PREVIEW_CALL]) is None
-        return T.PLACE_FIRST if can_place else None
+        if held.must_place_first and can_place:
+            return T.PLACE_FIRST
+        return T.DISCONNECT_FIRST if self._must_disconnect(held) else None
 
     def _decide_break(self) -> Trigger | None:
         return T.BREAK_GRANTED if self.breaks.granted else None
@@ -319,6 +366,19 @@ class Steps:
 
     def _acquire_licences(self, state: AgentState, now: float) -> Request:
         return AcquireLicences(names=self.plan.licences)
+
+    def _read_rights(self, state: AgentState, now: float) -> Request:
+        return ReadRights()
+
+    def _watch_queue(self, state: AgentState, now: float) -> Request:
+        return WatchQueue(subscription_id=QUEUE_SUBSCRIPTION_ID, attribute_names=QUEUE_ATTRIBUTES)
+
+    def _disconnect(self, state: AgentState, now: float) -> Request:
+        held = self.calls.current
+        assert held is not None
+        held.disconnecting()
+        self.out.count("calls_disconnected")
+        return DisconnectCall(interaction_id=held.interaction_id)
 
     def _dialer_login(self, state: AgentState, now: float) -> Request:
         self.session.logging_in()
@@ -479,6 +539,13 @@ is checked when a preview is to be placed."""
 _READY_WITH_IDS = ("dialer", 4)
 """ready-for-calls with ``campaignIds`` (official ready-for-calls page)."""
 
+_RIGHTS_FEATURE = ("configuration", 1)
+"""``GET configuration/users/{id}``: the user's own Logon Campaign right."""
+
+_QUEUE_FEATURES = (("queues", 1), ("interactions", 1))
+"""A user queue subscription (queues 1) and the interaction disconnect (interactions 1); the agent
+follows its calls only where it can also hang them up."""
+
 _RESCHEDULE_COUNTERS: dict[RescheduleNote, CounterName] = {
     RescheduleNote.UNOWNED: "reschedules_unowned",
     RescheduleNote.DROPPED: "reschedules_dropped",
@@ -496,14 +563,23 @@ _DECIDERS: dict[AgentState, Callable[[Steps], Trigger | None]] = {
     S.BETWEEN_CALLS: Steps._decide_gap,
     S.AWAITING_BREAK: Steps._decide_break,
     S.AWAITING_LOGOFF_GRANT: Steps._decide_logoff,
-    S.FINAL_DISPOSITIONING: Steps._decide_place_first,
+    S.FINAL_DISPOSITIONING: Steps._decide_before_disposition,
     S.CLEANING_UP: Steps._decide_cleanup,
-    S.CLEANUP_DISPOSITIONING: Steps._decide_place_first,
+    S.CLEANUP_DISPOSITIONING: Steps._decide_before_disposition,
+    S.READING_RIGHTS: Steps._decide_rights,
+    S.WATCHING_QUEUE: Steps._decide_watch,
+    S.TALKING: Steps._decide_talking,
+    S.DISCONNECTING: Steps._decide_disconnect,
 }
 
 _ENTRIES: dict[AgentState, Callable[[Steps, AgentState, float], Request]] = {
     S.OPENING_SESSION: Steps._open,
     S.ACQUIRING_LICENCES: Steps._acquire_licences,
+    S.READING_RIGHTS: Steps._read_rights,
+    S.WATCHING_QUEUE: Steps._watch_queue,
+    S.DISCONNECTING: Steps._disconnect,
+    S.FINAL_DISCONNECTING: Steps._disconnect,
+    S.CLEANUP_DISCONNECTING: Steps._disconnect,
     S.DIALER_LOGIN: Steps._dialer_login,
     S.JOINING_CAMPAIGN: Steps._join,
     S.READYING: Steps._ready,

@@ -40,6 +40,7 @@ from botagent.icws._retry import NO_RETRY, RetryPolicy
 from botagent.icws._transport import HttpxTransport, RawResponse, StreamResponse, Transport
 from botagent.wire import (
     AsyncRequest,
+    ConfigurationUser,
     ConnectionResponse,
     ConnectionStateResponse,
     Endpoint,
@@ -49,6 +50,7 @@ from botagent.wire import (
     IcwsTransportError,
     LicenseOperationResult,
     Message,
+    QueueType,
     ServiceUnavailable,
     StationSettings,
     StatusMessageList,
@@ -446,6 +448,37 @@ class Session:
         """``GET status/status-messages``: the statuses the user may choose from."""
         path = "/status/status-messages"
         return self._fetch(Endpoint.STATUS_MESSAGES, "GET", path, model_reader(StatusMessageList))
+
+    # --- queues, interactions and configuration ---------------------------------------------------
+
+    def subscribe_user_queue(self, subscription_id: str, attribute_names: Iterable[str]) -> None:
+        """``PUT messaging/subscriptions/queues/{subscriptionId}``: watch the session user's own queue.
+
+        Changes arrive as ``urn:inin.com:queues:queueContentsMessage`` carrying ``attribute_names``
+        (official queue subscription page: queue type 1 is a user's queue, ``attributeNames`` is
+        required).
+        """
+        body = {
+            "queueIds": [{"queueType": QueueType.USER.value, "queueName": self._user_id}],
+            "attributeNames": list(attribute_names),
+        }
+        path = f"/messaging/subscriptions/queues/{quote(subscription_id, safe='')}"
+        self._call(Endpoint.SUBSCRIBE_QUEUES, "PUT", path, body)
+
+    def disconnect_interaction(self, interaction_id: str) -> None:
+        """``POST interactions/{interactionId}/disconnect``: hang up one interaction (a Dialer call)."""
+        path = f"/interactions/{quote(interaction_id, safe='')}/disconnect"
+        self._call(Endpoint.DISCONNECT_INTERACTION, "POST", path)
+
+    def configuration_user(self, select: str = "securityRights") -> ConfigurationUser:
+        """``GET configuration/users/{userId}``: the session user's configuration, with its own rights.
+
+        ``rightsFilter=loggedInUser`` asks for the rights that apply to the logged-in user, as
+        production Dialer agent pages do to learn the Logon Campaign right.
+        """
+        user = quote(self._user_id, safe="")
+        path = f"/configuration/users/{user}?select={quote(select, safe=',*')}&rightsFilter=loggedInUser"
+        return self._fetch(Endpoint.CONFIGURATION_USER, "GET", path, model_reader(ConfigurationUser))
 
     # --- Dialer ----------------------------------------------------------------------------------------
 

@@ -33,12 +33,14 @@ from botagent.agent import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
+    DisconnectCall,
     EndBreak,
     Event,
     Finished,
     LicencesAcquired,
     OpenSession,
     PlacePreviewCall,
+    ReadRights,
     ReadyForCalls,
     RecordKpi,
     ReportBucket,
@@ -49,6 +51,7 @@ from botagent.agent import (
     RequestFailed,
     RequestResult,
     RequestSucceeded,
+    RightsRead,
     Send,
     SessionOpened,
     SetStatus,
@@ -59,6 +62,7 @@ from botagent.agent import (
     SubmitDisposition,
     Timer,
     TimerFired,
+    WatchQueue,
 )
 from botagent.icws import Session, SessionState
 from botagent.wire import IcwsError, IcwsStatusError
@@ -247,6 +251,14 @@ class AgentDriver:
                 session.end_break()
             case DialerLogOff(campaign_ids=campaign_ids):
                 session.dialer_log_off(campaign_ids)
+            case ReadRights():
+                rights = session.configuration_user().security_rights
+                login_campaign = rights.login_campaign if rights is not None else None
+                return RightsRead(logon_campaign=login_campaign.effective_value if login_campaign else None)
+            case WatchQueue(subscription_id=subscription_id, attribute_names=attribute_names):
+                session.subscribe_user_queue(subscription_id, attribute_names)
+            case DisconnectCall(interaction_id=interaction_id):
+                session.disconnect_interaction(interaction_id)
             case _:
                 raise TypeError(f"the driver cannot send {request!r}")
         return Acknowledged()

@@ -38,6 +38,9 @@ def build_plan(profile: Profile, user_id: str) -> AgentPlan:
         pop_timeout=timeouts.pop,
         break_grant_timeout=timeouts.break_grant,
         logoff_grant_timeout=timeouts.logoff_grant,
+        read_rights=behaviour.calls.read_rights,
+        watch_queue=behaviour.calls.watch_queue,
+        disconnect_calls=behaviour.calls.disconnect,
         on_error=profile.on_error.policy,
         restart_pause=profile.on_error.pause,
     )

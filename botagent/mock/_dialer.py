@@ -271,6 +271,7 @@ class Dialer:
         record.disposition_count += 1
         record.attributes.update(request.call_attributes or {})
         agent.call = None
+        self.pacer.interactions.dispositioned(call, now)
         self.world.ledger.count(call.campaign.name, "dispositioned")
         self.pacer.dispositioned(call, request, agent.user.user_id, now)
         return self._after_call(agent)

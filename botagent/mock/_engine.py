@@ -58,6 +58,7 @@ from typing import Any
 from botagent.mock._campaigns import CampaignControl
 from botagent.mock._dialer import Dialer
 from botagent.mock._errors import EngineError, ErrorIds
+from botagent.mock._interactions import Interactions
 from botagent.mock._pacing import Pacer
 from botagent.mock._scenario import Scenario, StatusSpec
 from botagent.mock._server_info import station_information
@@ -65,15 +66,20 @@ from botagent.mock._state import DialerAgent, ServerSession, UserState, World
 from botagent.wire import (
     AsyncOperationCompletedMessage,
     CampaignStatus,
+    ConfigurationId,
+    ConfigurationUser,
     DispositionRequest,
     FormDefinition,
+    InheritedBoolean,
     LicenseOperationResults,
     LicenseRequest,
     LogInRequest,
     LogOffRequest,
     PlacePreviewCallRequest,
+    QueueSubscriptionRequest,
     ReadyForCallsRequest,
     RequestFormDefinitionRequest,
+    SecurityRights,
     StationInformation,
     StatusMessageDefinition,
     StatusMessageList,
@@ -111,7 +117,8 @@ class DialerEngine:
 
     def _build(self, scenario: Scenario) -> None:
         self._world = World(scenario)
-        self._pacer = Pacer(self._world)
+        self._interactions = Interactions(self._world)
+        self._pacer = Pacer(self._world, self._interactions)
         self._dialer = Dialer(self._world, self._pacer)
         self._campaigns = CampaignControl(self._world, self._pacer)
 
@@ -269,6 +276,7 @@ class DialerEngine:
         self._leave_group(session)
         self._world.licences.release(session.user.user_id, session.session_id)
         self._unwatch(session)
+        self._interactions.session_closed(session)
         session.open = False
         if session.expiry is not None:
             session.expiry.cancel()
@@ -485,6 +493,46 @@ class DialerEngine:
             if user is not None:
                 user.watchers.pop(session, None)
         session.watching.clear()
+
+    # --- queues, interactions and configuration ---------------------------------------------------------
+
+    def subscribe_queue(
+        self, session: ServerSession, subscription_id: str, request: QueueSubscriptionRequest, now: float
+    ) -> None:
+        """Create or replace a queue subscription (official queue subscription page)."""
+        self._interactions.subscribe(self._live(session, now), subscription_id, request)
+
+    def unsubscribe_queue(self, session: ServerSession, subscription_id: str, now: float) -> None:
+        """End a queue subscription."""
+        self._interactions.unsubscribe(self._live(session, now), subscription_id)
+
+    def disconnect_interaction(self, session: ServerSession, interaction_id: str, now: float) -> None:
+        """Disconnect an interaction on the session user's queue; 404 for one it never had."""
+        self._interactions.disconnect(self._live(session, now), interaction_id, now)
+        self._settle(now)
+
+    def configuration_user(
+        self, session: ServerSession, user_id: str, select: str, now: float
+    ) -> ConfigurationUser:
+        """The configuration user ``user_id`` with its ``securityRights`` when selected (or ``*``).
+
+        A session reads its own user; another known user is 403, an unknown one 404. The rights served
+        are those the scenario models: ``loginCampaign`` (Dialer's Logon Campaign right).
+        """
+        self._live(session, now)
+        spec = self._world.scenario.user_table.get(user_id)
+        if spec is None:
+            raise EngineError(404, ErrorIds.NOT_FOUND, f"There is no configuration user '{user_id}'.")
+        if user_id != session.user.user_id:
+            raise EngineError(403, ErrorIds.ACCESS_DENIED, f"The session user may not read user '{user_id}'.")
+        fields = {name.strip().casefold() for name in select.split(",")}
+        rights = None
+        if fields & {"*", "securityrights", "securityrights.logincampaign"}:
+            rights = SecurityRights(
+                login_campaign=InheritedBoolean(effective_value=spec.has_logon_campaign_right)
+            )
+        identity = ConfigurationId(id=user_id, display_name=user_id)
+        return ConfigurationUser(configuration_id=identity, security_rights=rights)
 
     # --- Dialer (R2..R34) ---------------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ from botagent.mock._stream import EventStream
 from botagent.wire import (
     DIALER_ENDPOINTS,
     AsyncRequest,
+    ConfigurationUser,
     ConnectionRequest,
     ConnectionResponse,
     ConnectionStateResponse,
@@ -69,6 +70,7 @@ from botagent.wire import (
     LogOffRequest,
     Message,
     PlacePreviewCallRequest,
+    QueueSubscriptionRequest,
     ReadyForCallsRequest,
     RequestFormDefinitionRequest,
     ServerInfo,
@@ -512,22 +514,45 @@ async def unsubscribe_user_statuses(
 @session_route(
     RouteDoc(
         name=Endpoint.SUBSCRIBE_QUEUES,
-        summary="Accepted, but sends no messages: the mock has no ACD queues.",
-        body=dict[str, Any],
+        summary="Watch queues: the session user's own user queue sends queueContentsMessage.",
+        body=QueueSubscriptionRequest,
+        body_required=True,
     )
 )
 async def subscribe_queue(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
-    """Queue subscriptions are accepted (200) but send no messages: the mock has no ACD queues."""
-    parse_body(WireModel, await read_json(request, _limit(runtime)))
-    runtime.engine.touch(session, runtime.now())
+    """Create or replace a queue subscription (200); the user's own queue sends its Dialer calls."""
+    body = parse_body(QueueSubscriptionRequest, await read_json(request, _limit(runtime)))
+    subscription_id = request.path_params["subscription_id"]
+    runtime.engine.subscribe_queue(session, subscription_id, body, runtime.now())
     return empty()
 
 
 @session_route(RouteDoc(name=Endpoint.UNSUBSCRIBE_QUEUES, summary="End a queue subscription.", ok=204))
 async def unsubscribe_queue(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
     """End a queue subscription (204)."""
-    runtime.engine.touch(session, runtime.now())
+    runtime.engine.unsubscribe_queue(session, request.path_params["subscription_id"], runtime.now())
     return empty(204)
+
+
+@session_route(RouteDoc(name=Endpoint.DISCONNECT_INTERACTION, summary="Disconnect an interaction."))
+async def disconnect_interaction(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+    """Disconnect an interaction on the user's queue (200); 404 for one it never had."""
+    runtime.engine.disconnect_interaction(session, request.path_params["interaction_id"], runtime.now())
+    return empty()
+
+
+@session_route(
+    RouteDoc(
+        name=Endpoint.CONFIGURATION_USER,
+        summary="The session user's configuration; securityRights.loginCampaign when selected.",
+        response=ConfigurationUser,
+    )
+)
+async def get_configuration_user(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+    """The configuration user (``?select=securityRights`` or ``*``); 403 for another user."""
+    select = request.query_params.get("select", "")
+    user = runtime.engine.configuration_user(session, request.path_params["user_id"], select, runtime.now())
+    return icws_json(user)
 
 
 # --- status ---------------------------------------------------------------------------------------------
@@ -674,6 +699,10 @@ def icws_routes() -> list[Route]:
         Route(user_statuses, unsubscribe_user_statuses, methods=["DELETE"]),
         Route(queues, subscribe_queue, methods=["PUT"]),
         Route(queues, unsubscribe_queue, methods=["DELETE"]),
+        Route(
+            f"{session}/interactions/{{interaction_id}}/disconnect", disconnect_interaction, methods=["POST"]
+        ),
+        Route(f"{session}/configuration/users/{{user_id}}", get_configuration_user, methods=["GET"]),
         Route(statuses, put_user_status, methods=["PUT"]),
         Route(statuses, get_user_status, methods=["GET"]),
         Route(f"{session}/status/status-messages", get_status_messages, methods=["GET"]),

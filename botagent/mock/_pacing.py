@@ -57,6 +57,7 @@ import math
 
 from botagent.mock._allocation import choose
 from botagent.mock._callbacks import CallbackDesk, due_time
+from botagent.mock._interactions import Interactions
 from botagent.mock._outcomes import Outcome, draw_outcome, reaches_agent
 from botagent.mock._pops import abandoned_record, data_pop, preview_pop
 from botagent.mock._predictive import MAX_LINES_PER_AGENT
@@ -76,8 +77,9 @@ _REPACE_LEAST = 1.0
 class Pacer:
     """Keeps idle sets true, allocates agents, paces dials per campaign and turns dials into pops."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, interactions: Interactions) -> None:
         self.world = world
+        self.interactions = interactions
         self.callbacks = CallbackDesk(world)
         self.unassigned: dict[DialerAgent, None] = {}
         self._ledger_changes = 0
@@ -437,6 +439,8 @@ class Pacer:
         self.world.ledger.start_stretch(agent, campaign.name, True, now)
         self.refresh(agent)
         self.world.send_agent(agent, DataPopMessage(call=call.wire))
+        if not isinstance(call.wire, PreviewPopCall):
+            self.interactions.connected_pop(call, agent.user, now)
 
     # --- preview calls -----------------------------------------------------------------------------------
 
@@ -447,6 +451,7 @@ class Pacer:
         call.cancel_timers()
         call.record.state = "dialing"
         call.record.placed_at = now
+        self.interactions.placed(call, agent.user)
         if attributes:
             call.record.attributes.update(attributes)
         campaign = call.campaign
@@ -471,6 +476,9 @@ class Pacer:
             call.record.state = "connected"
             call.record.connected_at = now
             self.world.ledger.count(campaign.name, "connected")
+            self.interactions.answered(call, now)
+        else:
+            self.interactions.unanswered(call, now)
         if self.world.behaviour.preview_connect_message and agent.call is call and agent.connected:
             wire = call.wire.model_copy(update={"call_placed": True})
             self.world.send_agent(agent, DataPopMessage(call=wire))

@@ -197,6 +197,8 @@ class CampaignSpec(_Spec):
     allow_skip: bool = False
     allow_agent_callbacks: bool = True
     auto_disconnect_on_disposition: bool = True
+    remote_hangup: Delay | None = None
+    """Seconds from connecting until the far end hangs up; None: it never hangs up first."""
     status: Literal["on", "off"] = "on"
 
     @field_validator("status", mode="before")
@@ -322,16 +324,20 @@ def _default_statuses() -> list[StatusSpec]:
 
 
 _DEFAULT_FEATURES: Final = {
+    "configuration": 1,
     "connection": 11,
     "dialer": 4,
+    "interactions": 1,
     "licenses": 1,
     "messaging": 2,
     "queues": 1,
     "status": 1,
 }
-"""The features the mock serves, by their official ids, at the version whose APIs it serves: connection
-11 (switchover-status), dialer 4 (campaignIds in ready-for-calls; a few dialer 3 calls answer 501),
-licenses 1 (acquiring licences), messaging 2 (server-sent events), queues 1 and status 1."""
+"""The features the mock serves, by their official ids, at the version whose APIs it serves:
+configuration 1 (a user's Logon Campaign right), connection 11 (switchover-status), dialer 4
+(campaignIds in ready-for-calls; a few dialer 3 calls answer 501), interactions 1 (disconnect),
+licenses 1 (acquiring licences), messaging 2 (server-sent events), queues 1 (a user queue's contents)
+and status 1."""
 
 DIALER_LICENCE: Final = "I3_ACCESS_DIALER_ADDON"
 """The Dialer Add-on licence: without it, Dialer calls answer 403 (official Dialer endpoint pages)."""

@@ -30,6 +30,7 @@ __all__ = [
     "DIALER_AGENT_LICENCES",
     "Behaviour",
     "Breaks",
+    "CallControl",
     "Load",
     "Logoff",
     "Messaging",
@@ -220,6 +221,32 @@ class Logoff(ProfileModel):
     )
 
 
+class CallControl(ProfileModel):
+    """Each Dialer call as an ICWS interaction on the agent's own queue, handled as agent pages do."""
+
+    read_rights: bool = Field(
+        True,
+        description=(
+            "Read the user's own Logon Campaign right (GET configuration/users, securityRights) before the "
+            "Dialer log-in, and report a rule violation when Dialer says otherwise."
+        ),
+    )
+    watch_queue: bool = Field(
+        True,
+        description=(
+            "Watch the user's own queue and follow each call's interaction: a far end that hangs up "
+            "ends the talk early (needs the server's queues and interactions features)."
+        ),
+    )
+    disconnect: bool = Field(
+        True,
+        description=(
+            "Disconnect a watched call after its talk time, before its disposition, unless its pop says "
+            "the server does on disposition (autoDisconnectOnDisposition)."
+        ),
+    )
+
+
 def _dispositions_default() -> dict[str, float]:
     return {"any": 1.0}
 
@@ -251,6 +278,9 @@ class Behaviour(ProfileModel):
         default_factory=StatusChanges, description="Non-ACD status changes."
     )
     logoff: Logoff = Field(default_factory=Logoff, description="Logging off during the run.")
+    calls: CallControl = Field(
+        default_factory=CallControl, description="Rights, the user queue and disconnecting calls."
+    )
 
     @field_validator("dispositions")
     @classmethod

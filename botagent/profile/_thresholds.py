@@ -1,8 +1,8 @@
 """Pass/fail criteria for a run, in the spirit of k6 thresholds.
 
 Bounds are set per endpoint (the stable names of the ICWS calls, such as ``POST /dialer/log-in``)
-and per dialer KPI (``wait-for-pop``, ``break-grant``, ``logoff-grant``, ``preview-connect``);
-``"*"`` applies to every endpoint or every KPI. Times are milliseconds.
+and per dialer KPI (``wait-for-pop``, ``break-grant``, ``logoff-grant``, ``preview-connect``,
+``connect-to-disconnect``); ``"*"`` applies to every endpoint or every KPI. Times are milliseconds.
 
 Endpoint, KPI and error-ratio limits judge the steady phase of the run by default (``phase``); calls
 per agent, rule violations and the ledger judge the whole run. Besides the limits set here, every run
@@ -146,7 +146,10 @@ class Thresholds(ProfileModel):
     )
     kpis: dict[KpiName, Bounds] = Field(
         default_factory=dict,
-        description='Bounds per KPI (wait-for-pop, break-grant, logoff-grant, preview-connect), or "*".',
+        description=(
+            "Bounds per KPI (wait-for-pop, break-grant, logoff-grant, preview-connect, "
+            'connect-to-disconnect), or "*".'
+        ),
         json_schema_extra={"propertyNames": {"enum": ["*", *KPI_NAMES]}},
     )
     error_ratio: _Ratio = Field(None, description="Maximum failed requests / all requests, 0..1.")

@@ -149,6 +149,8 @@ def _ledger(result: RunResult) -> dict[str, str]:
         return _row("Ledger", "verdict", "pending" if result.ledger_expected else "none", waiting)
     verdict = "reconciles" if rec.reconciles else "does not reconcile"
     detail = f"{len(rec.lost)} lost, {len(rec.duplicated)} duplicated, {len(rec.mismatched)} mismatched"
+    if rec.left_connected:
+        detail += f", {len(rec.left_connected)} left connected"
     return _row("Ledger", "verdict", verdict, detail)
 
 

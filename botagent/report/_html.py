@@ -407,6 +407,7 @@ def _ledger(result: RunResult) -> str:
         (["Lost", str(len(rec.lost))], bool(rec.lost)),
         (["Duplicated", str(len(rec.duplicated))], bool(rec.duplicated)),
         (["Mismatched", str(len(rec.mismatched))], bool(rec.mismatched)),
+        (["Left connected after disposition", _ids(rec.left_connected)], bool(rec.left_connected)),
         (["Orphaned (session dropped by the server)", _ids(rec.orphaned)], False),
     ]
     verdict = "reconciles" if rec.reconciles else "<b>does not reconcile</b>"

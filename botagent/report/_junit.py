@@ -162,6 +162,8 @@ def _ledger_suite(root: ET.Element, rec: Reconciliation | None) -> None:
         _id_case(suite, "no popped call lost", "popped but never dispositioned", rec.lost)
         _id_case(suite, "no call dispositioned twice", "dispositioned more than once", rec.duplicated)
         _id_case(suite, "ledger matches the bots' dispositions", "label or callback differs", rec.mismatched)
+        left = rec.left_connected
+        _id_case(suite, "no call left connected after its disposition", "still connected", left)
     _count(suite)
 
 

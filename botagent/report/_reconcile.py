@@ -40,7 +40,8 @@ def reconcile(
     Returns:
         Lost calls (popped, never dispositioned), duplicated ones (dispositioned more than once, by the
         ledger or by the bots), mismatched ones (label or callback differ, or unknown to the ledger),
-        and orphaned ones (the server dropped the session holding them), each as interaction ids.
+        orphaned ones (the server dropped the session holding them), and ones left connected after
+        their disposition, each as interaction ids.
     """
     popped = {entry.interaction_id: entry for entry in ledger if _counts(entry, agents, since)}
     dispositioned_by_bots = [call for call in bot_calls if was_dispositioned(call)]
@@ -52,6 +53,7 @@ def reconcile(
         | {i for i, count in bot_counts.items() if count > 1}
     )
     mismatched = sorted({_mismatch(call, popped) for call in dispositioned_by_bots} - {""})
+    left_connected = sorted(i for i, entry in popped.items() if _left_connected(entry))
     return Reconciliation(
         ledger_popped=len(popped),
         ledger_dispositioned=sum(1 for entry in popped.values() if entry.disposition_count),
@@ -60,6 +62,7 @@ def reconcile(
         duplicated=duplicated[:MAX_LISTED],
         mismatched=mismatched[:MAX_LISTED],
         orphaned=orphaned[:MAX_LISTED],
+        left_connected=left_connected[:MAX_LISTED],
     )
 
 
@@ -73,6 +76,15 @@ def _counts(entry: LedgerEntry, agents: Collection[str] | None, since: float | N
     if entry.popped_at is None:
         return False
     return (agents is None or entry.agent in agents) and (since is None or entry.popped_at >= since)
+
+
+def _left_connected(entry: LedgerEntry) -> bool:
+    """Dispositioned while its interaction stayed connected: still connected, or ended only later."""
+    if entry.dispositioned_at is None or entry.interaction_state is None:
+        return False
+    if entry.interaction_state != "disconnected":
+        return True
+    return entry.disconnected_at is not None and entry.disconnected_at > entry.dispositioned_at
 
 
 def _mismatch(call: FinishedCall, popped: Mapping[str, LedgerEntry]) -> str:

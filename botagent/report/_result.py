@@ -120,6 +120,8 @@ class Reconciliation:
     ``mismatched``: the ledger's label or callback differs from what the bot sent; ``orphaned``: held
     by an agent whose session the server dropped (a session-loss fault or a restart), so no agent
     could disposition it. Orphaned calls are accounted for and do not break reconciliation.
+    ``left_connected``: dispositioned, yet its interaction was still connected after the disposition
+    (nobody disconnected it; official disposition page: "Dialer does not actually disconnect the call").
     """
 
     ledger_popped: int
@@ -129,10 +131,11 @@ class Reconciliation:
     duplicated: list[str] = field(default_factory=list)
     mismatched: list[str] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)
+    left_connected: list[str] = field(default_factory=list)
 
     @property
     def reconciles(self) -> bool:
-        return not (self.lost or self.duplicated or self.mismatched)
+        return not (self.lost or self.duplicated or self.mismatched or self.left_connected)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

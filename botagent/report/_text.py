@@ -157,6 +157,11 @@ def _ledger(rec: Reconciliation) -> str:
     ]
     for label, ids in (("lost", rec.lost), ("duplicated", rec.duplicated), ("mismatched", rec.mismatched)):
         lines.append(f"  {label:<10} {len(ids):>5}" + (f"  {short_list(ids)}" if ids else ""))
+    if rec.left_connected:
+        listed = short_list(rec.left_connected)
+        lines.append(
+            f"  {'connected':<10} {len(rec.left_connected):>5}  {listed} (left connected after disposition)"
+        )
     if rec.orphaned:
         listed = short_list(rec.orphaned)
         lines.append(f"  {'orphaned':<10} {len(rec.orphaned):>5}  {listed} (session dropped by the server)")

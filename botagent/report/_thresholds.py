@@ -240,7 +240,12 @@ def _ledger(rec: Reconciliation | None, expected: bool) -> ThresholdResult:
         return ThresholdResult(
             name="ledger reconciles", observed=None, limit=0, passed=not expected, detail=detail
         )
-    problems = {"lost": rec.lost, "duplicated": rec.duplicated, "mismatched": rec.mismatched}
+    problems = {
+        "lost": rec.lost,
+        "duplicated": rec.duplicated,
+        "mismatched": rec.mismatched,
+        "left connected": rec.left_connected,
+    }
     detail = "; ".join(f"{kind}: {short_list(ids)}" for kind, ids in problems.items() if ids)
     count = sum(len(ids) for ids in problems.values())
     passed = count == 0

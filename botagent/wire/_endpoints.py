@@ -39,6 +39,10 @@ class Endpoint(enum.StrEnum):
     UNSUBSCRIBE_USER_STATUSES = "DELETE /messaging/subscriptions/status/user-statuses"
     SUBSCRIBE_QUEUES = "PUT /messaging/subscriptions/queues"
     UNSUBSCRIBE_QUEUES = "DELETE /messaging/subscriptions/queues"
+    DISCONNECT_INTERACTION = "POST /interactions/disconnect"
+    """``POST /icws/{sessionId}/interactions/{interactionId}/disconnect``: hang up one interaction."""
+    CONFIGURATION_USER = "GET /configuration/users"
+    """``GET /icws/{sessionId}/configuration/users/{userId}``: one configuration user."""
     SET_STATUS = "PUT /status/user-statuses"
     GET_STATUS = "GET /status/user-statuses"
     STATUS_MESSAGES = "GET /status/status-messages"
@@ -76,6 +80,9 @@ CLIENT_ENDPOINTS: Final = (
     Endpoint.POLL_MESSAGES,
     Endpoint.OPEN_EVENT_STREAM,
     Endpoint.HEARTBEAT,
+    Endpoint.SUBSCRIBE_QUEUES,
+    Endpoint.DISCONNECT_INTERACTION,
+    Endpoint.CONFIGURATION_USER,
     Endpoint.SET_STATUS,
     Endpoint.GET_STATUS,
     Endpoint.STATUS_MESSAGES,

@@ -45,6 +45,11 @@ class LedgerEntry:
     orphan_reason: str | None = None
     outcome: str | None = None
     """How the dial ended (``answered``, ``machine``, ``noAnswer``...); None while unknown."""
+    interaction_state: str | None = None
+    """The call's interaction: ``proceeding``, ``connected``, ``disconnected``; None when it had none."""
+    disconnected_by: str | None = None
+    """Who ended the interaction: ``agent``, ``remote`` or ``disposition``; None while it is not ended."""
+    disconnected_at: float | None = None
     attributes: dict[str, str] = field(default_factory=dict)
 
     def to_wire(self) -> dict[str, Any]:
@@ -92,8 +97,11 @@ _WIRE_KEYS: dict[str, str] = {
     "disposition_count": "dispositionCount",
     "orphan_reason": "orphanReason",
     "outcome": "outcome",
+    "interaction_state": "interactionState",
+    "disconnected_by": "disconnectedBy",
+    "disconnected_at": "disconnectedAt",
 }
 """Field name -> ``/mock/ledger`` key, in the order the mock has always served them (newer keys last)."""
 
-_OPTIONAL_KEYS = frozenset({"outcome"})
+_OPTIONAL_KEYS = frozenset({"outcome", "interactionState", "disconnectedBy", "disconnectedAt"})
 """Keys added later: an entry written before them still reads back, with None."""

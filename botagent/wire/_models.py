@@ -33,9 +33,11 @@ __all__ = [
     "DATA_POP",
     "DATA_POP_MESSAGE",
     "DIALER_URN",
+    "DISCONNECTED_STATES",
     "ICWS_MEDIA_TYPE",
     "LOGOUT_GRANTED_MESSAGE",
     "PREVIEW_POP",
+    "QUEUE_CONTENTS_MESSAGE",
     "USER_STATUS_MESSAGE",
     "AsyncOperationCompletedMessage",
     "AsyncRequest",
@@ -50,6 +52,8 @@ __all__ = [
     "CampaignStatus",
     "CampaignType",
     "ChangedCampaign",
+    "ConfigurationId",
+    "ConfigurationUser",
     "ConnectionRequest",
     "ConnectionResponse",
     "ConnectionState",
@@ -66,6 +70,8 @@ __all__ = [
     "FeatureList",
     "FormDefinition",
     "FormMisc",
+    "InheritedBoolean",
+    "InteractionState",
     "Language",
     "LicenseOperationResult",
     "LicenseOperationResults",
@@ -80,12 +86,18 @@ __all__ = [
     "OutboundServerConnectionStateChangeMessage",
     "PlacePreviewCallRequest",
     "PreviewPopCall",
+    "QueueContentsMessage",
+    "QueueId",
+    "QueueInteraction",
+    "QueueSubscriptionRequest",
+    "QueueType",
     "ReadyForCallsRequest",
     "RelativeTo",
     "RemoteNumberSettings",
     "RemoteWorkstationSettings",
     "RemovedCampaign",
     "RequestFormDefinitionRequest",
+    "SecurityRights",
     "ServerInfo",
     "SetFormDefinitionMessage",
     "StationInformation",
@@ -123,6 +135,7 @@ PREVIEW_POP: Final = "urn:inin.com:dialer:previewPop"
 CONNECTION_STATE_CHANGE_MESSAGE: Final = "urn:inin.com:connection:connectionStateChangeMessage"
 ASYNC_OPERATION_COMPLETED_MESSAGE: Final = "urn:inin.com:messaging:asyncOperationCompletedMessage"
 USER_STATUS_MESSAGE: Final = "urn:inin.com:status:userStatusMessage"
+QUEUE_CONTENTS_MESSAGE: Final = "urn:inin.com:queues:queueContentsMessage"
 
 
 # --- enums: the wire value is the number ---------------------------------------------------------
@@ -525,6 +538,87 @@ class UserStatusSubscriptionRequest(WireModel):
     user_status_properties: list[str] | None = None
 
 
+class QueueType(enum.IntEnum):
+    """The kind of an interaction queue (official queue subscription page)."""
+
+    SYSTEM = 0
+    USER = 1
+    WORKGROUP = 2
+    STATION = 3
+
+
+class QueueId(WireModel):
+    """One queue of a queue subscription: its type and name (official queue subscription page)."""
+
+    queue_type: QueueType
+    queue_name: str
+
+
+class QueueSubscriptionRequest(WireModel):
+    """Body of ``PUT messaging/subscriptions/queues/{subscriptionId}`` (``queueSubscriptionParameters``).
+
+    ``attributeNames`` is ``List [1,*]``, required: the interaction attributes the messages carry.
+    """
+
+    queue_ids: list[QueueId]
+    attribute_names: list[str]
+
+
+class InteractionState(enum.StrEnum):
+    """Values of the ``Eic_State`` interaction attribute botagent reads or the mock sends.
+
+    [inferred] The official pages read do not list them; these are the one-letter codes of the CIC
+    interaction attributes reference, kept in this one table.
+    """
+
+    OFFERING = "O"
+    ALERTING = "A"
+    PROCEEDING = "P"
+    CONNECTED = "C"
+    HELD = "H"
+    INTERNAL_DISCONNECT = "I"
+    EXTERNAL_DISCONNECT = "E"
+
+
+DISCONNECTED_STATES: Final = frozenset(
+    {InteractionState.INTERNAL_DISCONNECT.value, InteractionState.EXTERNAL_DISCONNECT.value}
+)
+"""``Eic_State`` values of a disconnected interaction (internal: this side; external: the far end)."""
+
+
+class QueueInteraction(WireModel):
+    """One interaction of a queueContentsMessage: its id and the attributes the subscription asked for."""
+
+    interaction_id: str
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+
+class ConfigurationId(WireModel):
+    """The identifier of a configuration object: ``id`` and a human readable ``displayName``."""
+
+    id: str
+    display_name: str | None = None
+
+
+class InheritedBoolean(WireModel):
+    """An inherited boolean security right; ``effectiveValue`` is the value that applies."""
+
+    effective_value: bool = False
+
+
+class SecurityRights(WireModel):
+    """The user's security rights; ``loginCampaign`` is Dialer's Logon Campaign right."""
+
+    login_campaign: InheritedBoolean | None = None
+
+
+class ConfigurationUser(WireModel):
+    """``GET configuration/users/{id}``: the selected properties of one configuration user."""
+
+    configuration_id: ConfigurationId
+    security_rights: SecurityRights | None = None
+
+
 # --- Dialer request bodies (sent without __type) ---------------------------------------------------------
 
 
@@ -810,6 +904,16 @@ class UserStatusMessage(_MessageBase):
     user_status_list: list[UserStatus] = Field(default_factory=list)
 
 
+class QueueContentsMessage(_MessageBase):
+    """``urn:inin.com:queues:queueContentsMessage``: what changed on a subscribed queue."""
+
+    type: Literal["urn:inin.com:queues:queueContentsMessage"] = Field(QUEUE_CONTENTS_MESSAGE, alias="__type")
+    subscription_id: str
+    interactions_added: list[QueueInteraction] | None = None
+    interactions_changed: list[QueueInteraction] | None = None
+    interactions_removed: list[str] | None = None
+
+
 class UnknownMessage(_MessageBase):
     """A message whose ``__type`` botagent does not model; every field is kept as sent."""
 
@@ -830,6 +934,7 @@ _MESSAGE_CLASSES: tuple[type[_MessageBase], ...] = (
     AsyncOperationCompletedMessage,
     SubscriptionStateMessage,
     UserStatusMessage,
+    QueueContentsMessage,
 )
 _KNOWN_MESSAGE_TYPES = frozenset(cls.model_fields["type"].default for cls in _MESSAGE_CLASSES)
 
@@ -856,6 +961,7 @@ Message = Annotated[
     | Annotated[AsyncOperationCompletedMessage, Tag(ASYNC_OPERATION_COMPLETED_MESSAGE)]
     | Annotated[SubscriptionStateMessage, Tag("urn:inin.com:messaging:subscriptionStateMessage")]
     | Annotated[UserStatusMessage, Tag(USER_STATUS_MESSAGE)]
+    | Annotated[QueueContentsMessage, Tag(QUEUE_CONTENTS_MESSAGE)]
     | Annotated[UnknownMessage, Tag("unknown")],
     Discriminator(_message_tag),
 ]

@@ -23,12 +23,14 @@ from botagent.agent import (
     LicencesAcquired,
     MessageReceived,
     OpenSession,
+    ReadRights,
     RecordKpi,
     ReportStepError,
     ReportViolation,
     Request,
     RequestFailed,
     RequestSucceeded,
+    RightsRead,
     Rng,
     Send,
     SessionOpened,
@@ -41,6 +43,7 @@ from botagent.agent import (
     TimerKind,
     Trigger,
 )
+from botagent.agent._queue import QUEUE_SUBSCRIPTION_ID
 from botagent.wire import (
     AVAILABLE_CAMPAIGNS_MESSAGE,
     BREAK_STATUS_MESSAGE,
@@ -71,6 +74,8 @@ CATEGORIES = {
 """Wrap-up category per label; only "Callback" may reschedule (official disposition page)."""
 FEATURES = {"messaging": 2, "dialer": 4}
 """The feature versions a session's opening reports unless a test says otherwise."""
+CALL_CONTROL = {**FEATURES, "configuration": 1, "queues": 1, "interactions": 1}
+"""Feature versions of a server the agent reads its rights from and follows its calls on."""
 
 S = AgentState
 R = TypeVar("R", bound=Request)
@@ -151,6 +156,8 @@ class Harness:
         self.records: dict[str, FinishedCall] = {}
         self.refused: dict[str, LicenseStatus | None] = {}
         """Licences the server does not give: name -> its licenseStatus (None: left out of the answer)."""
+        self.configured_right: bool | None = False
+        """What a ReadRights answer says the user's Logon Campaign right is."""
 
     @property
     def state(self) -> AgentState:
@@ -198,6 +205,9 @@ class Harness:
         if isinstance(request, AcquireLicences):
             acquired = LicencesAcquired(results=tuple(self._licence_results(request.names)))
             return self.feed(RequestSucceeded(request=request, status=200, result=acquired))
+        if isinstance(request, ReadRights):
+            rights = RightsRead(logon_campaign=self.configured_right)
+            return self.feed(RequestSucceeded(request=request, status=200, result=rights))
         if not isinstance(request, SetStatus):
             return self.feed(RequestSucceeded(request=request, status=200))
         if request_id is None:
@@ -261,6 +271,8 @@ class Harness:
         """From IDLE to WAITING_FOR_POP, with the log-in messages arriving before the log-in answer."""
         self.start()
         self.succeed()
+        while self.state in (S.READING_RIGHTS, S.WATCHING_QUEUE):
+            self.succeed()
         self.message(break_status(0))
         self.message(campaigns(right, *offered))
         self.succeed()
@@ -338,15 +350,16 @@ def pop(
     callbacks: bool = True,
     skip: bool = False,
     timeout: str | None = None,
+    auto_disconnect: bool = True,
 ) -> dict[str, Any]:
-    """A dataPopMessage; ``callbacks`` is allowAgentCallbacks, ``skip`` a preview's allowSkip and
-    ``timeout`` its previewTimeout (ICWS date text)."""
+    """A dataPopMessage; ``callbacks`` is allowAgentCallbacks, ``skip`` a preview's allowSkip,
+    ``timeout`` its previewTimeout (ICWS date text), ``auto_disconnect`` autoDisconnectOnDisposition."""
     call: dict[str, Any] = {
         "__type": PREVIEW_POP if preview else DATA_POP,
         "interactionId": interaction_id,
         "campaignId": campaign_id,
         "attributes": {"IS_ATTR_CallId": f"call-{interaction_id}"},
-        "autoDisconnectOnDisposition": True,
+        "autoDisconnectOnDisposition": auto_disconnect,
         "allowAgentCallbacks": callbacks,
         "dispositions": [
             {"label": label, "wrapUpCategory": CATEGORIES.get(label, ""), "wrapUpCode": "", "abandon": False}
@@ -359,6 +372,23 @@ def pop(
         if timeout is not None:
             call["previewTimeout"] = timeout
     return {"__type": DATA_POP_MESSAGE, "isDelta": False, "call": call}
+
+
+def queue(
+    interaction_id: str, state: str | None = "C", *, added: bool = False, removed: bool = False
+) -> dict[str, Any]:
+    """A queueContentsMessage of the agent's own queue subscription: the interaction added or changed to
+    Eic_State ``state`` (none when None), and maybe removed."""
+    listed = [{"interactionId": interaction_id, "attributes": {} if state is None else {"Eic_State": state}}]
+    message: dict[str, Any] = {
+        "__type": "urn:inin.com:queues:queueContentsMessage",
+        "isDelta": True,
+        "subscriptionId": QUEUE_SUBSCRIPTION_ID,
+        ("interactionsAdded" if added else "interactionsChanged"): listed,
+    }
+    if removed:
+        message["interactionsRemoved"] = [interaction_id]
+    return message
 
 
 def logout_granted(*campaign_ids: str, bare: bool = False) -> dict[str, Any]:
@@ -503,6 +533,30 @@ def _to_error(h: Harness) -> None:
     h.succeed()
 
 
+def _to_disconnecting(h: Harness) -> None:
+    h.log_in()
+    h.message(pop("i1", auto_disconnect=False))
+    h.message(queue("i1", "C", added=True))
+    h.fire(TimerKind.TALK)
+
+
+def _to_leaving_a_connected_call(h: Harness) -> None:
+    h.log_in()
+    h.message(pop("i1", auto_disconnect=False))
+    h.message(queue("i1", "C", added=True))
+    h.fire(TimerKind.PLAN_END)
+
+
+def _to_final_disconnecting(h: Harness) -> None:
+    _to_leaving_a_connected_call(h)
+    h.succeed()
+
+
+def _to_cleanup_disconnecting(h: Harness) -> None:
+    _to_leaving_a_connected_call(h)
+    h.fail()
+
+
 def _dialer_login(h: Harness) -> None:
     h.start()
     h.succeed()
@@ -563,6 +617,17 @@ RECIPES: dict[AgentState, Recipe] = {
     S.IDLE: ({}, lambda h: None),
     S.OPENING_SESSION: ({}, lambda h: h.start()),
     S.ACQUIRING_LICENCES: ({"licences": LICENCES}, lambda h: (h.start(), h.succeed())),
+    S.READING_RIGHTS: ({"features": CALL_CONTROL}, lambda h: (h.start(), h.succeed())),
+    S.WATCHING_QUEUE: ({"features": CALL_CONTROL}, lambda h: (h.start(), h.succeed(), h.succeed())),
+    S.DISCONNECTING: ({"features": CALL_CONTROL}, _to_disconnecting),
+    S.FINAL_DISCONNECTING: (
+        {"features": CALL_CONTROL, "logoff_after_seconds": 600.0},
+        _to_final_disconnecting,
+    ),
+    S.CLEANUP_DISCONNECTING: (
+        {"features": CALL_CONTROL, "logoff_after_seconds": 600.0},
+        _to_cleanup_disconnecting,
+    ),
     S.DIALER_LOGIN: ({}, _dialer_login),
     S.AWAITING_CAMPAIGNS: ({}, _awaiting_campaigns),
     S.JOINING_CAMPAIGN: ({}, _joining),

@@ -21,6 +21,7 @@ from botagent.agent import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
+    DisconnectCall,
     EndBreak,
     Event,
     Finished,
@@ -29,7 +30,9 @@ from botagent.agent import (
     MessageReceived,
     OpenSession,
     PlacePreviewCall,
+    ReadRights,
     ReadyForCalls,
+    RecordKpi,
     ReportStepError,
     ReportViolation,
     Request,
@@ -37,6 +40,7 @@ from botagent.agent import (
     RequestFailed,
     RequestResult,
     RequestSucceeded,
+    RightsRead,
     Send,
     SessionOpened,
     SetStatus,
@@ -46,6 +50,7 @@ from botagent.agent import (
     SubmitDisposition,
     Timer,
     TimerFired,
+    WatchQueue,
 )
 from botagent.mock import DialerEngine, EngineError, ServerSession, campaign_id_for, scenario_from_dict
 from botagent.wire import (
@@ -55,6 +60,9 @@ from botagent.wire import (
     LogInRequest,
     LogOffRequest,
     PlacePreviewCallRequest,
+    QueueId,
+    QueueSubscriptionRequest,
+    QueueType,
     ReadyForCallsRequest,
     UserStatusUpdate,
     parse_message,
@@ -63,6 +71,8 @@ from botagent.wire import (
 PASSWORD = "botagent"
 FEATURES = {"messaging": 2, "dialer": 4}
 """The feature versions the mock lists on POST /connection."""
+CALL_CONTROL = {**FEATURES, "configuration": 1, "queues": 1, "interactions": 1}
+"""With these the agent reads its rights, watches its queue and disconnects its calls."""
 
 
 class AgentEnginePair:
@@ -194,6 +204,16 @@ class AgentEnginePair:
                 engine.end_break(session, now)
             case DialerLogOff(campaign_ids=ids):
                 engine.dialer_log_off(session, LogOffRequest(campaign_ids=list(ids) or None), now)
+            case ReadRights():
+                rights = engine.configuration_user(session, self.user, "securityRights", now).security_rights
+                right = rights.login_campaign if rights is not None else None
+                return RightsRead(logon_campaign=right.effective_value if right is not None else None)
+            case WatchQueue(subscription_id=subscription_id, attribute_names=names):
+                queue = QueueId(queue_type=QueueType.USER, queue_name=self.user)
+                body = QueueSubscriptionRequest(queue_ids=[queue], attribute_names=list(names))
+                engine.subscribe_queue(session, subscription_id, body, now)
+            case DisconnectCall(interaction_id=interaction_id):
+                engine.disconnect_interaction(session, interaction_id, now)
         return Acknowledged()
 
     def _next_moment(self) -> None:
@@ -391,3 +411,37 @@ def test_engine_pair_when_an_agent_without_the_right_logs_off_campaigns_logs_off
     _assert_clean_shift(pair, 6)
     assert _sent(pair, DialerLogOff) == [DialerLogOff(campaign_ids=())]
     assert pair.agent.state is AgentState.FINISHED, "the Dialer-wide grant (blank campaign id) came"
+
+
+@pytest.mark.parametrize(
+    ("campaign", "by"),
+    [
+        ({"auto_disconnect_on_disposition": False}, "agent"),
+        ({"auto_disconnect_on_disposition": False, "remote_hangup": 10.0}, "remote"),
+        ({"auto_disconnect_on_disposition": True}, "disposition"),
+    ],
+    ids=["agent", "remote", "disposition"],
+)
+def test_engine_pair_when_calls_are_interactions_disconnects_each_once_by_the_configured_party(
+    campaign: dict[str, Any], by: str
+) -> None:
+    """Official disposition page: "Dialer does not actually disconnect the call. The application, agent,
+    or caller must disconnect the call." The agent hangs up before the disposition unless the far end
+    did first or the pop says the server will."""
+    scenario = scenario_from_dict(
+        {
+            "campaigns": [{"name": "Power Collections", "mode": "power", **campaign}],
+            "users": [{"names": ["a"]}],
+        }
+    )
+    pair = AgentEnginePair(_plan("a"), engine=DialerEngine(scenario), features=CALL_CONTROL)
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    calls = pair.ledger_calls()
+    assert {c["disconnectedBy"] for c in calls} == {by}
+    assert all(c["disconnectedAt"] <= c["dispositionedAt"] for c in calls)
+    assert pair.agent.counters.calls_disconnected == (6 if by == "agent" else 0)
+    assert pair.agent.counters.remote_hang_ups == (6 if by == "remote" else 0)
+    assert len([k for k in pair.of_type(RecordKpi) if k.name == "connect-to-disconnect"]) == 6

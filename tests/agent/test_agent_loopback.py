@@ -31,6 +31,7 @@ from botagent.agent import (
     CloseSession,
     DialerLogIn,
     DialerLogOff,
+    DisconnectCall,
     EndBreak,
     Event,
     Finished,
@@ -39,6 +40,7 @@ from botagent.agent import (
     MessageReceived,
     OpenSession,
     PlacePreviewCall,
+    ReadRights,
     ReadyForCalls,
     ReportStepError,
     ReportViolation,
@@ -47,6 +49,7 @@ from botagent.agent import (
     RequestFailed,
     RequestResult,
     RequestSucceeded,
+    RightsRead,
     Send,
     SessionOpened,
     SetStatus,
@@ -56,6 +59,7 @@ from botagent.agent import (
     SubmitDisposition,
     Timer,
     TimerFired,
+    WatchQueue,
 )
 from botagent.icws import HttpxTransport, Session
 from botagent.icws._transport import RawResponse, StreamResponse
@@ -186,6 +190,14 @@ class LoopbackDriver:
                 session.end_break()
             case DialerLogOff(campaign_ids=ids):
                 session.dialer_log_off(ids)
+            case ReadRights():
+                rights = session.configuration_user().security_rights
+                right = rights.login_campaign if rights is not None else None
+                return RightsRead(logon_campaign=right.effective_value if right is not None else None)
+            case WatchQueue(subscription_id=subscription_id, attribute_names=names):
+                session.subscribe_user_queue(subscription_id, names)
+            case DisconnectCall(interaction_id=interaction_id):
+                session.disconnect_interaction(interaction_id)
         return Acknowledged()
 
     def of_type(self, cls: type[Action]) -> list[Any]:

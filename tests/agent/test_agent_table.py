@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from agent_harness import LICENCES, PREDICTIVE, PREVIEW, Harness, auto_login, logout_granted, pop, reach
+from agent_harness import (
+    CALL_CONTROL,
+    LICENCES,
+    PREDICTIVE,
+    PREVIEW,
+    Harness,
+    auto_login,
+    logout_granted,
+    pop,
+    queue,
+    reach,
+)
 
 import botagent.agent as agent_api
 from botagent.agent import (
@@ -15,6 +26,7 @@ from botagent.agent import (
     Event,
     ReportBucket,
     Request,
+    TimerKind,
     Trigger,
 )
 from botagent.agent._diagram import STATES_FILE, render
@@ -58,10 +70,12 @@ def _then(state: AgentState, act: Callable[[Harness], object], **plan: object) -
 
 SPECIAL: dict[Row, Callable[[], Harness]] = {
     (S.IDLE, T.START): _then(S.IDLE, lambda h: h.start()),
-    (S.ACQUIRING_LICENCES, T.NOTHING_TO_SEND): _after(S.OPENING_SESSION, lambda h: None),
+    (S.ACQUIRING_LICENCES, T.SKIP_STEP): _after(S.OPENING_SESSION, lambda h: None),
     (S.ACQUIRING_LICENCES, T.LEAVE): _after(S.OPENING_SESSION, lambda h: h.stop(), licences=LICENCES),
     (S.DIALER_LOGIN, T.LEAVE): _after(S.ACQUIRING_LICENCES, lambda h: h.stop()),
-    (S.DIALER_LOGIN, T.FAIL): _after(S.OPENING_SESSION, _bad_pop),
+    (S.READING_RIGHTS, T.FAIL): _after(S.OPENING_SESSION, _bad_pop),
+    (S.WATCHING_QUEUE, T.FAIL): _after(S.READING_RIGHTS, _bad_pop),
+    (S.DIALER_LOGIN, T.FAIL): _after(S.WATCHING_QUEUE, _bad_pop),
     (S.JOINING_CAMPAIGN, T.LEAVE): _after(S.JOINING_CAMPAIGN, lambda h: h.stop()),
     (S.JOINING_CAMPAIGN, T.FAIL): _after(S.JOINING_CAMPAIGN, _bad_pop),
     (S.JOINING_CAMPAIGN, T.ALL_JOINED): _after(S.JOINING_CAMPAIGN, lambda h: h.succeed()),
@@ -104,6 +118,12 @@ SPECIAL: dict[Row, Callable[[], Harness]] = {
     ),
     (S.FINAL_DISPOSITIONING, T.PLACE_FIRST): _then(S.FINAL_PLACING, lambda h: None),
     (S.CLEANUP_DISPOSITIONING, T.PLACE_FIRST): _then(S.CLEANUP_PLACING, lambda h: None),
+    (S.READING_RIGHTS, T.SKIP_STEP): _then(S.OPENING_SESSION, lambda h: h.succeed()),
+    (S.WATCHING_QUEUE, T.SKIP_STEP): _then(S.OPENING_SESSION, lambda h: h.succeed()),
+    (S.TALKING, T.HUNG_UP): _then(S.TALKING, lambda h: h.message(queue("i1", "E")), features=CALL_CONTROL),
+    (S.DISCONNECTING, T.SKIP_STEP): _then(S.TALKING, lambda h: h.fire(TimerKind.TALK)),
+    (S.FINAL_DISPOSITIONING, T.DISCONNECT_FIRST): _then(S.FINAL_DISCONNECTING, lambda h: None),
+    (S.CLEANUP_DISPOSITIONING, T.DISCONNECT_FIRST): _then(S.CLEANUP_DISCONNECTING, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_LOGOFF): _then(S.CLEANUP_LOGGING_OFF, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_DISPOSITION): _then(S.CLEANUP_DISPOSITIONING, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_CLOSE): _then(S.CLEANUP_CLOSING, lambda h: None),
@@ -248,5 +268,5 @@ def test_requests_when_listed_each_name_a_stable_endpoint() -> None:
     endpoints = {getattr(agent_api, name).endpoint for name in _subclasses(Request)}
 
     assert "POST /dialer/log-in" in endpoints
-    assert all(endpoint.split()[0] in {"POST", "PUT", "DELETE"} for endpoint in endpoints)
+    assert all(endpoint.split()[0] in {"POST", "PUT", "DELETE", "GET"} for endpoint in endpoints)
     assert PREDICTIVE not in str(endpoints)

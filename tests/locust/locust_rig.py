@@ -46,6 +46,9 @@ SESSION_ENDPOINTS = frozenset(
         "PUT /status/user-statuses",
         "GET /status/user-statuses",
         "GET /status/status-messages",
+        "GET /configuration/users",
+        "PUT /messaging/subscriptions/queues",
+        "POST /interactions/disconnect",
     }
 )
 DIALER_ENDPOINTS = frozenset(
@@ -61,7 +64,9 @@ DIALER_ENDPOINTS = frozenset(
         "request-form-definition",
     )
 )
-KPI_NAMES = frozenset({"wait-for-pop", "break-grant", "logoff-grant", "preview-connect"})
+KPI_NAMES = frozenset(
+    {"wait-for-pop", "break-grant", "logoff-grant", "preview-connect", "connect-to-disconnect"}
+)
 
 SAMPLE_INTERVAL = 0.3
 """Seconds between samples of /mock/sessions while Locust runs."""

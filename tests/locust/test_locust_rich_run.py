@@ -206,6 +206,8 @@ def test_locust_rows_when_run_ends_name_every_endpoint_without_ids_and_no_kpi(ru
         "GET /messaging/messages (sse)",
         "PUT /status/user-statuses",
         "DELETE /connection",
+        "GET /configuration/users",
+        "PUT /messaging/subscriptions/queues",
     } | (DIALER_ENDPOINTS - {"POST /dialer/request-form-definition"})
     assert run.row_names("ICWS") == used
     assert run.row_names() == used, "Dialer KPIs are botagent's own measurements, not Locust rows"

@@ -382,7 +382,7 @@ def test_feature_when_asked_by_id_answers_its_version(fresh_mock: MockServer) ->
     Version"; a feature that is not listed is not supported."""
     base = f"{fresh_mock.base_url}/icws/connection/features"
     assert httpx.get(f"{base}/dialer").json() == {"featureId": "dialer", "version": 4}
-    _error(httpx.get(f"{base}/interactions"), 404, "error.request.connection.unknownFeature")
+    _error(httpx.get(f"{base}/recordings"), 404, "error.request.connection.unknownFeature")
 
 
 def test_switchover_status_when_asked_reports_a_stand_alone_server(agent_a: IcwsClient) -> None:

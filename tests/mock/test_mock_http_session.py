@@ -159,7 +159,8 @@ def test_connector_calls_when_made_answer_the_codes_it_expects(client: IcwsClien
     subscription = {"userIds": [client.user]}
     assert client.ok("PUT", "/messaging/subscriptions/status/user-statuses", subscription).status_code == 200
     assert client.ok("GET", "/status/status-messages").status_code == 200
-    assert client.ok("PUT", "/messaging/subscriptions/queues/q1", {"queueIds": []}).status_code == 200
+    queue = {"queueIds": [{"queueType": 1, "queueName": client.user}], "attributeNames": ["Eic_State"]}
+    assert client.ok("PUT", "/messaging/subscriptions/queues/q1", queue).status_code == 200
     assert client.ok("DELETE", "/messaging/subscriptions/queues/q1").status_code == 204
     assert client.ok("DELETE", "/messaging/subscriptions/status/user-statuses").status_code == 204
     assert client.ok("DELETE", "/connection").status_code == 200

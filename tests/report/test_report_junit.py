@@ -59,7 +59,7 @@ def test_junit_totals_when_run_is_busy_add_up_over_suites(busy_result: RunResult
             sum(c.find("failure") is not None for c in cases),
             sum(c.find("skipped") is not None for c in cases),
         )
-    assert counts(root) == (1 + 3 + 2 + 1 + 3, 0 + 2 + 2 + 1 + 1, 0)
+    assert counts(root) == (1 + 3 + 2 + 1 + 4, 0 + 2 + 2 + 1 + 1, 0)
     assert root.get("errors") == "0"
 
 
@@ -92,7 +92,8 @@ def test_junit_ledger_when_calls_lost_fails_with_their_ids(busy_result: RunResul
     ledger = suite(parse(busy_result, tmp_path), "ledger")
     failure = ledger.find("testcase[@name='no popped call lost']/failure")
     assert failure is not None and failure.text == "call-17\ncall-23"
-    assert counts(ledger) == (3, 1, 0)
+    assert ledger.find("testcase[@name='no call left connected after its disposition']") is not None
+    assert counts(ledger) == (4, 1, 0)
 
 
 def test_junit_when_run_aborted_fails_the_run_case(result: Result, tmp_path: Path) -> None:

@@ -120,3 +120,22 @@ def test_was_dispositioned_when_outcome_or_label_says_otherwise_is_false() -> No
     assert not was_dispositioned(bot("i-1", label=None))
     assert not was_dispositioned(bot("i-1", outcome=CallOutcome.UNDISPOSITIONED))
     assert not was_dispositioned(bot("i-1", outcome=CallOutcome.DISPOSITION_FAILED))
+
+
+def test_reconcile_when_a_call_stayed_connected_after_its_disposition_finds_it_left_connected() -> None:
+    """Official disposition page: "Dialer does not actually disconnect the call"; someone must."""
+    up = entry("i-1", dispositioned_at=200.0, interaction_state="connected")
+    late = entry("i-2", dispositioned_at=200.0, interaction_state="disconnected", disconnected_at=201.0)
+    rec = reconcile([bot("i-1"), bot("i-2")], [up, late])
+    assert rec.left_connected == ["i-1", "i-2"] and not rec.reconciles
+
+
+def test_reconcile_when_calls_ended_by_the_disposition_or_before_it_finds_none_left_connected() -> None:
+    """A call hung up before or by its disposition, or one never dialed, is no finding."""
+    ended = [
+        entry("i-1", dispositioned_at=200.0, interaction_state="disconnected", disconnected_at=200.0),
+        entry("i-2", dispositioned_at=200.0, interaction_state="disconnected", disconnected_at=150.0),
+        entry("i-3", dispositioned_at=200.0),
+    ]
+    rec = reconcile([bot("i-1"), bot("i-2"), bot("i-3")], ended)
+    assert rec.left_connected == [] and rec.reconciles

@@ -149,6 +149,15 @@ def test_ledger_when_calls_lost_fails_and_lists_them(result: Result) -> None:
     assert (found.passed, found.observed, found.detail) == (False, 2, "lost: c-1, c-2")
 
 
+def test_ledger_when_a_call_was_left_connected_after_its_disposition_fails_and_lists_it(
+    result: Result,
+) -> None:
+    """Official disposition page: Dialer does not disconnect the call; a call left up is a ledger finding."""
+    rec = Reconciliation(ledger_popped=1, ledger_dispositioned=1, bot_dispositioned=1, left_connected=["c-1"])
+    found = check({"ledger_reconciles": True}, result(reconciliation=rec))["ledger reconciles"]
+    assert (found.passed, found.observed, found.detail) == (False, 1, "left connected: c-1")
+
+
 def test_ledger_when_it_reconciles_passes(result: Result) -> None:
     rec = Reconciliation(ledger_popped=3, ledger_dispositioned=3, bot_dispositioned=3)
     assert check({"ledger_reconciles": True}, result(reconciliation=rec))["ledger reconciles"].passed
