@@ -108,8 +108,10 @@ def _rate(per_second: float) -> str:
     return f"{per_second:.1f}" if per_second >= 10 else f"{per_second:.2f}"
 
 
-_CAMPAIGN_COLUMNS = ("popped", "placed", "disp", "resched", "skipped", "wait p50", "wait p95", "conn p95")
+_CAMPAIGN_COLUMNS = ("popped", "placed", "disp", "resched", "skipped", "wait50", "wait95", "conn95")
 _CAMPAIGN_TAIL = ("refused", "errors")
+_CAMPAIGN_CELL = 7
+_CAMPAIGN_LEGEND = "(wait: wait-for-pop, conn: preview-connect, in ms)"
 
 
 def _campaigns(result: RunResult) -> str:
@@ -118,15 +120,18 @@ def _campaigns(result: RunResult) -> str:
     unseen = [t.campaign for t in result.thresholds if t.campaign and not _seen(result, t.campaign)]
     if not result.campaigns and not unseen:
         return ""
-    width = min(max([len("Campaign"), *(len(c.title) for c in result.campaigns)]), WIDTH - _NUMBERS - 10)
-    columns = "".join(f"  {name:>8}" for name in (*_CAMPAIGN_COLUMNS, *_CAMPAIGN_TAIL))
-    lines = [f"{'Campaign':<{width}}{columns}"] if result.campaigns else []
+    names = (*_CAMPAIGN_COLUMNS, *_CAMPAIGN_TAIL)
+    numbers = len(names) * (_CAMPAIGN_CELL + 2)
+    width = min(max([len("Campaign"), *(len(c.title) for c in result.campaigns)]), WIDTH - numbers)
+    columns = "".join(f"  {name:>{_CAMPAIGN_CELL}}" for name in names)
+    lines = [f"{'Campaign':<{width}}{columns}", _CAMPAIGN_LEGEND] if result.campaigns else []
     for c in result.campaigns:
         wait, connect = c.kpi(KPI_WAIT_FOR_POP), c.kpi(KPI_PREVIEW_CONNECT)
         cells: list[object] = [c.popped, c.placed, c.dispositioned, c.rescheduled, c.skipped]
         cells += [ms(wait.p50 if wait else None), ms(wait.p95 if wait else None)]
         cells += [ms(connect.p95 if connect else None), c.refused, c.step_errors]
-        lines.append(f"{_shorten(c.title, width):<{width}}" + "".join(f"  {cell!s:>8}" for cell in cells))
+        row = "".join(f"  {cell!s:>{_CAMPAIGN_CELL}}" for cell in cells)
+        lines.append(f"{_shorten(c.title, width):<{width}}{row}")
     seen = ", ".join(c.title for c in result.campaigns) or "none"
     lines += [
         f"warning: thresholds.campaigns[{name!r}]: no agent saw this campaign in a pop or a log-in;"

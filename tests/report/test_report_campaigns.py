@@ -149,8 +149,10 @@ def test_console_when_a_run_saw_campaigns_shows_one_row_each() -> None:
     lines = text.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("Campaign "))
     assert lines[head].split()[:4] == ["Campaign", "popped", "placed", "disp"]
-    assert lines[head + 1].split()[:7] == ["Preview", "Callbacks", "4", "3", "4", "0", "1"]
-    assert lines[head + 2].split() == [
+    assert lines[head + 1].startswith("(wait: wait-for-pop")
+    assert lines[head + 2].split()[:7] == ["Preview", "Callbacks", "4", "3", "4", "0", "1"]
+    assert all(len(line) <= 110 for line in lines[head : head + 4])
+    assert lines[head + 3].split() == [
         "Spring",
         "Sales",
         "12",
