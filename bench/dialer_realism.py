@@ -37,6 +37,7 @@ import _common as common
 from botagent.mock import DialerEngine, ServerSession, scenario_from_dict
 from botagent.wire import (
     DispositionRequest,
+    LicenseRequest,
     LogInRequest,
     PlacePreviewCallRequest,
     ReadyForCallsRequest,
@@ -82,6 +83,9 @@ CALLS: dict[str, Any] = {
 TALK = (math.log(45.0), math.log(120.0 / 45.0) / 1.6448536)
 WRAP = (10.0, 3.0)
 PREVIEW_THINK = 5.0
+
+LICENCES = ["I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON"]
+"""What each simulated agent acquires before its Dialer log-in, as botagent's agents do."""
 
 
 @dataclass
@@ -132,6 +136,7 @@ class Simulation:
         engine, now = self.engine, self.now
         session = engine.create_session(user, "botagent", now)
         engine.stream_opened(session)
+        engine.acquire_licenses(session, LicenseRequest(license_list=LICENCES), now)
         engine.dialer_log_in(session, LogInRequest(), now)
         engine.ready_for_calls(session, ReadyForCallsRequest(), now)
         engine.set_user_status(session, user, UserStatusUpdate(status_id="Available"), now)

@@ -132,8 +132,16 @@ async def open_conns(url: str, count: int) -> list[raw.Connection]:
     return list(await asyncio.gather(*(raw.connect(url) for _ in range(count))))
 
 
+LICENCES = {"licenseList": ["I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON"]}
+"""What an agent acquires after connecting, as botagent's agents do (the mock refuses Dialer calls without
+the Dialer licence)."""
+
+
 async def login(conn: raw.Connection, user: str, ready: bool = True) -> raw.IcwsLogin:
     session = await raw.icws_login(conn, user)
+    response = await conn.request(session.request("POST", "/licenses", LICENCES))
+    if response.status != 200:
+        raise RuntimeError(f"licences for {user}: {response.status} {response.body[:200]!r}")
     for step in ("log-in", "ready-for-calls") if ready else ("log-in",):
         response = await conn.request(session.request("POST", f"/dialer/{step}", {}))
         if response.status != 200:

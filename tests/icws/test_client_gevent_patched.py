@@ -65,6 +65,7 @@ def agent(number):
         observer=lambda record: names.append(record.name),
     )
     session.open()
+    session.acquire_licenses(["I3_ACCESS_CLIENT", "I3_ACCESS_DIALER_ADDON"])
     source = SseSource(session) if source_kind == "sse" else PollingSource(session, 0.05)
     inbox = gevent.queue.Queue()
     reader = gevent.spawn(read_into, source, inbox)
