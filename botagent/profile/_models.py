@@ -247,6 +247,25 @@ class CallControl(ProfileModel):
     )
 
 
+class Blended(ProfileModel):
+    """Inbound ACD interactions besides Dialer calls (seed rule R33): what a blended agent does."""
+
+    enabled: bool = Field(
+        False,
+        description=(
+            "Pick up inbound ACD interactions alerting on the user's queue while waiting for a Dialer "
+            "call, talk, then disconnect them. false: ignore them, as a Dialer-only agent page does. "
+            "The user must be in an ACD workgroup and the available status an ACD status; needs "
+            "calls.watch_queue."
+        ),
+    )
+    talk_time: Distribution = Field(
+        Uniform(low=2.0, high=5.0),
+        description="Seconds connected to an ACD interaction before disconnecting it (the caller may "
+        "hang up first).",
+    )
+
+
 def _dispositions_default() -> dict[str, float]:
     return {"any": 1.0}
 
@@ -280,6 +299,9 @@ class Behaviour(ProfileModel):
     logoff: Logoff = Field(default_factory=Logoff, description="Logging off during the run.")
     calls: CallControl = Field(
         default_factory=CallControl, description="Rights, the user queue and disconnecting calls."
+    )
+    blended: Blended = Field(
+        default_factory=Blended, description="Inbound ACD interactions besides Dialer calls (R33)."
     )
 
     @field_validator("dispositions")

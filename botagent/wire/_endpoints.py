@@ -84,6 +84,7 @@ CLIENT_ENDPOINTS: Final = (
     Endpoint.HEARTBEAT,
     Endpoint.SUBSCRIBE_QUEUES,
     Endpoint.DISCONNECT_INTERACTION,
+    Endpoint.PICKUP_INTERACTION,
     Endpoint.CONFIGURATION_USER,
     Endpoint.SET_STATUS,
     Endpoint.GET_STATUS,
