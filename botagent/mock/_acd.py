@@ -13,8 +13,9 @@ open session, in an available ACD status, holding no ACD interaction, and whose 
 has one) holds no Dialer call and no reservation; the one free the longest goes first. The interaction
 appears on that user's queue alerting (``Eic_State`` ``A``) and the user holds it: the pacer's notion
 of a free agent excludes it, so Dialer neither pops nor reserves a call for it meanwhile (R33 both
-ways). ``pick_up`` connects it; the agent or the caller (``caller_hangup``) disconnects it, or the
-server when the user's last session ends. An alert not picked up within ``alert_timeout`` leaves the
+ways). ``pick_up`` connects it; the agent or the caller (``caller_hangup``) disconnects it, or it ends
+with the user's last session (``session`` when the client closed it, ``server`` when the server lost
+it). An alert not picked up within ``alert_timeout`` leaves the
 user's queue and waits again; one that waited ``abandon_after`` without being picked up is abandoned.
 
 Every ACD interaction has an ``AcdEntry`` in the ledger's ``acd`` list; the Dialer campaign metrics
@@ -238,8 +239,13 @@ class Acd:
         """Count one more open session of the user."""
         self.world.online[user.user_id] = self.world.online.get(user.user_id, 0) + 1
 
-    def session_closed(self, user: UserState, now: float) -> None:
-        """Count one session less; when it was the user's last, its ACD interaction ends or waits again."""
+    def session_closed(self, user: UserState, now: float, *, lost: bool) -> None:
+        """Count one session less; when it was the user's last, its ACD interaction ends or waits again.
+
+        A connected one ends by ``session`` when the client closed the session or let it expire (the
+        agent left it behind), by ``server`` when the server lost the session (a fault, a restart, a
+        switchover): then no agent could have ended it.
+        """
         left = self.world.online.get(user.user_id, 1) - 1
         if left > 0:
             self.world.online[user.user_id] = left
@@ -252,4 +258,4 @@ class Acd:
         if held.interaction.state is InteractionState.ALERTING:
             self._requeue(held, now)
         else:
-            self.interactions.end(held.interaction, "server", now)
+            self.interactions.end(held.interaction, "server" if lost else "session", now)

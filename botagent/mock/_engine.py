@@ -285,7 +285,7 @@ class DialerEngine:
         self._leave_group(session)
         self._world.licences.release(session.user.user_id, session.session_id)
         self._unwatch(session)
-        self._acd.session_closed(session.user, self._world.now)
+        self._acd.session_closed(session.user, self._world.now, lost=not remember)
         self._interactions.session_closed(session)
         session.open = False
         if session.expiry is not None:

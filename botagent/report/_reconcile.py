@@ -84,8 +84,8 @@ def reconcile_acd(
         since: only interactions that arrived at or after this epoch second count.
 
     Returns:
-        ``rec`` with the ACD counts, the ones left connected and the ones lost (picked up, then ended
-        only because their agent's session ended).
+        ``rec`` with the ACD counts, the ones left connected, the ones lost (picked up, then ended only
+        because their agent closed its session) and how many the server orphaned (it lost the session).
     """
     alerted = [
         entry
@@ -101,7 +101,8 @@ def reconcile_acd(
         acd_handled=sum(1 for entry in picked_up if entry.disconnected_by in ("agent", "remote")),
         bot_acd_handled=bot_handled,
         acd_left_connected=sorted(e.interaction_id for e in picked_up if e.state == "connected")[:MAX_LISTED],
-        acd_lost=sorted(e.interaction_id for e in picked_up if e.disconnected_by == "server")[:MAX_LISTED],
+        acd_lost=sorted(e.interaction_id for e in picked_up if e.disconnected_by == "session")[:MAX_LISTED],
+        acd_orphaned=sum(1 for entry in picked_up if entry.disconnected_by == "server"),
     )
 
 

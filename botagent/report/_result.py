@@ -128,7 +128,9 @@ class Reconciliation:
     Inbound ACD interactions of blended agents (R33), from the ledger's ``acd`` list: ``acd_alerted``
     alerted one of the run's agents, ``acd_handled`` were picked up and ended by the agent or the caller,
     ``bot_acd_handled`` the bots saw end; ``acd_left_connected`` are still connected when the run ends
-    and ``acd_lost`` were picked up and left behind (ended only because their agent's session ended).
+    and ``acd_lost`` were picked up and left behind (ended only because their agent closed its session);
+    ``acd_orphaned`` ended because the server lost their agent's session (a fault, a switchover), which
+    like an orphaned call does not break reconciliation.
     """
 
     ledger_popped: int
@@ -144,6 +146,7 @@ class Reconciliation:
     bot_acd_handled: int = 0
     acd_left_connected: list[str] = field(default_factory=list)
     acd_lost: list[str] = field(default_factory=list)
+    acd_orphaned: int = 0
 
     @property
     def reconciles(self) -> bool:

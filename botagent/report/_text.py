@@ -168,6 +168,7 @@ def _ledger(rec: Reconciliation) -> str:
         lines.append(
             f"  ACD: {rec.acd_alerted} alerted, {rec.acd_handled} picked up and ended"
             f" (bots saw {rec.bot_acd_handled} end)"
+            + (f", {rec.acd_orphaned} orphaned (session dropped by the server)" if rec.acd_orphaned else "")
         )
     for label, ids in (("ACD connected", rec.acd_left_connected), ("ACD lost", rec.acd_lost)):
         if ids:

@@ -118,7 +118,8 @@ class AcdEntry:
     ``state`` runs waiting -> alerting (``agent`` named) -> connected (picked up) -> disconnected, with
     an alert not picked up in time going back to waiting (``alerts`` counts every alert); one nobody
     picked up before its caller gave up is ``abandoned``. ``disconnectedBy`` is ``agent``, ``remote``
-    (the caller) or ``server`` (its agent's last session ended).
+    (the caller), ``session`` (its agent's last session was closed or expired while it was connected)
+    or ``server`` (the server lost that session: a fault, a restart, a switchover).
     """
 
     interaction_id: str

@@ -268,10 +268,11 @@ def test_ledger_when_acd_interactions_were_handled_keeps_campaign_metrics_dialer
         assert interaction_id in {e["interactionId"] for e in ledger["acd"]}
 
 
-def test_acd_interaction_when_its_agents_last_session_ends_is_ended_by_the_server(
+def test_acd_interaction_when_its_agents_last_session_is_closed_ends_by_session(
     fresh_mock: MockServer,
 ) -> None:
-    """A connected ACD interaction whose agent's session ends is disconnected by the server side."""
+    """A connected ACD interaction whose agent closes its last session ends with it (``session``: the
+    agent left it behind); one whose session the server loses ends by ``server``."""
     _blended(fresh_mock)
     agent = _watching(fresh_mock, "a")
     with agent:
@@ -279,4 +280,10 @@ def test_acd_interaction_when_its_agents_last_session_ends_is_ended_by_the_serve
         interaction_id = _alert(agent)["interactionId"]
         agent.ok("POST", f"/interactions/{interaction_id}/pickup")
         agent.ok("DELETE", "/connection")
+        assert _entry(fresh_mock, interaction_id).disconnected_by == "session"
+    with _watching(fresh_mock, "b") as other:
+        other.set_status()
+        interaction_id = _alert(other)["interactionId"]
+        other.ok("POST", f"/interactions/{interaction_id}/pickup")
+        assert httpx.post(f"{fresh_mock.base_url}/mock/restart").is_success
         assert _entry(fresh_mock, interaction_id).disconnected_by == "server"

@@ -167,11 +167,12 @@ def test_reconcile_acd_when_an_acd_interaction_stays_connected_or_is_left_behind
         _acd("1"),
         _acd("2", disconnected_by="remote"),
         _acd("3", state="connected", disconnected_by=None, disconnected_at=None),
-        _acd("4", disconnected_by="server"),
+        _acd("4", disconnected_by="session"),
+        _acd("7", disconnected_by="server"),
         _acd("5", agent="someone else"),
         _acd("6", state="waiting", agent=None, alerted_at=None, picked_up_at=None),
     ]
     rec = reconcile_acd(base, acd, bot_handled=2, agents={"agent0001"})
-    assert (rec.acd_alerted, rec.acd_handled, rec.bot_acd_handled) == (4, 2, 2)
+    assert (rec.acd_alerted, rec.acd_handled, rec.bot_acd_handled, rec.acd_orphaned) == (5, 2, 2, 1)
     assert rec.acd_left_connected == ["3"] and rec.acd_lost == ["4"] and not rec.reconciles
     assert reconcile_acd(base, acd[:2], bot_handled=2).reconciles
