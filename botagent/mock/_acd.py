@@ -45,7 +45,7 @@ class _Workgroup:
 
     spec: WorkgroupSpec
     rng: random.Random
-    members: tuple[str, ...]
+    members: frozenset[str]
     waiting: deque[_Waiting] = field(default_factory=deque)
     arrival: Timer | None = None
 
@@ -82,7 +82,7 @@ class Acd:
             _Workgroup(
                 spec,
                 random.Random(f"{scenario.seed}/acd/{spec.name}"),
-                tuple(u.user_id for u in scenario.user_table.values() if spec.name in u.workgroups),
+                frozenset(u.user_id for u in scenario.user_table.values() if spec.name in u.workgroups),
             )
             for spec in scenario.workgroups
         ]
@@ -145,8 +145,8 @@ class Acd:
     def _free_member(self, workgroup: _Workgroup) -> UserState | None:
         free = [
             user
-            for user_id in workgroup.members
-            if self.world.online.get(user_id) and (user := self.world.users.get(user_id)) is not None
+            for user_id in self.world.online
+            if user_id in workgroup.members and (user := self.world.users.get(user_id)) is not None
             if self.is_free(user)
         ]
         return min(free, key=lambda user: user.acd_since, default=None)
