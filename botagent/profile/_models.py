@@ -311,6 +311,14 @@ class Behaviour(ProfileModel):
             raise ValueError("at least one disposition needs a weight above 0")
         return weights
 
+    @model_validator(mode="after")
+    def _blended_watches_the_queue(self) -> Behaviour:
+        if self.blended.enabled and not self.calls.watch_queue:
+            raise ValueError(
+                "blended.enabled needs calls.watch_queue: inbound ACD alerts arrive on the user queue"
+            )
+        return self
+
 
 class Timeouts(ProfileModel):
     """How long to wait before a step counts as failed, in seconds."""
