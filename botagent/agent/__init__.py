@@ -25,6 +25,7 @@ from botagent.agent._actions import (
     Finished,
     FinishedCall,
     OpenSession,
+    PickUpInteraction,
     PlacePreviewCall,
     ReadRights,
     ReadyForCalls,
@@ -54,6 +55,8 @@ from botagent.agent._events import (
     TimerFired,
 )
 from botagent.agent._outbox import (
+    KPI_ACD_ALERT_TO_PICKUP,
+    KPI_ACD_TALK,
     KPI_BREAK_GRANT,
     KPI_CONNECT_TO_DISCONNECT,
     KPI_LOGOFF_GRANT,
@@ -97,6 +100,8 @@ __all__ = [
     "FinishedCall",
     "Fixed",
     "IllegalAction",
+    "KPI_ACD_ALERT_TO_PICKUP",
+    "KPI_ACD_TALK",
     "KPI_BREAK_GRANT",
     "KPI_CONNECT_TO_DISCONNECT",
     "KPI_LOGOFF_GRANT",
@@ -106,6 +111,7 @@ __all__ = [
     "LicencesAcquired",
     "MessageReceived",
     "OpenSession",
+    "PickUpInteraction",
     "PlacePreviewCall",
     "ReadRights",
     "ReaderFailed",

@@ -113,6 +113,14 @@ class DisconnectCall(Request):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PickUpInteraction(Request):
+    """Pick up an inbound ACD interaction alerting on the user's queue (R33, a blended agent)."""
+
+    endpoint: ClassVar[Endpoint] = Endpoint.PICKUP_INTERACTION
+    interaction_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DialerLogIn(Request):
     """Log in to Dialer (``campaign_id`` None, R2) or to one campaign (R15)."""
 

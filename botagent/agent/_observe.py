@@ -22,7 +22,14 @@ from botagent.wire import (
 from ._calls import CallBook, HeldCall
 from ._checks import check_break_granted, check_logout_granted, check_pop
 from ._errors import RuleViolation
-from ._outbox import KPI_BREAK_GRANT, KPI_CONNECT_TO_DISCONNECT, KPI_LOGOFF_GRANT, KPI_PREVIEW_CONNECT, Outbox
+from ._outbox import (
+    KPI_ACD_TALK,
+    KPI_BREAK_GRANT,
+    KPI_CONNECT_TO_DISCONNECT,
+    KPI_LOGOFF_GRANT,
+    KPI_PREVIEW_CONNECT,
+    Outbox,
+)
 from ._queue import QueueFacts
 from ._records import (
     AvailabilityFacts,
@@ -76,9 +83,27 @@ class MessageObserver:
                 self._queue_changed(message, now)
 
     def _queue_changed(self, message: QueueContentsMessage, now: float) -> None:
-        for _, connected_at in self.queue.observe(message, now):
-            if connected_at is not None:
+        queue = self.queue
+        alerting = set(queue.alerts)
+        for interaction_id, connected_at in queue.observe(message, now):
+            if queue.is_acd(interaction_id):
+                self._acd_ended(interaction_id, now)
+            elif connected_at is not None:
                 self.out.kpi(KPI_CONNECT_TO_DISCONNECT, connected_at, now)
+        held = next(iter(self.calls.calls()), None)
+        for interaction_id in queue.alerts.keys() - alerting:
+            if held is not None:
+                detail = f"ACD interaction {interaction_id} alerted while call {held.interaction_id} was held"
+                self.out.violation(RuleViolation("R33", detail))
+
+    def _acd_ended(self, interaction_id: str, now: float) -> None:
+        """The agent's own ACD interaction ended (its disconnect or the caller's): the talk is over."""
+        if interaction_id != self.queue.acd_current:
+            return
+        picked_up_at = self.queue.acd_done()
+        if picked_up_at is not None:
+            self.out.count("acd_handled")
+            self.out.kpi(KPI_ACD_TALK, picked_up_at, now)
 
     def _check_left_connected(self, when: str) -> None:
         """A dispositioned call must not stay connected: "Dialer does not actually disconnect the call.
@@ -107,6 +132,10 @@ class MessageObserver:
         if self.calls.was_finished(call.interaction_id):
             return
         self._check_left_connected("when the next call popped")
+        acd = self.queue.holding_acd()
+        if acd is not None:
+            detail = f"call {call.interaction_id} popped while ACD interaction {acd} was held"
+            self.out.violation(RuleViolation("R33", detail))
         with self._reporting_violations():
             check_pop(
                 call,

@@ -21,6 +21,8 @@ from ._errors import RuleViolation
 from ._state import TimerKind
 
 __all__ = [
+    "KPI_ACD_ALERT_TO_PICKUP",
+    "KPI_ACD_TALK",
     "KPI_BREAK_GRANT",
     "KPI_CONNECT_TO_DISCONNECT",
     "KPI_LOGOFF_GRANT",
@@ -38,12 +40,16 @@ KPI_BREAK_GRANT = "break-grant"
 KPI_LOGOFF_GRANT = "logoff-grant"
 KPI_PREVIEW_CONNECT = "preview-connect"
 KPI_CONNECT_TO_DISCONNECT = "connect-to-disconnect"
+KPI_ACD_ALERT_TO_PICKUP = "acd-alert-to-pickup"
+KPI_ACD_TALK = "acd-talk"
 KPI_NAMES = (
     KPI_WAIT_FOR_POP,
     KPI_BREAK_GRANT,
     KPI_LOGOFF_GRANT,
     KPI_PREVIEW_CONNECT,
     KPI_CONNECT_TO_DISCONNECT,
+    KPI_ACD_ALERT_TO_PICKUP,
+    KPI_ACD_TALK,
 )
 """Every Dialer KPI the agent records."""
 
@@ -60,6 +66,7 @@ CounterName = Literal[
     "status_changes",
     "calls_disconnected",
     "remote_hang_ups",
+    "acd_handled",
 ]
 """The counters the agent's own steps move; violations and step errors are counted as reported."""
 
@@ -87,6 +94,8 @@ class AgentCounters:
     """Calls the agent disconnected itself (``POST interactions/{id}/disconnect``)."""
     remote_hang_ups: int = 0
     """Calls whose far end hung up while the agent talked, which ended the talk early."""
+    acd_handled: int = 0
+    """Inbound ACD interactions picked up and ended, by the agent or the caller (R33)."""
     violations: int = 0
     step_errors: int = 0
 

@@ -111,6 +111,11 @@ class AgentPlan:
     disconnect_calls: bool = True
     """Disconnect a watched call after its talk time, before its disposition, unless its pop says the
     server disconnects it on disposition (``autoDisconnectOnDisposition``)."""
+    blended: bool = False
+    """Pick up inbound ACD interactions alerting on the user's queue while waiting for a pop (R33);
+    when false they are ignored, as a Dialer-only agent page does."""
+    acd_talk_time: Sampler = Fixed(30.0)
+    """Seconds connected to an ACD interaction before the agent disconnects it."""
     on_error: Literal["stop", "restart"] = "stop"
     restart_pause: float = 5.0
 
@@ -159,6 +164,7 @@ class AgentPlan:
         behaviours = {
             TimerKind.THINK: self.preview_think_time,
             TimerKind.TALK: self.talk_time,
+            TimerKind.ACD_TALK: self.acd_talk_time,
             TimerKind.WRAP_UP: self.wrap_up_time,
             TimerKind.BREAK: self.break_length,
             TimerKind.AWAY: self.status_change_length,

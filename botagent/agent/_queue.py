@@ -5,6 +5,9 @@ actually disconnect the call. The application, agent, or caller must disconnect 
 disposition page). The agent subscribes to its queue (queue type 1, official queue subscription page)
 asking for ``Eic_State``, and follows each interaction: connected (``C``), disconnected (``I`` on this
 side, ``E`` by the far end), or removed from the queue.
+
+An interaction seen alerting (``A``) is an inbound ACD interaction (R33; Dialer calls arrive connected
+or dialing): a blended agent picks up the oldest one still alerting, and holds it until it ends.
 """
 
 from __future__ import annotations
@@ -41,6 +44,13 @@ class QueueFacts:
     """Interaction id -> when it was first seen connected, until it ends."""
     dispositioned: dict[str, None] = field(default_factory=dict)
     """Dispositioned calls whose interaction had not ended when the disposition was answered."""
+    alerts: dict[str, float] = field(default_factory=dict)
+    """ACD interaction id -> when it was first seen alerting, until it ends or is picked up."""
+    acd: dict[str, None] = field(default_factory=dict)
+    """Every ACD interaction seen (trimmed like ``states``), to tell them from Dialer calls."""
+    acd_current: str | None = None
+    """The ACD interaction the agent picked up, until it ends."""
+    acd_picked_up_at: float | None = None
 
     def subscribed(self) -> None:
         """The server accepted the subscription."""
@@ -68,6 +78,9 @@ class QueueFacts:
         if state is None or self.ended(interaction_id):
             return []
         self.states[interaction_id] = state
+        if state == InteractionState.ALERTING and interaction_id not in self.acd:
+            self.acd[interaction_id] = None
+            self.alerts[interaction_id] = now
         if state == InteractionState.CONNECTED:
             self.connected_at.setdefault(interaction_id, now)
         return [self._end(interaction_id)] if state in DISCONNECTED_STATES else []
@@ -82,6 +95,7 @@ class QueueFacts:
 
     def _end(self, interaction_id: str) -> tuple[str, float | None]:
         self.dispositioned.pop(interaction_id, None)
+        self.alerts.pop(interaction_id, None)
         return interaction_id, self.connected_at.pop(interaction_id, None)
 
     def _trim(self) -> None:
@@ -90,6 +104,7 @@ class QueueFacts:
             del self.states[oldest]
             self.connected_at.pop(oldest, None)
             self.dispositioned.pop(oldest, None)
+            self.acd.pop(oldest, None)
 
     def live(self, interaction_id: str) -> bool:
         """The interaction is on the queue and has not ended (dialing, alerting, connected, held)."""
@@ -99,6 +114,36 @@ class QueueFacts:
         """The interaction was disconnected or removed from the queue."""
         state = self.states.get(interaction_id)
         return state is not None and (state == _REMOVED or state in DISCONNECTED_STATES)
+
+    def is_acd(self, interaction_id: str) -> bool:
+        """The interaction was seen alerting: an inbound ACD one, not a Dialer call."""
+        return interaction_id in self.acd
+
+    def next_alert(self) -> str | None:
+        """The oldest ACD interaction still alerting and not picked up, if any."""
+        return next((i for i in self.alerts if self.live(i)), None)
+
+    def picking_up(self, interaction_id: str) -> float:
+        """The agent picks up this alert; returns when it was first seen alerting."""
+        self.acd_current = interaction_id
+        return self.alerts.pop(interaction_id)
+
+    def picked_up(self, now: float) -> None:
+        """The pick-up was answered: the talk starts."""
+        self.acd_picked_up_at = now
+
+    def acd_done(self) -> float | None:
+        """The agent's ACD interaction is over; returns when it was picked up (None if it never was)."""
+        picked_up_at = self.acd_picked_up_at
+        self.acd_current, self.acd_picked_up_at = None, None
+        return picked_up_at
+
+    def holding_acd(self) -> str | None:
+        """An ACD interaction alerting on the queue or picked up and not ended (R33), if any."""
+        current = self.acd_current
+        if current is not None and self.live(current):
+            return current
+        return self.next_alert()
 
     def dispositioned_call(self, interaction_id: str) -> None:
         """The call was dispositioned; while its interaction lives on, it is left connected."""

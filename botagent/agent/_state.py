@@ -42,7 +42,13 @@ passed by SKIP_STEP before its request goes out. A call's interaction disconnect
 (DISCONNECTING, FINAL_DISCONNECTING, CLEANUP_DISCONNECTING), as production agent pages do (official
 disposition page: "Dialer does not actually disconnect the call").
 
-Rule 9: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
+Rule 9: a blended agent (R33) waiting for a pop picks up an inbound ACD interaction alerting on its
+queue (PICKING_UP_ACD), talks (ACD_TALKING) and disconnects it (ACD_DISCONNECTING) unless the caller
+hung up first (HUNG_UP), then waits for a pop again. A pick-up answered 400 or 404 finds the alert gone
+(back to its workgroup, or its caller gave up), which ends the talk at once. Leaving while on one
+disconnects it first.
+
+Rule 10: any failure (FAILED, TIMEOUT, FAIL) of a normal step goes to CLEANING_UP, which logs off,
 dispositions held calls and closes the session, each at most once, and then stops in ERROR. FINISHED
 and ERROR are terminal.
 """
@@ -101,6 +107,9 @@ class AgentState(enum.Enum):
     PLACING_PREVIEW = "placing preview"
     SKIPPING_PREVIEW = "skipping preview"
     TALKING = "talking"
+    PICKING_UP_ACD = "picking up acd"
+    ACD_TALKING = "acd talking"
+    ACD_DISCONNECTING = "acd disconnecting"
     DISCONNECTING = "disconnecting"
     WRAPPING_UP = "wrapping up"
     DISPOSITIONING = "dispositioning"
@@ -145,6 +154,7 @@ class TimerKind(enum.Enum):
     POP = "pop"
     THINK = "think"
     TALK = "talk"
+    ACD_TALK = "acd talk"
     WRAP_UP = "wrap-up"
     BREAK_GRANT = "break grant"
     BREAK = "break"
@@ -174,6 +184,7 @@ class Trigger(enum.Enum):
     DISCONNECT_FIRST = "disconnect first"
     SKIP_STEP = "skip step"
     HUNG_UP = "hung up"
+    ACD_ALERT = "acd alert"
     PLACED_BY_DIALER = "placed by dialer"
     BREAK_GRANTED = "break granted"
     LOGOFF_GRANTED = "logoff granted"
@@ -209,6 +220,9 @@ _BUCKETS: Final = MappingProxyType(
         S.SKIPPING_PREVIEW: ReportBucket.WRAP_UP,
         S.TALKING: ReportBucket.ON_CALL,
         S.DISCONNECTING: ReportBucket.ON_CALL,
+        S.PICKING_UP_ACD: ReportBucket.ON_CALL,
+        S.ACD_TALKING: ReportBucket.ON_CALL,
+        S.ACD_DISCONNECTING: ReportBucket.ON_CALL,
         S.WRAPPING_UP: ReportBucket.WRAP_UP,
         S.DISPOSITIONING: ReportBucket.WRAP_UP,
         S.BETWEEN_CALLS: ReportBucket.WRAP_UP,
@@ -251,6 +265,8 @@ SENDING_STATES: Final = frozenset(
         S.PLACING_PREVIEW,
         S.SKIPPING_PREVIEW,
         S.DISCONNECTING,
+        S.PICKING_UP_ACD,
+        S.ACD_DISCONNECTING,
         S.DISPOSITIONING,
         S.REQUESTING_BREAK,
         S.ENDING_BREAK,
@@ -276,6 +292,7 @@ STATE_TIMERS: Final = MappingProxyType(
         S.WAITING_FOR_POP: TimerKind.POP,
         S.PREVIEWING: TimerKind.THINK,
         S.TALKING: TimerKind.TALK,
+        S.ACD_TALKING: TimerKind.ACD_TALK,
         S.WRAPPING_UP: TimerKind.WRAP_UP,
         S.AWAITING_BREAK: TimerKind.BREAK_GRANT,
         S.ON_BREAK: TimerKind.BREAK,
@@ -339,6 +356,13 @@ _TABLE: dict[tuple[AgentState, Trigger], AgentState] = {
     (S.WAITING_FOR_POP, T.POP_PLACED): S.TALKING,
     (S.WAITING_FOR_POP, T.POP_PREVIEW): S.PREVIEWING,
     (S.WAITING_FOR_POP, T.LEAVE): S.LOGGING_OFF,
+    # A blended agent (R33) takes an inbound ACD interaction alerting on its queue while it waits.
+    (S.WAITING_FOR_POP, T.ACD_ALERT): S.PICKING_UP_ACD,
+    (S.PICKING_UP_ACD, T.SUCCEEDED): S.ACD_TALKING,
+    (S.ACD_TALKING, T.ELAPSED): S.ACD_DISCONNECTING,
+    (S.ACD_TALKING, T.HUNG_UP): S.WAITING_FOR_POP,
+    (S.ACD_TALKING, T.LEAVE): S.ACD_DISCONNECTING,
+    (S.ACD_DISCONNECTING, T.SUCCEEDED): S.WAITING_FOR_POP,
     # A campaign that starts running later is joined when chosen, and every further campaign, joined by
     # hand or by Dialer, needs ready-for-calls again (official ready-for-calls page).
     (S.WAITING_FOR_POP, T.CAMPAIGNS_OFFERED): S.JOINING_ANOTHER,
@@ -421,6 +445,7 @@ _FAIL_FROM = (
     S.JOINING_ANOTHER,
     S.PREVIEWING,
     S.TALKING,
+    S.ACD_TALKING,
     S.WRAPPING_UP,
     S.BETWEEN_CALLS,
     S.AWAITING_BREAK,

@@ -22,6 +22,7 @@ from ._actions import (
     DisconnectCall,
     EndBreak,
     OpenSession,
+    PickUpInteraction,
     PlacePreviewCall,
     ReadRights,
     ReadyForCalls,
@@ -40,7 +41,7 @@ from ._calls import (
     skip_disposition,
 )
 from ._errors import IllegalAction
-from ._outbox import KPI_WAIT_FOR_POP, CounterName, Outbox
+from ._outbox import KPI_ACD_ALERT_TO_PICKUP, KPI_WAIT_FOR_POP, CounterName, Outbox
 from ._plan import AgentPlan, Rng
 from ._queue import QUEUE_ATTRIBUTES, QUEUE_SUBSCRIPTION_ID, QueueFacts
 from ._records import (
@@ -84,6 +85,7 @@ class Steps:
     out: Outbox
     _break_next: bool = field(default=False, init=False)
     _status_next: bool = field(default=False, init=False)
+    _acd_alerted_at: float = field(default=0.0, init=False)
 
     # --- answers -----------------------------------------------------------------------------------
 
@@ -111,6 +113,9 @@ class Steps:
                     self.pending.expect(accepted.request_id, SetStatus.endpoint.value)
             case SubmitDisposition(), _:
                 self._dispositioned(state)
+            case PickUpInteraction(), _:
+                self.queue.picked_up(now)
+                self.out.kpi(KPI_ACD_ALERT_TO_PICKUP, self._acd_alerted_at, now)
 
     def _check_licences(self, names: tuple[str, ...], results: tuple[LicenseOperationResult, ...]) -> None:
         """A licence asked for and not acquired is a step error, and the agent stops for good (R11).
@@ -148,6 +153,9 @@ class Steps:
     def already_done(self, request: Request, status: int | None) -> bool:
         """True when a failure only says the request's work was done: a disconnect answered 404 finds
         the interaction gone, as when the far end hung up while the request was on its way."""
+        if isinstance(request, PickUpInteraction) and status in (400, 404):
+            self.queue.acd_done()  # the alert went back to its workgroup or its caller gave up
+            return True
         return isinstance(request, DisconnectCall) and status == 404
 
     def failed(self, request: Request) -> None:
@@ -232,6 +240,10 @@ class Steps:
         self.out.count("remote_hang_ups")
         return T.HUNG_UP
 
+    def _decide_acd_talking(self) -> Trigger | None:
+        current = self.queue.acd_current
+        return T.HUNG_UP if current is None or self.queue.ended(current) else None
+
     def _decide_disconnect(self) -> Trigger | None:
         held = self.calls.current
         return None if held is not None and self._must_disconnect(held) else T.SKIP_STEP
@@ -277,6 +289,8 @@ class Steps:
         pop = self._decide_pop()
         if pop is not None:
             return pop
+        if self.plan.blended and self.queue.next_alert() is not None:
+            return T.ACD_ALERT
         campaigns = self.campaigns
         if campaigns.right and campaigns.next_to_join(self.plan.campaigns) is not None:
             return T.CAMPAIGNS_OFFERED
@@ -379,6 +393,17 @@ class Steps:
         held.disconnecting()
         self.out.count("calls_disconnected")
         return DisconnectCall(interaction_id=held.interaction_id)
+
+    def _pick_up(self, state: AgentState, now: float) -> Request:
+        interaction_id = self.queue.next_alert()
+        assert interaction_id is not None, "PICKING_UP_ACD is entered only while an alert waits"
+        self._acd_alerted_at = self.queue.picking_up(interaction_id)
+        return PickUpInteraction(interaction_id=interaction_id)
+
+    def _acd_disconnect(self, state: AgentState, now: float) -> Request:
+        interaction_id = self.queue.acd_current
+        assert interaction_id is not None, "ACD_TALKING is left by HUNG_UP once its interaction ended"
+        return DisconnectCall(interaction_id=interaction_id)
 
     def _dialer_login(self, state: AgentState, now: float) -> Request:
         self.session.logging_in()
@@ -570,6 +595,7 @@ _DECIDERS: dict[AgentState, Callable[[Steps], Trigger | None]] = {
     S.WATCHING_QUEUE: Steps._decide_watch,
     S.TALKING: Steps._decide_talking,
     S.DISCONNECTING: Steps._decide_disconnect,
+    S.ACD_TALKING: Steps._decide_acd_talking,
 }
 
 _ENTRIES: dict[AgentState, Callable[[Steps, AgentState, float], Request]] = {
@@ -580,6 +606,8 @@ _ENTRIES: dict[AgentState, Callable[[Steps, AgentState, float], Request]] = {
     S.DISCONNECTING: Steps._disconnect,
     S.FINAL_DISCONNECTING: Steps._disconnect,
     S.CLEANUP_DISCONNECTING: Steps._disconnect,
+    S.PICKING_UP_ACD: Steps._pick_up,
+    S.ACD_DISCONNECTING: Steps._acd_disconnect,
     S.DIALER_LOGIN: Steps._dialer_login,
     S.JOINING_CAMPAIGN: Steps._join,
     S.READYING: Steps._ready,

@@ -470,6 +470,12 @@ class Session:
         path = f"/interactions/{quote(interaction_id, safe='')}/disconnect"
         self._call(Endpoint.DISCONNECT_INTERACTION, "POST", path)
 
+    def pickup_interaction(self, interaction_id: str) -> None:
+        """``POST interactions/{interactionId}/pickup``: answer an interaction alerting on the user's
+        queue (an inbound ACD interaction of a blended agent, R33)."""
+        path = f"/interactions/{quote(interaction_id, safe='')}/pickup"
+        self._call(Endpoint.PICKUP_INTERACTION, "POST", path)
+
     def configuration_user(self, select: str = "securityRights") -> ConfigurationUser:
         """``GET configuration/users/{userId}``: the session user's configuration, with its own rights.
 

@@ -39,6 +39,7 @@ from botagent.agent import (
     Finished,
     LicencesAcquired,
     OpenSession,
+    PickUpInteraction,
     PlacePreviewCall,
     ReadRights,
     ReadyForCalls,
@@ -259,6 +260,8 @@ class AgentDriver:
                 session.subscribe_user_queue(subscription_id, attribute_names)
             case DisconnectCall(interaction_id=interaction_id):
                 session.disconnect_interaction(interaction_id)
+            case PickUpInteraction(interaction_id=interaction_id):
+                session.pickup_interaction(interaction_id)
             case _:
                 raise TypeError(f"the driver cannot send {request!r}")
         return Acknowledged()

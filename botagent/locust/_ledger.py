@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from types import NoneType
 from typing import Any
 
-from botagent.wire import LedgerEntry
+from botagent.wire import AcdEntry, LedgerEntry
 
-__all__ = ["parse_ledger", "read_ledger"]
+__all__ = ["parse_acd", "parse_ledger", "read_acd_ledger", "read_ledger"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +35,47 @@ def read_ledger(target: str, timeout: float = LEDGER_TIMEOUT) -> list[LedgerEntr
     there but malformed also gives None, with a warning naming the problem.
     """
     url = f"{target.rstrip('/')}/mock/ledger"
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            body = json.load(response)
-    except (OSError, ValueError, http.client.HTTPException):
+    body = _fetch(url, timeout)
+    if body is None:
         return None  # not a botagent mock: nothing to reconcile with
     try:
         return parse_ledger(body)
     except ValueError as exc:
         logger.warning("botagent: the ledger at %s is malformed, so no call is reconciled: %s", url, exc)
         return None
+
+
+def read_acd_ledger(target: str, timeout: float = LEDGER_TIMEOUT) -> list[AcdEntry]:
+    """The inbound ACD interactions (R33) of the mock's ledger at ``target``; none when it has none."""
+    url = f"{target.rstrip('/')}/mock/ledger"
+    body = _fetch(url, timeout)
+    try:
+        return parse_acd(body)
+    except ValueError as exc:
+        logger.warning("botagent: the ACD entries at %s are malformed, so none is reconciled: %s", url, exc)
+        return []
+
+
+def _fetch(url: str, timeout: float) -> Any:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return json.load(response)
+    except (OSError, ValueError, http.client.HTTPException):
+        return None
+
+
+def parse_acd(body: Any) -> list[AcdEntry]:
+    """The ``acd`` entries of a ``GET /mock/ledger`` answer (none when it has no such list).
+
+    Raises:
+        ValueError: an entry is malformed; the message names it.
+    """
+    entries = body.get("acd") if isinstance(body, Mapping) else None
+    if not isinstance(entries, list):
+        return []
+    if not all(isinstance(entry, Mapping) for entry in entries):
+        raise ValueError("an ACD entry is not an object")
+    return [AcdEntry.from_wire(entry) for entry in entries]
 
 
 def parse_ledger(body: Any) -> list[LedgerEntry]:

@@ -41,6 +41,8 @@ def build_plan(profile: Profile, user_id: str) -> AgentPlan:
         read_rights=behaviour.calls.read_rights,
         watch_queue=behaviour.calls.watch_queue,
         disconnect_calls=behaviour.calls.disconnect,
+        blended=behaviour.blended.enabled,
+        acd_talk_time=behaviour.blended.talk_time,
         on_error=profile.on_error.policy,
         restart_pause=profile.on_error.pause,
     )

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from locust.env import Environment
 
+from botagent.agent import KPI_ACD_TALK
 from botagent.locust._campaigns import KpiRow
-from botagent.locust._ledger import read_ledger
+from botagent.locust._ledger import read_acd_ledger, read_ledger
 from botagent.locust._phases import PhaseSpan
 from botagent.locust._recorder import RunRecorder
 from botagent.locust._run import KPI_REQUEST_TYPE, REQUEST_TYPE, DialerRun
@@ -32,6 +33,7 @@ from botagent.report import (
     evaluate_thresholds,
     format_summary,
     reconcile,
+    reconcile_acd,
     switchover_outcome,
     was_dispositioned,
     write_reports,
@@ -93,7 +95,7 @@ def build_result(run: DialerRun, reconciliation: Reconciliation | None, ledger_e
         step_errors=step_errors,
         step_errors_total=recorder.step_error_total - uncounted,
         rule_violations=list(recorder.violations),
-        calls=_call_totals(recorder),
+        calls=_call_totals(recorder, _kpi_count(recorder.samples.whole_run(), KPI_ACD_TALK)),
         reconciliation=reconciliation,
         ledger_expected=ledger_expected,
         states=list(recorder.states),
@@ -133,13 +135,14 @@ def _switchovers(run: DialerRun) -> tuple[list[SwitchoverOutcome], list[StepErro
     return outcomes, step_errors
 
 
-def _call_totals(recorder: RunRecorder) -> CallTotals:
+def _call_totals(recorder: RunRecorder, acd_handled: int) -> CallTotals:
     calls = [bot_call.call for bot_call in recorder.calls]
     return CallTotals(
         popped=len(calls),
         dispositioned=sum(1 for call in calls if was_dispositioned(call)),
         rescheduled=sum(1 for call in calls if call.scheduled_time),
         agents=len(recorder.agents_seen),
+        acd_handled=acd_handled,
     )
 
 
@@ -168,7 +171,15 @@ def reconcile_with_ledger(recorder: RunRecorder, target: str) -> Reconciliation 
     if ledger is None:
         return None
     calls = [bot_call.call for bot_call in recorder.calls]
-    return reconcile(calls, ledger, agents=recorder.agents_seen, since=recorder.started_at - 1)
+    agents, since = recorder.agents_seen, recorder.started_at - 1
+    rec = reconcile(calls, ledger, agents=agents, since=since)
+    bot_handled = _kpi_count(recorder.samples.whole_run(), KPI_ACD_TALK)
+    return reconcile_acd(rec, read_acd_ledger(target), bot_handled, agents=agents, since=since)
+
+
+def _kpi_count(samples: PhaseSamples, name: str) -> int:
+    row = samples.kpis.get(name)
+    return row.count if row is not None else 0
 
 
 def report_run(result: RunResult, environment: Environment, folder: Path) -> None:

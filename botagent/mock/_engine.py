@@ -33,6 +33,9 @@ Licences (``_licences.py``) are acquired for the session user from the scenario'
 when the session ends, however it ends. Every Dialer request needs the user to hold the scenario's
 Dialer licence (``behaviour.dialer_licence``) and answers 403 otherwise (official Dialer pages).
 
+Blended agents (R33) also get inbound ACD interactions from the scenario's workgroups (``_acd.py``):
+never while their Dialer agent holds a call or a reservation, and no Dialer call while they hold one.
+
 Sessions end three ways. The client closes one (``close_session``) or lets it expire: later requests
 with its id get 410, and a call it held stays as it was (lost, by the client's doing). Or the server
 side loses it (``lose_session``, for a ``session_loss`` fault; ``restart`` for all of them): the id is
@@ -55,6 +58,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from botagent.mock._acd import Acd
 from botagent.mock._campaigns import CampaignControl
 from botagent.mock._dialer import Dialer
 from botagent.mock._errors import EngineError, ErrorIds
@@ -121,6 +125,7 @@ class DialerEngine:
         self._pacer = Pacer(self._world, self._interactions)
         self._dialer = Dialer(self._world, self._pacer)
         self._campaigns = CampaignControl(self._world, self._pacer)
+        self._acd = Acd(self._world, self._interactions, self._pacer)
 
     @property
     def scenario(self) -> Scenario:
@@ -152,6 +157,7 @@ class DialerEngine:
         while (timer := timers.pop_due(now)) is not None:
             self._world.now = max(self._world.now, timer.when)
             timer.callback(timer.when)
+            self._acd.distribute(timer.when)
             self._pacer.pace_dirty(timer.when)
         self._world.now = max(self._world.now, now)
 
@@ -161,6 +167,7 @@ class DialerEngine:
         return woken
 
     def _settle(self, now: float) -> None:
+        self._acd.distribute(now)
         self._pacer.pace_dirty(now)
 
     # --- sessions (R1) -----------------------------------------------------------------------------
@@ -191,6 +198,8 @@ class DialerEngine:
         agent.sessions[session] = None
         self._world.sessions[session_id] = session
         self._arm_expiry(session, now + self.scenario.session_idle_expiry)
+        self._acd.start(now)
+        self._acd.session_opened(user)
         return session
 
     def _agent_for(self, user: UserState, application_name: str, session_id: str) -> DialerAgent:
@@ -276,6 +285,7 @@ class DialerEngine:
         self._leave_group(session)
         self._world.licences.release(session.user.user_id, session.session_id)
         self._unwatch(session)
+        self._acd.session_closed(session.user, self._world.now, lost=not remember)
         self._interactions.session_closed(session)
         session.open = False
         if session.expiry is not None:
@@ -509,6 +519,11 @@ class DialerEngine:
     def disconnect_interaction(self, session: ServerSession, interaction_id: str, now: float) -> None:
         """Disconnect an interaction on the session user's queue; 404 for one it never had."""
         self._interactions.disconnect(self._live(session, now), interaction_id, now)
+        self._settle(now)
+
+    def pick_up_interaction(self, session: ServerSession, interaction_id: str, now: float) -> None:
+        """Pick up an ACD interaction alerting the session user (R33); see ``Acd.pick_up``."""
+        self._acd.pick_up(self._live(session, now), interaction_id, now)
         self._settle(now)
 
     def configuration_user(

@@ -541,6 +541,13 @@ async def disconnect_interaction(request: Request, session: ServerSession, runti
     return empty()
 
 
+@session_route(RouteDoc(name=Endpoint.PICKUP_INTERACTION, summary="Pick up an alerting interaction."))
+async def pickup_interaction(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+    """Pick up an ACD interaction alerting the user (200); 404 for one it never had."""
+    runtime.engine.pick_up_interaction(session, request.path_params["interaction_id"], runtime.now())
+    return empty()
+
+
 @session_route(
     RouteDoc(
         name=Endpoint.CONFIGURATION_USER,
@@ -702,6 +709,7 @@ def icws_routes() -> list[Route]:
         Route(
             f"{session}/interactions/{{interaction_id}}/disconnect", disconnect_interaction, methods=["POST"]
         ),
+        Route(f"{session}/interactions/{{interaction_id}}/pickup", pickup_interaction, methods=["POST"]),
         Route(f"{session}/configuration/users/{{user_id}}", get_configuration_user, methods=["GET"]),
         Route(statuses, put_user_status, methods=["PUT"]),
         Route(statuses, get_user_status, methods=["GET"]),

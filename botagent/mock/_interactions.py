@@ -19,17 +19,27 @@ disposition page). `Interactions` models that, on the engine's clock and with no
 
 A dispositioned call whose interaction is still connected, or was disconnected after its disposition,
 is a ledger finding (see ``botagent.report``'s reconciliation).
+
+Inbound ACD interactions of blended agents (``_acd.py``, R33) live on the same queues: one appears
+alerting (``Eic_State`` ``A``), connects when its agent picks it up, goes back to its workgroup when the
+alert times out (removed from the user queue, not disconnected), and ends like a Dialer call, by the
+``agent`` or the ``remote`` caller, or by the ``server`` when its agent's last session ends.
 """
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from botagent.mock._durations import Delay
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._state import LiveCall, ServerSession, UserState, World
 from botagent.mock._timers import Timer
 from botagent.wire import (
+    AcdEntry,
     InteractionState,
+    LedgerEntry,
     QueueContentsMessage,
     QueueInteraction,
     QueueSubscriptionRequest,
@@ -39,6 +49,7 @@ from botagent.wire import (
 __all__ = ["Interaction", "Interactions"]
 
 _STATE_WORDS = {
+    InteractionState.ALERTING: ("alerting", "Alerting"),
     InteractionState.PROCEEDING: ("proceeding", "Dialing"),
     InteractionState.CONNECTED: ("connected", "Connected"),
     InteractionState.INTERNAL_DISCONNECT: ("disconnected", "Disconnected"),
@@ -49,34 +60,55 @@ _STATE_WORDS = {
 
 @dataclass(slots=True, eq=False)
 class Interaction:
-    """One Dialer call's interaction on a user's queue; changed only by `Interactions`."""
+    """One interaction on a user's queue, a Dialer ``call`` or an inbound ``acd`` one (exactly one of
+    them is set); changed only by `Interactions`. ``ended`` is told once when it ends."""
 
-    call: LiveCall
     user: UserState
     state: InteractionState
+    call: LiveCall | None = None
+    acd: AcdEntry | None = None
     hangup: Timer | None = None
+    ended: Callable[[Interaction], None] | None = None
+
+    @property
+    def record(self) -> LedgerEntry | AcdEntry:
+        """The ledger entry its interaction state and disconnect are written in."""
+        record = self.call.record if self.call is not None else self.acd
+        assert record is not None
+        return record
 
     @property
     def interaction_id(self) -> str:
-        return self.call.record.interaction_id
+        return self.record.interaction_id
 
     @property
     def live(self) -> bool:
-        return self.state in (InteractionState.PROCEEDING, InteractionState.CONNECTED)
+        return self.state in _LIVE
 
     def attributes(self, names: tuple[str, ...]) -> dict[str, str]:
         """The attributes among ``names`` this interaction has (names match in any letter case)."""
-        record = self.call.record
         known = {
-            "eic_callid": record.interaction_id,
+            "eic_callid": self.interaction_id,
             "eic_state": self.state.value,
             "eic_callstatestring": _STATE_WORDS[self.state][1],
             "eic_objecttype": "Call",
+            **self._own_attributes(),
+        }
+        return {name: known[name.casefold()] for name in names if name.casefold() in known}
+
+    def _own_attributes(self) -> dict[str, str]:
+        if self.acd is not None:
+            return {"eic_calldirection": "I", "eic_workgroupname": self.acd.workgroup}
+        assert self.call is not None
+        record = self.call.record
+        return {
             "eic_calldirection": "O",
             "eic_remotetn": record.attributes.get("IS_ATTR_NumberToDial", ""),
             **{key.casefold(): value for key, value in record.attributes.items()},
         }
-        return {name: known[name.casefold()] for name in names if name.casefold() in known}
+
+
+_LIVE = frozenset({InteractionState.ALERTING, InteractionState.PROCEEDING, InteractionState.CONNECTED})
 
 
 @dataclass(slots=True, eq=False)
@@ -147,13 +179,13 @@ class Interactions:
 
     def connected_pop(self, call: LiveCall, user: UserState, now: float) -> None:
         """A data pop: the call reaches the agent's queue connected."""
-        interaction = Interaction(call, user, InteractionState.CONNECTED)
+        interaction = Interaction(user, InteractionState.CONNECTED, call=call)
         self._add(interaction)
-        self._arm_hangup(interaction, now)
+        self._arm_hangup(interaction, call.campaign.spec.remote_hangup, call.campaign.rng, now)
 
     def placed(self, call: LiveCall, user: UserState) -> None:
         """A preview was placed: its interaction appears on the queue, dialing."""
-        self._add(Interaction(call, user, InteractionState.PROCEEDING))
+        self._add(Interaction(user, InteractionState.PROCEEDING, call=call))
 
     def answered(self, call: LiveCall, now: float) -> None:
         """A placed preview was answered: its interaction connects."""
@@ -163,7 +195,7 @@ class Interactions:
         interaction.state = InteractionState.CONNECTED
         call.record.interaction_state = "connected"
         self._tell(interaction, changed=True)
-        self._arm_hangup(interaction, now)
+        self._arm_hangup(interaction, call.campaign.spec.remote_hangup, call.campaign.rng, now)
 
     def unanswered(self, call: LiveCall, now: float) -> None:
         """A placed preview nobody answered: its interaction ends by the far end."""
@@ -183,25 +215,61 @@ class Interactions:
         Raises:
             EngineError: 404 when no interaction with that id is on the user's queue or was on it.
         """
+        interaction = self.mine(session, interaction_id)
+        if interaction.live:
+            self._end(interaction, "agent", now)
+
+    def mine(self, session: ServerSession, interaction_id: str) -> Interaction:
+        """The interaction with this id that is or was on the session user's queue.
+
+        Raises:
+            EngineError: 404 when there is none.
+        """
         interaction = self._by_id.get(interaction_id)
         if interaction is None or interaction.user is not session.user:
             raise EngineError(404, ErrorIds.NOT_FOUND, f"The interaction {interaction_id} does not exist.")
+        return interaction
+
+    # --- inbound ACD interactions (R33) -----------------------------------------------------------------
+
+    def alert(self, entry: AcdEntry, user: UserState, ended: Callable[[Interaction], None]) -> Interaction:
+        """An ACD interaction alerts ``user``: it appears on the user's queue, alerting."""
+        interaction = Interaction(user, InteractionState.ALERTING, acd=entry, ended=ended)
+        self._add(interaction)
+        return interaction
+
+    def pick_up(self, interaction: Interaction, hangup: Delay | None, rng: random.Random, now: float) -> None:
+        """The alerting interaction's agent picked it up: it connects (the caller may hang up later)."""
+        interaction.state = InteractionState.CONNECTED
+        interaction.record.interaction_state = "connected"
+        self._tell(interaction, changed=True)
+        self._arm_hangup(interaction, hangup, rng, now)
+
+    def recall(self, interaction: Interaction) -> None:
+        """An alert nobody picked up leaves the user's queue (it goes back to its workgroup)."""
+        self._queues.get(interaction.user.user_id, {}).pop(interaction.interaction_id, None)
+        self._by_id.pop(interaction.interaction_id, None)
+        self._tell(interaction, removed=True)
+
+    def end(self, interaction: Interaction, by: str, now: float) -> None:
+        """End a live interaction on behalf of ``by`` (``remote`` or ``server``); an ended one stays."""
         if interaction.live:
-            self._end(interaction, "agent", now)
+            self._end(interaction, by, now)
 
     # --- inside ------------------------------------------------------------------------------------------
 
     def _add(self, interaction: Interaction) -> None:
         self._by_id[interaction.interaction_id] = interaction
         self._queues.setdefault(interaction.user.user_id, {})[interaction.interaction_id] = interaction
-        interaction.call.record.interaction_state = _STATE_WORDS[interaction.state][0]
+        interaction.record.interaction_state = _STATE_WORDS[interaction.state][0]
         self._tell(interaction, added=True)
 
-    def _arm_hangup(self, interaction: Interaction, now: float) -> None:
-        delay = interaction.call.campaign.spec.remote_hangup
+    def _arm_hangup(
+        self, interaction: Interaction, delay: Delay | None, rng: random.Random, now: float
+    ) -> None:
         if delay is None:
             return
-        after = delay.sample(interaction.call.campaign.rng)
+        after = delay.sample(rng)
         interaction.hangup = self.world.timers.schedule(
             now + after, lambda at: self._hung_up(interaction, at)
         )
@@ -217,13 +285,15 @@ class Interactions:
         interaction.state = (
             InteractionState.EXTERNAL_DISCONNECT if far else InteractionState.INTERNAL_DISCONNECT
         )
-        record = interaction.call.record
+        record = interaction.record
         record.interaction_state = "disconnected"
         record.disconnected_by = by
         record.disconnected_at = now
         self._tell(interaction, changed=True)
         self._queues.get(interaction.user.user_id, {}).pop(interaction.interaction_id, None)
         self._tell(interaction, removed=True)
+        if interaction.ended is not None:
+            interaction.ended(interaction)
 
     def _tell(
         self, interaction: Interaction, *, added: bool = False, changed: bool = False, removed: bool = False

@@ -21,7 +21,7 @@ from collections import Counter
 from typing import Any
 
 from botagent.mock._metrics import AgentTime, campaign_summary
-from botagent.wire import LedgerEntry
+from botagent.wire import AcdEntry, LedgerEntry
 
 __all__ = ["Ledger"]
 
@@ -31,6 +31,10 @@ class Ledger:
 
     def __init__(self) -> None:
         self.records: list[LedgerEntry] = []
+        self.acd: list[AcdEntry] = []
+        """Every inbound ACD interaction, in arrival order (``_acd.py``)."""
+        self.acd_refused = 0
+        """ACD arrivals refused because their workgroup's queue was full."""
         self.by_call_id: dict[str, LedgerEntry] = {}
         self.counters: dict[str, Counter[str]] = {}
         self.time: dict[str, AgentTime] = {}
@@ -44,6 +48,12 @@ class Ledger:
         self.by_call_id[record.call_id] = record
         self.changes += 1
         return record
+
+    def add_acd(self, entry: AcdEntry) -> AcdEntry:
+        """Append an ACD interaction's entry and return it."""
+        self.acd.append(entry)
+        self.changes += 1
+        return entry
 
     def count(self, campaign_name: str, what: str) -> None:
         """Add one to a campaign counter such as ``dialed`` or ``noAnswer``."""
@@ -72,12 +82,15 @@ class Ledger:
             self.time.setdefault(name, AgentTime()).add(busy, max(0.0, now - since))
 
     def to_wire(self, now: float = 0.0) -> dict[str, Any]:
-        """Return the ``GET /mock/ledger`` body: ``calls`` and per-campaign ``campaigns`` metrics.
+        """Return the ``GET /mock/ledger`` body: ``calls``, per-campaign ``campaigns`` metrics (Dialer
+        calls only), the inbound ``acd`` interactions and ``acdRefused`` arrivals.
 
         Agent time still being counted is counted up to ``now``.
         """
         return {
             "calls": [record.to_wire() for record in self.records],
+            "acd": [entry.to_wire() for entry in self.acd],
+            "acdRefused": self.acd_refused,
             "campaigns": {name: self._summary(name, now) for name in self.counters},
         }
 

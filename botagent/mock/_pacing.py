@@ -97,6 +97,7 @@ class Pacer:
             and not agent.logoff_pending
             and not agent.awaiting_available
             and agent.user.status.available
+            and agent.user.acd is None
             and agent.connected
         )
 

@@ -47,6 +47,7 @@ __all__ = [
     "Scenario",
     "StatusSpec",
     "UserGroup",
+    "WorkgroupSpec",
     "campaign_id_for",
     "default_scenario",
     "format_validation_error",
@@ -245,13 +246,17 @@ class ResolvedUser(_Spec):
     campaign_ids: tuple[str, ...]
     licences: tuple[str, ...] = ()
     """The licences assigned to the user: the ones it may acquire."""
+    workgroups: tuple[str, ...] = ()
+    """The ACD workgroups the user is a member of; a member of any is a blended agent (R33)."""
 
 
 class UserGroup(_Spec):
     """Users sharing a password and rights: ``pattern`` + inclusive ``range``, or explicit ``names``.
 
     ``campaigns`` is ``all`` or a list of campaign names or ids the users are eligible for;
-    ``licences`` is ``all`` or the list of the scenario's licences assigned to the users.
+    ``licences`` is ``all`` or the list of the scenario's licences assigned to the users;
+    ``workgroups`` names the scenario's ACD workgroups the users belong to, which makes them blended
+    agents (R33): they are alerted with inbound ACD interactions as well as given Dialer calls.
     """
 
     pattern: str | None = None
@@ -261,6 +266,7 @@ class UserGroup(_Spec):
     has_logon_campaign_right: bool = False
     campaigns: Literal["all"] | list[str] = "all"
     licences: Literal["all"] | list[str] = "all"
+    workgroups: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_way_to_name(self) -> UserGroup:
@@ -292,6 +298,25 @@ def _default_users() -> list[UserGroup]:
         UserGroup(pattern="agent{n:04d}", range=(1, 5000)),
         UserGroup(pattern="campaignagent{n:04d}", range=(1, 100), has_logon_campaign_right=True),
     ]
+
+
+class WorkgroupSpec(_Spec):
+    """An ACD workgroup with inbound interactions arriving at random (a Poisson process).
+
+    ``arrivals_per_minute`` is the average arrival rate (0: none arrive); arrivals wait in the
+    workgroup's queue until a free blended member is alerted. An alert not picked up within
+    ``alert_timeout`` seconds goes back to the queue; an interaction nobody picked up within
+    ``abandon_after`` seconds of arriving is abandoned by its caller (None: callers wait for ever).
+    ``caller_hangup`` is how long a caller stays once picked up (None: until the agent disconnects).
+    At most ``max_waiting`` interactions wait; an arrival beyond that is counted ``refused``.
+    """
+
+    name: str = Field(min_length=1)
+    arrivals_per_minute: float = Field(0.0, ge=0.0, le=60_000.0)
+    alert_timeout: float = Field(15.0, gt=0.0, le=3600.0)
+    abandon_after: float | None = Field(300.0, gt=0.0, le=86400.0)
+    caller_hangup: Delay | None = None
+    max_waiting: int = Field(1000, ge=1, le=100_000)
 
 
 class StatusSpec(_Spec):
@@ -423,6 +448,8 @@ class Scenario(_Spec):
         default_factory=_default_licences
     )
     """Licence pools: licence name -> how many users may hold it at once (None: as many as there are)."""
+    workgroups: list[WorkgroupSpec] = Field(default_factory=list)
+    """ACD workgroups with inbound arrivals; users join them with their group's ``workgroups``."""
     behaviour: ServerBehaviour = Field(default_factory=ServerBehaviour)
     faults: list[FaultSpec] = Field(default_factory=list)
     max_body_bytes: int = Field(64 * 1024, ge=1024, le=64 * 1024 * 1024)
@@ -434,6 +461,7 @@ class Scenario(_Spec):
             *self._campaign_problems(),
             *self._user_problems(),
             *self._licence_problems(),
+            *self._workgroup_problems(),
         ]
         if problems:
             raise ValueError("\n".join(problems))
@@ -483,6 +511,15 @@ class Scenario(_Spec):
         if dialer is not None and dialer not in self.licences:
             yield f"behaviour.dialer_licence: {dialer!r} is not in licences {sorted(self.licences)}"
 
+    def _workgroup_problems(self) -> Iterator[str]:
+        names = [w.name for w in self.workgroups]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            yield f"workgroups: workgroup name {name!r} is repeated"
+        for index, group in enumerate(self.users):
+            for name in group.workgroups:
+                if name not in names:
+                    yield f"users.{index}.workgroups: {name!r} is not in workgroups {sorted(names)}"
+
     @cached_property
     def user_table(self) -> dict[str, ResolvedUser]:
         """Every user by id, with the campaign ids each is eligible for."""
@@ -496,6 +533,7 @@ class Scenario(_Spec):
                     has_logon_campaign_right=group.has_logon_campaign_right,
                     campaign_ids=ids,
                     licences=tuple(self.licences) if group.licences == "all" else tuple(group.licences),
+                    workgroups=tuple(group.workgroups),
                 )
         return table
 

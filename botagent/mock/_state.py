@@ -25,6 +25,7 @@ from botagent.mock._predictive import DialTicket, PredictiveModel
 from botagent.mock._scenario import CampaignSpec, ResolvedUser, Scenario, StatusSpec
 from botagent.mock._timers import Timer, TimerHeap
 from botagent.wire import (
+    AcdEntry,
     BreakStatus,
     CampaignStatus,
     DataPopCall,
@@ -180,6 +181,10 @@ class UserState:
     status_changed: float
     dialer_agent: DialerAgent | None = None
     watchers: dict[ServerSession, None] = field(default_factory=dict)
+    acd: AcdEntry | None = None
+    """The inbound ACD interaction alerting the user or connected to it (R33); see ``_acd.py``."""
+    acd_since: float = 0.0
+    """When the user last stopped holding an ACD interaction: the longest free is alerted first."""
 
     @property
     def user_id(self) -> str:
@@ -304,6 +309,8 @@ class World:
         self.rng = random.Random(scenario.seed)
         self.timers = TimerHeap()
         self.ledger = Ledger()
+        self.online: dict[str, int] = {}
+        """User id -> how many open sessions it has."""
         self.users: dict[str, UserState] = {}
         self.licences = LicencePools(scenario.licences)
         self.sessions: dict[str, ServerSession] = {}

@@ -247,6 +247,25 @@ class CallControl(ProfileModel):
     )
 
 
+class Blended(ProfileModel):
+    """Inbound ACD interactions besides Dialer calls (seed rule R33): what a blended agent does."""
+
+    enabled: bool = Field(
+        False,
+        description=(
+            "Pick up inbound ACD interactions alerting on the user's queue while waiting for a Dialer "
+            "call, talk, then disconnect them. false: ignore them, as a Dialer-only agent page does. "
+            "The user must be in an ACD workgroup and the available status an ACD status; needs "
+            "calls.watch_queue."
+        ),
+    )
+    talk_time: Distribution = Field(
+        Uniform(low=2.0, high=5.0),
+        description="Seconds connected to an ACD interaction before disconnecting it (the caller may "
+        "hang up first).",
+    )
+
+
 def _dispositions_default() -> dict[str, float]:
     return {"any": 1.0}
 
@@ -281,6 +300,9 @@ class Behaviour(ProfileModel):
     calls: CallControl = Field(
         default_factory=CallControl, description="Rights, the user queue and disconnecting calls."
     )
+    blended: Blended = Field(
+        default_factory=Blended, description="Inbound ACD interactions besides Dialer calls (R33)."
+    )
 
     @field_validator("dispositions")
     @classmethod
@@ -288,6 +310,14 @@ class Behaviour(ProfileModel):
         if not any(weight > 0 for weight in weights.values()):
             raise ValueError("at least one disposition needs a weight above 0")
         return weights
+
+    @model_validator(mode="after")
+    def _blended_watches_the_queue(self) -> Behaviour:
+        if self.blended.enabled and not self.calls.watch_queue:
+            raise ValueError(
+                "blended.enabled needs calls.watch_queue: inbound ACD alerts arrive on the user queue"
+            )
+        return self
 
 
 class Timeouts(ProfileModel):

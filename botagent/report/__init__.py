@@ -31,7 +31,7 @@ from botagent.report._harness import GC_PAUSE_WARN_MS, TIMER_LAG_WARN_MS, Harnes
 from botagent.report._html import write_html_report
 from botagent.report._junit import junit_element, write_junit_xml
 from botagent.report._latency import LatencyHistogram
-from botagent.report._reconcile import reconcile, was_dispositioned
+from botagent.report._reconcile import reconcile, reconcile_acd, was_dispositioned
 from botagent.report._result import (
     PHASES,
     AgentMoment,
@@ -95,6 +95,7 @@ __all__ = [
     "format_summary",
     "junit_element",
     "reconcile",
+    "reconcile_acd",
     "summary_dict",
     "switchover_outcome",
     "threshold_abort_reason",

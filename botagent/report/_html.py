@@ -242,7 +242,13 @@ def _ledger_problem(result: RunResult) -> str:
         return ""
     rows = [
         ([label, str(len(ids)), short_list(ids, 50)], True)
-        for label, ids in (("Lost", rec.lost), ("Duplicated", rec.duplicated), ("Mismatched", rec.mismatched))
+        for label, ids in (
+            ("Lost", rec.lost),
+            ("Duplicated", rec.duplicated),
+            ("Mismatched", rec.mismatched),
+            ("ACD interactions left connected", rec.acd_left_connected),
+            ("ACD interactions left behind", rec.acd_lost),
+        )
         if ids
     ]
     table = _table(["Problem", "Calls", "Interaction ids"], rows)
@@ -345,6 +351,8 @@ def _calls(result: RunResult) -> str:
         ("Agents", str(c.agents)),
         ("Calls per agent", number(round(c.per_agent, 2))),
     ]
+    if c.acd_handled:
+        facts.append(("Inbound ACD interactions handled", str(c.acd_handled)))
     return "<h3>Calls</h3>\n" + _table(["", ""], [([k, v], False) for k, v in facts], header=False)
 
 
@@ -410,6 +418,13 @@ def _ledger(result: RunResult) -> str:
         (["Left connected after disposition", _ids(rec.left_connected)], bool(rec.left_connected)),
         (["Orphaned (session dropped by the server)", _ids(rec.orphaned)], False),
     ]
+    if rec.acd_alerted:
+        rows += [
+            (["ACD interactions alerted", str(rec.acd_alerted)], False),
+            (["ACD picked up and ended (bots saw)", f"{rec.acd_handled} ({rec.bot_acd_handled})"], False),
+            (["ACD left connected", _ids(rec.acd_left_connected)], bool(rec.acd_left_connected)),
+            (["ACD left behind", _ids(rec.acd_lost)], bool(rec.acd_lost)),
+        ]
     verdict = "reconciles" if rec.reconciles else "<b>does not reconcile</b>"
     return f"<h3>Ledger</h3>\n<p>The ledger {verdict}.</p>" + _table(["", ""], rows, header=False)
 

@@ -164,6 +164,9 @@ def _ledger_suite(root: ET.Element, rec: Reconciliation | None) -> None:
         _id_case(suite, "ledger matches the bots' dispositions", "label or callback differs", rec.mismatched)
         left = rec.left_connected
         _id_case(suite, "no call left connected after its disposition", "still connected", left)
+        if rec.acd_alerted:
+            _id_case(suite, "no ACD interaction left connected", "still connected", rec.acd_left_connected)
+            _id_case(suite, "no ACD interaction left behind", "ended with its agent's session", rec.acd_lost)
     _count(suite)
 
 

@@ -6,6 +6,7 @@ mock's `LedgerEntry` records (read back from ``GET /mock/ledger`` with ``LedgerE
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -14,9 +15,9 @@ from botagent.report._result import Reconciliation
 
 if TYPE_CHECKING:  # types only: importing them would load pydantic into every report reader
     from botagent.agent import FinishedCall
-    from botagent.wire import LedgerEntry
+    from botagent.wire import AcdEntry, LedgerEntry
 
-__all__ = ["reconcile", "was_dispositioned"]
+__all__ = ["reconcile", "reconcile_acd", "was_dispositioned"]
 
 MAX_LISTED = 200
 _DISPOSITIONED = "dispositioned"
@@ -63,6 +64,45 @@ def reconcile(
         mismatched=mismatched[:MAX_LISTED],
         orphaned=orphaned[:MAX_LISTED],
         left_connected=left_connected[:MAX_LISTED],
+    )
+
+
+def reconcile_acd(
+    rec: Reconciliation,
+    acd: Iterable[AcdEntry],
+    bot_handled: int,
+    agents: Collection[str] | None = None,
+    since: float | None = None,
+) -> Reconciliation:
+    """Add the inbound ACD interactions (R33) of the mock's ledger to a reconciliation.
+
+    Args:
+        rec: the Dialer calls' reconciliation.
+        acd: the ledger's ACD entries.
+        bot_handled: how many ACD interactions the bots picked up and saw end.
+        agents: only interactions alerted to these users count.
+        since: only interactions that arrived at or after this epoch second count.
+
+    Returns:
+        ``rec`` with the ACD counts, the ones left connected, the ones lost (picked up, then ended only
+        because their agent closed its session) and how many the server orphaned (it lost the session).
+    """
+    alerted = [
+        entry
+        for entry in acd
+        if entry.alerted_at is not None
+        and (agents is None or entry.agent in agents)
+        and (since is None or entry.arrived_at >= since)
+    ]
+    picked_up = [entry for entry in alerted if entry.picked_up_at is not None]
+    return dataclasses.replace(
+        rec,
+        acd_alerted=len(alerted),
+        acd_handled=sum(1 for entry in picked_up if entry.disconnected_by in ("agent", "remote")),
+        bot_acd_handled=bot_handled,
+        acd_left_connected=sorted(e.interaction_id for e in picked_up if e.state == "connected")[:MAX_LISTED],
+        acd_lost=sorted(e.interaction_id for e in picked_up if e.disconnected_by == "session")[:MAX_LISTED],
+        acd_orphaned=sum(1 for entry in picked_up if entry.disconnected_by == "server"),
     )
 
 

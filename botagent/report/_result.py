@@ -106,6 +106,8 @@ class CallTotals:
     dispositioned: int
     rescheduled: int
     agents: int
+    acd_handled: int = 0
+    """Inbound ACD interactions blended agents picked up and saw end (R33); not counted as calls."""
 
     @property
     def per_agent(self) -> float:
@@ -122,6 +124,13 @@ class Reconciliation:
     could disposition it. Orphaned calls are accounted for and do not break reconciliation.
     ``left_connected``: dispositioned, yet its interaction was still connected after the disposition
     (nobody disconnected it; official disposition page: "Dialer does not actually disconnect the call").
+
+    Inbound ACD interactions of blended agents (R33), from the ledger's ``acd`` list: ``acd_alerted``
+    alerted one of the run's agents, ``acd_handled`` were picked up and ended by the agent or the caller,
+    ``bot_acd_handled`` the bots saw end; ``acd_left_connected`` are still connected when the run ends
+    and ``acd_lost`` were picked up and left behind (ended only because their agent closed its session);
+    ``acd_orphaned`` ended because the server lost their agent's session (a fault, a switchover), which
+    like an orphaned call does not break reconciliation.
     """
 
     ledger_popped: int
@@ -132,10 +141,17 @@ class Reconciliation:
     mismatched: list[str] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)
     left_connected: list[str] = field(default_factory=list)
+    acd_alerted: int = 0
+    acd_handled: int = 0
+    bot_acd_handled: int = 0
+    acd_left_connected: list[str] = field(default_factory=list)
+    acd_lost: list[str] = field(default_factory=list)
+    acd_orphaned: int = 0
 
     @property
     def reconciles(self) -> bool:
-        return not (self.lost or self.duplicated or self.mismatched or self.left_connected)
+        dialer = self.lost or self.duplicated or self.mismatched or self.left_connected
+        return not (dialer or self.acd_left_connected or self.acd_lost)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

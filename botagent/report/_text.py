@@ -151,6 +151,8 @@ def _calls(result: RunResult) -> str:
         f"Calls: {c.popped} popped, {c.dispositioned} dispositioned, {c.rescheduled} rescheduled"
         f" by {counted(c.agents, 'agent')} ({number(round(c.per_agent, 2))} per agent)"
     )
+    if c.acd_handled:
+        line += f"; {counted(c.acd_handled, 'inbound ACD interaction')} handled"
     return line if result.reconciliation is None else f"{line}\n{_ledger(result.reconciliation)}"
 
 
@@ -167,6 +169,15 @@ def _ledger(rec: Reconciliation) -> str:
         lines.append(
             f"  {'connected':<10} {len(rec.left_connected):>5}  {listed} (left connected after disposition)"
         )
+    if rec.acd_alerted:
+        lines.append(
+            f"  ACD: {rec.acd_alerted} alerted, {rec.acd_handled} picked up and ended"
+            f" (bots saw {rec.bot_acd_handled} end)"
+            + (f", {rec.acd_orphaned} orphaned (session dropped by the server)" if rec.acd_orphaned else "")
+        )
+    for label, ids in (("ACD connected", rec.acd_left_connected), ("ACD lost", rec.acd_lost)):
+        if ids:
+            lines.append(f"  {label:<10} {len(ids):>5}  {short_list(ids)}")
     if rec.orphaned:
         listed = short_list(rec.orphaned)
         lines.append(f"  {'orphaned':<10} {len(rec.orphaned):>5}  {listed} (session dropped by the server)")

@@ -29,6 +29,8 @@ from botagent.wire._errors import (
     status_error,
 )
 from botagent.wire._ledger import (
+    AcdEntry,
+    AcdState,
     CallKind,
     CallState,
     LedgerEntry,
@@ -134,6 +136,8 @@ from botagent.wire._models import (
 __all__ = [
     "ASYNC_OPERATION_COMPLETED_MESSAGE",
     "AVAILABLE_CAMPAIGNS_MESSAGE",
+    "AcdEntry",
+    "AcdState",
     "AsyncOperationCompletedMessage",
     "AsyncRequest",
     "AuthenticationInfo",

@@ -41,6 +41,8 @@ class Endpoint(enum.StrEnum):
     UNSUBSCRIBE_QUEUES = "DELETE /messaging/subscriptions/queues"
     DISCONNECT_INTERACTION = "POST /interactions/disconnect"
     """``POST /icws/{sessionId}/interactions/{interactionId}/disconnect``: hang up one interaction."""
+    PICKUP_INTERACTION = "POST /interactions/pickup"
+    """``POST /icws/{sessionId}/interactions/{interactionId}/pickup``: answer an alerting interaction."""
     CONFIGURATION_USER = "GET /configuration/users"
     """``GET /icws/{sessionId}/configuration/users/{userId}``: one configuration user."""
     SET_STATUS = "PUT /status/user-statuses"
@@ -82,6 +84,7 @@ CLIENT_ENDPOINTS: Final = (
     Endpoint.HEARTBEAT,
     Endpoint.SUBSCRIBE_QUEUES,
     Endpoint.DISCONNECT_INTERACTION,
+    Endpoint.PICKUP_INTERACTION,
     Endpoint.CONFIGURATION_USER,
     Endpoint.SET_STATUS,
     Endpoint.GET_STATUS,

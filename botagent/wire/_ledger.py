@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
-__all__ = ["CallKind", "CallState", "LedgerEntry"]
+__all__ = ["AcdEntry", "AcdState", "CallKind", "CallState", "LedgerEntry"]
 
 CallKind = Literal["dataPop", "previewPop"]
 CallState = Literal["dialing", "popped", "connected", "dispositioned", "abandoned", "orphaned"]
@@ -105,3 +105,67 @@ _WIRE_KEYS: dict[str, str] = {
 
 _OPTIONAL_KEYS = frozenset({"outcome", "interactionState", "disconnectedBy", "disconnectedAt"})
 """Keys added later: an entry written before them still reads back, with None."""
+
+
+AcdState = Literal["waiting", "alerting", "connected", "disconnected", "abandoned"]
+_ACD_STATES = frozenset(get_args(AcdState))
+
+
+@dataclass(slots=True, eq=False, kw_only=True)
+class AcdEntry:
+    """One inbound ACD interaction as the server saw it (R33), kept beside the Dialer calls.
+
+    ``state`` runs waiting -> alerting (``agent`` named) -> connected (picked up) -> disconnected, with
+    an alert not picked up in time going back to waiting (``alerts`` counts every alert); one nobody
+    picked up before its caller gave up is ``abandoned``. ``disconnectedBy`` is ``agent``, ``remote``
+    (the caller), ``session`` (its agent's last session was closed or expired while it was connected)
+    or ``server`` (the server lost that session: a fault, a restart, a switchover).
+    """
+
+    interaction_id: str
+    workgroup: str
+    arrived_at: float
+    state: AcdState = "waiting"
+    agent: str | None = None
+    alerts: int = 0
+    alerted_at: float | None = None
+    picked_up_at: float | None = None
+    interaction_state: str | None = None
+    disconnected_by: str | None = None
+    disconnected_at: float | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """Return the entry with the stable camelCase keys of ``GET /mock/ledger``'s ``acd`` list."""
+        return {wire: getattr(self, name) for name, wire in _ACD_KEYS.items()}
+
+    @classmethod
+    def from_wire(cls, entry: Mapping[str, Any]) -> AcdEntry:
+        """Read an entry of ``GET /mock/ledger``'s ``acd`` list back.
+
+        Raises:
+            ValueError: a key is missing or the state is unknown; the message names the key.
+        """
+        values: dict[str, Any] = {}
+        for name, wire in _ACD_KEYS.items():
+            if wire not in entry:
+                raise ValueError(f"ACD ledger entry {entry.get('interactionId', '?')}: {wire} is missing")
+            values[name] = entry[wire]
+        if values["state"] not in _ACD_STATES or not isinstance(values["interaction_id"], str):
+            raise ValueError(f"ACD ledger entry {values['interaction_id']}: unknown state or bad id")
+        return cls(**values)
+
+
+_ACD_KEYS: dict[str, str] = {
+    "interaction_id": "interactionId",
+    "workgroup": "workgroup",
+    "arrived_at": "arrivedAt",
+    "state": "state",
+    "agent": "agent",
+    "alerts": "alerts",
+    "alerted_at": "alertedAt",
+    "picked_up_at": "pickedUpAt",
+    "interaction_state": "interactionState",
+    "disconnected_by": "disconnectedBy",
+    "disconnected_at": "disconnectedAt",
+}
+"""Field name -> ``/mock/ledger`` ``acd`` key."""

@@ -77,6 +77,9 @@ FEATURES = {"messaging": 2, "dialer": 4}
 CALL_CONTROL = {**FEATURES, "configuration": 1, "queues": 1, "interactions": 1}
 """Feature versions of a server the agent reads its rights from and follows its calls on."""
 
+BLENDED: dict[str, Any] = {"features": CALL_CONTROL, "blended": True}
+"""A blended agent (R33) on a server it follows its queue on."""
+
 S = AgentState
 R = TypeVar("R", bound=Request)
 
@@ -540,6 +543,22 @@ def _to_disconnecting(h: Harness) -> None:
     h.fire(TimerKind.TALK)
 
 
+def _to_picking_up_acd(h: Harness) -> None:
+    h.log_in()
+    h.message(queue("acd1", "A", added=True))
+
+
+def _to_acd_talking(h: Harness) -> None:
+    _to_picking_up_acd(h)
+    h.succeed()
+    h.message(queue("acd1", "C"))
+
+
+def _to_acd_disconnecting(h: Harness) -> None:
+    _to_acd_talking(h)
+    h.fire(TimerKind.ACD_TALK)
+
+
 def _to_leaving_a_connected_call(h: Harness) -> None:
     h.log_in()
     h.message(pop("i1", auto_disconnect=False))
@@ -628,6 +647,9 @@ RECIPES: dict[AgentState, Recipe] = {
         {"features": CALL_CONTROL, "logoff_after_seconds": 600.0},
         _to_cleanup_disconnecting,
     ),
+    S.PICKING_UP_ACD: (BLENDED, _to_picking_up_acd),
+    S.ACD_TALKING: (BLENDED, _to_acd_talking),
+    S.ACD_DISCONNECTING: (BLENDED, _to_acd_disconnecting),
     S.DIALER_LOGIN: ({}, _dialer_login),
     S.AWAITING_CAMPAIGNS: ({}, _awaiting_campaigns),
     S.JOINING_CAMPAIGN: ({}, _joining),

@@ -29,6 +29,7 @@ from botagent.agent import (
     LicencesAcquired,
     MessageReceived,
     OpenSession,
+    PickUpInteraction,
     PlacePreviewCall,
     ReadRights,
     ReadyForCalls,
@@ -214,6 +215,8 @@ class AgentEnginePair:
                 engine.subscribe_queue(session, subscription_id, body, now)
             case DisconnectCall(interaction_id=interaction_id):
                 engine.disconnect_interaction(session, interaction_id, now)
+            case PickUpInteraction(interaction_id=interaction_id):
+                engine.pick_up_interaction(session, interaction_id, now)
         return Acknowledged()
 
     def _next_moment(self) -> None:
@@ -445,3 +448,36 @@ def test_engine_pair_when_calls_are_interactions_disconnects_each_once_by_the_co
     assert pair.agent.counters.calls_disconnected == (6 if by == "agent" else 0)
     assert pair.agent.counters.remote_hang_ups == (6 if by == "remote" else 0)
     assert len([k for k in pair.of_type(RecordKpi) if k.name == "connect-to-disconnect"]) == 6
+
+
+@pytest.mark.parametrize("messages_first", [False, True], ids=["answer-first", "messages-first"])
+def test_engine_pair_when_the_agent_is_blended_never_holds_acd_and_dialer_work_at_once(
+    messages_first: bool,
+) -> None:
+    """R33: a blended agent picks up inbound ACD interactions between Dialer calls; the engine never
+    alerts it while it holds a call and never pops one while it holds an ACD interaction."""
+    scenario = scenario_from_dict(
+        {
+            "campaigns": [
+                {"name": "Power Collections", "mode": "power", "auto_disconnect_on_disposition": False}
+            ],
+            "users": [{"names": ["a"], "workgroups": ["Support"]}],
+            "workgroups": [{"name": "Support", "arrivals_per_minute": 3, "caller_hangup": 20.0}],
+        }
+    )
+    plan = _plan("a", blended=True, acd_talk_time=Fixed(30.0))
+    pair = AgentEnginePair(
+        plan, engine=DialerEngine(scenario), features=CALL_CONTROL, messages_first=messages_first
+    )
+
+    pair.run()
+
+    _assert_clean_shift(pair, 6)
+    acd = [e for e in pair.engine.ledger()["acd"] if e["pickedUpAt"] is not None]
+    assert acd and pair.agent.counters.acd_handled == len(acd)
+    assert {e["disconnectedBy"] for e in acd} <= {"agent", "remote"}
+    spans = sorted(
+        [(c["poppedAt"], c["dispositionedAt"]) for c in pair.ledger_calls()]
+        + [(e["alertedAt"], e["disconnectedAt"]) for e in acd]
+    )
+    assert all(later[0] >= earlier[1] for earlier, later in zip(spans, spans[1:], strict=False))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from agent_harness import (
+    BLENDED,
     CALL_CONTROL,
     LICENCES,
     PREDICTIVE,
@@ -124,6 +125,10 @@ SPECIAL: dict[Row, Callable[[], Harness]] = {
     (S.DISCONNECTING, T.SKIP_STEP): _then(S.TALKING, lambda h: h.fire(TimerKind.TALK)),
     (S.FINAL_DISPOSITIONING, T.DISCONNECT_FIRST): _then(S.FINAL_DISCONNECTING, lambda h: None),
     (S.CLEANUP_DISPOSITIONING, T.DISCONNECT_FIRST): _then(S.CLEANUP_DISCONNECTING, lambda h: None),
+    (S.WAITING_FOR_POP, T.ACD_ALERT): _then(
+        S.WAITING_FOR_POP, lambda h: h.message(queue("acd1", "A", added=True)), **BLENDED
+    ),
+    (S.ACD_TALKING, T.HUNG_UP): _then(S.ACD_TALKING, lambda h: h.message(queue("acd1", "E"))),
     (S.CLEANING_UP, T.CLEANUP_LOGOFF): _then(S.CLEANUP_LOGGING_OFF, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_DISPOSITION): _then(S.CLEANUP_DISPOSITIONING, lambda h: None),
     (S.CLEANING_UP, T.CLEANUP_CLOSE): _then(S.CLEANUP_CLOSING, lambda h: None),

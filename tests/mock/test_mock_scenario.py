@@ -110,6 +110,21 @@ def test_load_scenario_when_reference_unknown_names_the_user_group(tmp_path: Pat
         load_scenario(path)
 
 
+def test_load_scenario_when_a_user_group_names_an_unknown_workgroup_says_which(tmp_path: Path) -> None:
+    """R33 blended agents: a user group joins workgroups the scenario defines, by name."""
+    users = "users:\n  - {names: [a], workgroups: [Sales]}\n"
+    text = "workgroups:\n  - {name: Support, arrivals_per_minute: -1}\n" + users
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(_write(tmp_path, text))
+    lines = str(caught.value).splitlines()
+    assert any("workgroups.0.arrivals_per_minute:" in line and "(got -1)" in line for line in lines)
+    text = "workgroups:\n  - {name: Support}\n" + users
+    with pytest.raises(
+        ScenarioError, match=r"users\.0\.workgroups: 'Sales' is not in workgroups \['Support'\]"
+    ):
+        load_scenario(_write(tmp_path, text))
+
+
 def test_load_scenario_when_file_missing_names_it(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="nope.yaml: cannot read scenario file"):
         load_scenario(tmp_path / "nope.yaml")

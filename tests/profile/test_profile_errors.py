@@ -263,3 +263,10 @@ def test_load_profile_when_mock_switchover_with_real_target_is_refused(problem: 
 def test_load_profile_when_switchover_backoff_is_negative_names_the_field(problem: Problem) -> None:
     message = problem("switchover: {backoff: -1}\n")
     assert "switchover.backoff" in message
+
+
+def test_load_profile_when_blended_without_watching_the_queue_names_both_keys(problem: Problem) -> None:
+    """R33: a blended agent learns of ACD alerts only from its user queue."""
+    message = problem("behaviour: {blended: {enabled: true}, calls: {watch_queue: false}}\n")
+    assert "behaviour: " in message and "blended.enabled needs calls.watch_queue" in message
+    assert len(message.splitlines()) == 1

@@ -207,3 +207,15 @@ def test_json_schema_when_checking_a_bad_profile_rejects_it() -> None:
     assert not validator.is_valid({"thresholds": {"endpoints": {"POST /nope": {}}}})
     assert not validator.is_valid({"load": {"run_time": "10 minutes"}})
     assert validator.is_valid({"load": {"run_time": "1h30m"}, "behaviour": {"talk_time": 3}})
+
+
+def test_blended_profile_when_loaded_picks_up_acd_work_its_scenario_alerts_it_with() -> None:
+    """R33: a blended profile's agents are members of a scenario workgroup with inbound arrivals."""
+    profile = load_profile(PROFILES / "blended.yaml")
+    scenario = _scenario_of("blended")
+    users = scenario.user_table
+    (workgroup,) = scenario.workgroups
+
+    assert profile.behaviour.blended.enabled and profile.behaviour.calls.watch_queue
+    assert workgroup.arrivals_per_minute > 0
+    assert all(workgroup.name in users[i.username].workgroups for i in profile.identities.expand())

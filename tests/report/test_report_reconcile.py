@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from botagent.agent import CallOutcome, FinishedCall
-from botagent.report import reconcile, was_dispositioned
-from botagent.wire import LedgerEntry
+from botagent.report import reconcile, reconcile_acd, was_dispositioned
+from botagent.wire import AcdEntry, LedgerEntry
 
 
 def entry(interaction_id: str, **overrides: Any) -> LedgerEntry:
@@ -139,3 +139,40 @@ def test_reconcile_when_calls_ended_by_the_disposition_or_before_it_finds_none_l
     ]
     rec = reconcile([bot("i-1"), bot("i-2"), bot("i-3")], ended)
     assert rec.left_connected == [] and rec.reconciles
+
+
+def _acd(interaction_id: str, **overrides: Any) -> AcdEntry:
+    """An ACD interaction alerted to agent0001 at 100, picked up and disconnected by the agent."""
+    fields: dict[str, Any] = {
+        "interaction_id": interaction_id,
+        "workgroup": "Support",
+        "arrived_at": 99.0,
+        "state": "disconnected",
+        "agent": "agent0001",
+        "alerts": 1,
+        "alerted_at": 100.0,
+        "picked_up_at": 101.0,
+        "interaction_state": "disconnected",
+        "disconnected_by": "agent",
+        "disconnected_at": 110.0,
+    }
+    return AcdEntry(**(fields | overrides))
+
+
+def test_reconcile_acd_when_an_acd_interaction_stays_connected_or_is_left_behind_does_not_reconcile() -> None:
+    """R33: ACD interactions are accounted for like Dialer calls: none left connected, none lost (ended
+    only because its agent's session ended)."""
+    base = reconcile([], [])
+    acd = [
+        _acd("1"),
+        _acd("2", disconnected_by="remote"),
+        _acd("3", state="connected", disconnected_by=None, disconnected_at=None),
+        _acd("4", disconnected_by="session"),
+        _acd("7", disconnected_by="server"),
+        _acd("5", agent="someone else"),
+        _acd("6", state="waiting", agent=None, alerted_at=None, picked_up_at=None),
+    ]
+    rec = reconcile_acd(base, acd, bot_handled=2, agents={"agent0001"})
+    assert (rec.acd_alerted, rec.acd_handled, rec.bot_acd_handled, rec.acd_orphaned) == (5, 2, 2, 1)
+    assert rec.acd_left_connected == ["3"] and rec.acd_lost == ["4"] and not rec.reconciles
+    assert reconcile_acd(base, acd[:2], bot_handled=2).reconciles
