@@ -567,13 +567,14 @@ class QueueSubscriptionRequest(WireModel):
 class InteractionState(enum.StrEnum):
     """Values of the ``Eic_State`` interaction attribute botagent reads or the mock sends.
 
-    [inferred] The official pages read do not list them; these are the one-letter codes of the CIC
-    interaction attributes reference, kept in this one table.
+    The one-letter codes of the CIC interaction attributes reference
+    (https://help.genesys.com/cic/mergedProjects/wh_tr/mergedProjects/wh_tr_attributes/desktop/eic_state.htm):
+    ``R`` is an outgoing call proceeding (awaiting an answer); ``P`` would be parked.
     """
 
     OFFERING = "O"
     ALERTING = "A"
-    PROCEEDING = "P"
+    PROCEEDING = "R"
     CONNECTED = "C"
     HELD = "H"
     INTERNAL_DISCONNECT = "I"

@@ -162,3 +162,25 @@ def test_configuration_user_when_read_by_itself_gives_the_logon_campaign_right(
         assert body["securityRights"]["loginCampaign"]["effectiveValue"] is right
         assert agent.call("GET", "/configuration/users/b?select=*").status_code == 403
         assert agent.call("GET", "/configuration/users/nobody?select=*").status_code == 404
+
+
+def test_user_queue_when_a_preview_is_placed_shows_it_proceeding_until_answered(
+    fresh_mock: MockServer,
+) -> None:
+    """Eic_State page (help.genesys.com/cic/mergedProjects/wh_tr/mergedProjects/wh_tr_attributes/desktop/
+    eic_state.htm): "R" is an outgoing call proceeding, awaiting an answer ("P" would be parked); R6: a
+    preview is placed by the agent."""
+    fresh_mock.reset(scenario(campaign("V", mode="preview", dial_delay=0.01, ring_delay=30.0)))
+    with IcwsClient(fresh_mock.base_url, user="a") as agent:
+        assert agent.connect().status_code == 201
+        assert _watch(agent).status_code == 200
+        agent.wait_for("queueContentsMessage")
+        agent.ok("POST", "/dialer/log-in", {})
+        agent.ok("POST", "/dialer/ready-for-calls", {})
+        agent.set_status()
+        call = agent.wait_for("dataPopMessage")["call"]
+        agent.ok("POST", "/dialer/place-preview-call", {})
+        added = agent.wait_for("queueContentsMessage")
+        (interaction,) = added["interactionsAdded"]
+        assert interaction["interactionId"] == call["interactionId"]
+        assert interaction["attributes"]["Eic_State"] == "R"
