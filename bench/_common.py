@@ -39,6 +39,7 @@ __all__ = [
     "cpu_seconds",
     "fd_count",
     "format_table",
+    "goal",
     "http_json",
     "machine_info",
     "percentile",
@@ -119,6 +120,12 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def goal(value: float | bool | None, target: float | bool, met: bool) -> dict[str, Any]:
+    """One goal of a benchmark, as every results file names it under ``goals``: the value measured (None
+    when it could not be), the target, and whether it was met."""
+    return {"value": value, "goal": target, "met": bool(met) and value is not None}
 
 
 def write_result(name: str, args: argparse.Namespace, data: dict[str, Any], table: str) -> Path:

@@ -252,6 +252,7 @@ def main() -> int:
     data = {
         "goal": {"a/b": GOAL_A_OVER_B},
         "goal_met": ratios["a/b"] >= GOAL_A_OVER_B,
+        "goals": {"a_over_b": common.goal(ratios["a/b"], GOAL_A_OVER_B, ratios["a/b"] >= GOAL_A_OVER_B)},
         "ratios": ratios,
         "targets": results,
         "sizes": size,

@@ -236,6 +236,7 @@ def main() -> int:
     data = {
         "runs": rows,
         "no_identity_collision": no_collision,
+        "goals": {"no_identity_collision": common.goal(no_collision, True, no_collision)},
         "calls_ratio": rows[1]["calls_per_s"] / (rows[0]["calls_per_s"] or 1),
         "requests_ratio": rows[1]["requests_per_s"] / (rows[0]["requests_per_s"] or 1),
         "sizes": size,

@@ -35,6 +35,9 @@ SIZES = {
 }
 RSS_SLOPE_MIB_PER_MIN = 2.0
 RSS_GROWTH = 0.10
+RSS_KIB_PER_CALL = 0.05
+"""Goal: after the warm-up, each process's RSS grows by less than this per call (memory that depends on
+the agents, not on the calls)."""
 FD_GROWTH, FD_SLACK = 0.10, 20
 FAULTS = [
     {"kind": "latency", "rate": 0.05, "seconds": {"low": 0.005, "high": 0.05}},
@@ -297,6 +300,14 @@ def main() -> int:
     data = {
         **result,
         "flat": flat,
+        "goals": {
+            f"{key}_kib_per_call": common.goal(
+                result["verdicts"][f"{key}_rss_mib"]["kib_per_call"],
+                RSS_KIB_PER_CALL,
+                (result["verdicts"][f"{key}_rss_mib"]["kib_per_call"] or 0.0) < RSS_KIB_PER_CALL,
+            )
+            for key in ("locust", "mock")
+        },
         "bounds": {
             "rss_slope_mib_per_min": RSS_SLOPE_MIB_PER_MIN,
             "rss_growth": RSS_GROWTH,

@@ -23,12 +23,12 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 COMMON_KEYS = {"benchmark", "mode", "finished_at", "machine", "table"}
 EXPECTED: dict[str, set[str]] = {
-    "client_overhead": {"ratios", "targets", "goal", "goal_met"},
-    "agents_per_core": {"runs", "goal", "goal_met", "fd_cap"},
-    "mock_capacity": {"floor", "dialer", "cycles", "many", "ratios", "goal_met"},
-    "measurement_error": {"endpoints", "worst_added_p99_ms", "agents", "mock_side", "goal_met"},
-    "scale_out": {"runs", "no_identity_collision", "calls_ratio", "requests_ratio"},
-    "soak": {"series", "verdicts", "flat", "fault_note", "bounds"},
+    "client_overhead": {"ratios", "targets", "goal", "goal_met", "goals"},
+    "agents_per_core": {"runs", "goal", "goal_met", "fd_cap", "goals"},
+    "mock_capacity": {"floor", "dialer", "cycles", "many", "ratios", "goal_met", "goals"},
+    "measurement_error": {"endpoints", "worst_added_p99_ms", "agents", "mock_side", "goal_met", "goals"},
+    "scale_out": {"runs", "no_identity_collision", "calls_ratio", "requests_ratio", "goals"},
+    "soak": {"series", "verdicts", "flat", "fault_note", "bounds", "goals"},
     "dialer_realism": {"minutes", "runs", "goals"},
 }
 TIMEOUT = 240
@@ -102,6 +102,18 @@ def test_benchmark_when_run_in_smoke_mode_writes_results_with_expected_keys(
     missing = (COMMON_KEYS | EXPECTED[name]) - result.keys()
     assert not missing, f"{name} results lack {sorted(missing)}"
     assert result["table"].strip()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_benchmark_when_run_in_smoke_mode_names_each_goal_with_its_value_target_and_verdict(
+    smoke_runs: dict[str, tuple[subprocess.Popen[str], Path]], name: str
+) -> None:
+    goals = finished(smoke_runs, name)["goals"]
+    assert goals, f"{name} names no goal"
+    for goal_name, goal in goals.items():
+        assert set(goal) == {"value", "goal", "met"}, goal_name
+        assert isinstance(goal["met"], bool), goal_name
+        assert goal["value"] is not None or goal["met"] is False, goal_name
 
 
 def test_client_overhead_when_smoke_run_reports_every_ratio(
