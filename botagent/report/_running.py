@@ -4,10 +4,11 @@ depends on the agents, not on the calls.
 The bots' finished calls (``add_call``) and the mock's settled ledger entries (``add_entries``, read
 by cursor) arrive in any order. Each entry's own findings (lost, orphaned, duplicated by the ledger,
 left connected) are noted when it arrives; the bots' dispositioned calls of its interaction are
-matched with it, checked (mismatched, duplicated by the bots) and forgotten. Only calls still
-waiting for their entry, entries still waiting for their calls (for ``GRACE`` seconds) and entries of
-an agent not known yet are kept, plus counters and the finding lists, kept as ``reconcile`` gives
-them: sorted, the first ``MAX_LISTED``. ``result`` adds the entries still open at the end.
+matched with it, checked (mismatched, duplicated by the bots) and forgotten: only the latest
+``RECENT_PER_AGENT`` matched entries per agent stay, to catch a late second disposition by a bot.
+Calls still waiting for their entry, entries still waiting for their calls and entries of an agent not
+known yet are kept for ``GRACE`` seconds, plus counters and the finding lists, kept as ``reconcile``
+gives them: sorted, the first ``MAX_LISTED``. ``result`` adds the entries still open at the end.
 """
 
 from __future__ import annotations
@@ -27,9 +28,14 @@ if TYPE_CHECKING:
 
 __all__ = ["GRACE", "RunningReconciliation"]
 
-GRACE: Final = 600.0
-"""Seconds a matched entry is kept for a late duplicate of its call, and an entry of an agent not
-known yet for that agent's first report."""
+GRACE: Final = 120.0
+"""Seconds an entry is kept for the bots' report of its call, or of its agent (a worker's reports come
+every few seconds)."""
+
+RECENT_PER_AGENT: Final = 2
+"""Matched entries kept per agent (at least ``MIN_RECENT`` in all) for a late duplicate of their call."""
+
+MIN_RECENT: Final = 200
 
 
 class _Smallest:
@@ -184,5 +190,16 @@ class RunningReconciliation:
             self._add_entry(entry, now)
 
     def _forget(self, now: float) -> None:
-        self._seen = {key: seen for key, seen in self._seen.items() if now - seen.at < GRACE}
+        """Drop entries older than ``GRACE``, and matched ones beyond the latest few per agent."""
+        room = max(MIN_RECENT, RECENT_PER_AGENT * len(self.agents or ()))
+        kept: list[tuple[str, _Seen]] = []
+        for key, seen in reversed(self._seen.items()):
+            if now - seen.at >= GRACE:
+                continue
+            if seen.bot_count:
+                if room <= 0:
+                    continue
+                room -= 1
+            kept.append((key, seen))
+        self._seen = dict(reversed(kept))
         self._foreign = {key: item for key, item in self._foreign.items() if now - item[0] < GRACE}

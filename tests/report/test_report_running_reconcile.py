@@ -12,7 +12,7 @@ from test_report_reconcile import bot, entry
 
 from botagent.agent import CallOutcome, FinishedCall
 from botagent.report import reconcile
-from botagent.report._running import GRACE, RunningReconciliation
+from botagent.report._running import MIN_RECENT, RunningReconciliation
 from botagent.wire import LedgerEntry
 
 
@@ -47,18 +47,26 @@ def _mixed_run(seed: int, calls: int) -> tuple[list[FinishedCall], list[LedgerEn
     return bots, ledger
 
 
+def _when(index: int, count: int, rng: random.Random) -> float:
+    """When the index-th of ``count`` items arrives: in run order, jittered by up to 40 calls."""
+    return index / count * 6000 + rng.uniform(0.0, 40.0)
+
+
 def test_running_reconciliation_in_any_arrival_order_equals_reconcile_at_the_end() -> None:
     """R9: lost, duplicated (by ledger or bots), mismatched, orphaned and left-connected calls are the
-    same, counts exact and lists the same first 200, whatever order calls and entries arrive in."""
+    same, counts exact and lists the same first 200, whichever of a call and its entry comes first."""
     bots, ledger = _mixed_run(seed=5, calls=6000)
     agents = {f"agent{n:04d}" for n in range(7)}
     expected = reconcile(bots, ledger, agents=agents, since=99.0)
     rng = random.Random(9)
     running = RunningReconciliation(agents, since=99.0)
-    arrivals: list[tuple[str, object]] = [("call", c) for c in bots] + [("entry", e) for e in ledger]
-    rng.shuffle(arrivals)
+    arrivals = sorted(
+        [(_when(i, len(bots), rng), "call", c) for i, c in enumerate(bots)]
+        + [(_when(i, len(ledger), rng), "entry", e) for i, e in enumerate(ledger)],
+        key=lambda arrival: arrival[0],
+    )
     open_at_end = [e for e in ledger if e.interaction_state == "connected"][:10]
-    for kind, item in arrivals:
+    for _, kind, item in arrivals:
         if kind == "call":
             assert isinstance(item, FinishedCall)
             running.add_call(item)
@@ -73,15 +81,15 @@ def test_running_reconciliation_in_any_arrival_order_equals_reconcile_at_the_end
 
 def test_running_reconciliation_forgets_matched_pairs_so_memory_follows_open_calls() -> None:
     """R9: with calls and entries arriving as a run makes them, what is kept stays small however many
-    calls there are; a matched entry is forgotten after GRACE seconds."""
+    calls there are: matched entries beyond the latest few are forgotten."""
     running = RunningReconciliation({"agent0001"})
     most = 0
     for n in range(20_000):
         key = f"i-{n:06d}"
         running.add_call(bot(key))
-        running.add_entries([entry(key)], now=float(n))
+        running.add_entries([entry(key)], now=n / 100)
         most = max(most, running.kept)
-    assert most <= GRACE + 2
+    assert most <= MIN_RECENT + 2
     result = running.result()
     assert result.reconciles and result.ledger_popped == result.bot_dispositioned == 20_000
 
