@@ -15,6 +15,7 @@ import httpx
 import pytest
 from mock_rig import EngineRig, IcwsClient, VirtualTeam, campaign, scenario
 
+from botagent.mock._interactions import ENDED_KEPT
 from botagent.mock.server import MockServer
 
 
@@ -97,21 +98,23 @@ def test_ledger_file_holds_every_settled_call_readable_with_sqlite(
 
 
 def test_engine_keeps_in_memory_only_open_calls_however_many_calls_there_are() -> None:
-    """R9: memory holds the open calls (bounded by the agents), not the settled ones (growing with
-    time); the unpaged ledger still lists every call, each dispositioned once."""
+    """R9: memory holds the open calls and each user's latest ended interactions (bounded by the
+    agents), not the settled ones (growing with time); the unpaged ledger still lists every call."""
     rig = EngineRig(scenario(campaign("Soak", "power", dial_delay=1.0, ring_delay=2.0)))
     agents = [f"t{n:02d}" for n in range(1, 11)]
     team = VirtualTeam(rig, agents, handle=15.0)
-    most_open = 0
+    most_open = most_interactions = 0
 
     def watch() -> None:
-        nonlocal most_open
+        nonlocal most_open, most_interactions
         most_open = max(most_open, len(rig.engine._world.ledger.by_call_id))
+        most_interactions = max(most_interactions, len(rig.engine._interactions._by_id))
 
     team.run(3 * 3600.0, on_step=watch)
     created = rig.engine._world.ledger.created
     assert created > 100 * len(agents)
     assert most_open <= 3 * len(agents)
+    assert most_interactions <= (ENDED_KEPT + 1) * len(agents)
     calls = rig.calls()
     assert len(calls) == created
     assert sum(1 for c in calls if c["dispositionCount"] == 1) >= created - len(agents)
