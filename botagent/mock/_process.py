@@ -84,6 +84,7 @@ class MockProcess:
                 self._ready.set()
             else:
                 self._last_lines.append(line)
+        self._process.stdout.close()
         self._ready.set()  # the mock ended: nobody waits for a line that will not come
 
     def _wait_ready(self, timeout: float) -> str:

@@ -26,6 +26,9 @@ __all__ = ["SettledCalls"]
 COMMIT_EVERY: Final = 500
 """Rows written between two commits (a reader of the file sees them after the commit)."""
 
+CACHE_KIB: Final = 512
+"""SQLite's page cache: the only memory the settled calls take."""
+
 _SCHEMA = """
 CREATE TABLE calls (
     seq INTEGER PRIMARY KEY,
@@ -63,6 +66,7 @@ class SettledCalls:
         except sqlite3.Error as exc:
             raise OSError(f"ledger file {path}: {exc}") from None
         self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.count = 0
         self._unsaved = 0
 

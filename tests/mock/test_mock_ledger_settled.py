@@ -130,3 +130,25 @@ def test_cli_mock_with_a_ledger_file_it_cannot_create_says_so_in_one_line(
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("--ledger: ledger file ") and err.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_mock_process_with_a_ledger_file_leaves_it_complete_when_stopped(tmp_path: Path) -> None:
+    """R9: ``botagent mock --ledger FILE`` (what a profile's ``mock.ledger_file`` starts) writes every
+    dispositioned call to the file, complete once the mock has stopped."""
+    from botagent.mock import MockProcess
+
+    path = tmp_path / "ledger.sqlite"
+    mock = MockProcess(ledger_file=path)
+    try:
+        with IcwsClient(mock.base_url) as agent:
+            agent.start_agent()
+            call = agent.wait_for("dataPopMessage", timeout=30.0)["call"]
+            if call["__type"].endswith("previewPop"):
+                agent.ok("POST", "/dialer/place-preview-call", {})
+            agent.ok("POST", "/dialer/disposition", {"label": call["dispositions"][0]["label"]})
+    finally:
+        mock.stop()
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT interaction_id, state FROM calls").fetchall()
+    assert (call["interactionId"], "dispositioned") in rows
