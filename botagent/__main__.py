@@ -31,8 +31,18 @@ def _run_mock(args: argparse.Namespace) -> int:
         print(f"bad scenario:\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        serve(args.host, args.port, scenario, log_level=args.log_level, backup_port=args.pair)
+        serve(
+            args.host,
+            args.port,
+            scenario,
+            log_level=args.log_level,
+            backup_port=args.pair,
+            ledger_file=args.ledger,
+        )
     except OSError as exc:
+        if args.ledger is not None and str(args.ledger) in str(exc):
+            print(f"--ledger: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         print(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0
@@ -61,6 +71,13 @@ def _add_mock(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="BACKUP_PORT",
         help="serve as a switchover pair: --port is the primary, BACKUP_PORT the backup (default: a free "
         "one); POST /mock/switchover swaps them",
+    )
+    parser.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="FILE",
+        help="keep settled calls in this SQLite file (replaced if it exists; table 'calls'), readable "
+        "after the run; default: a private temporary file",
     )
     parser.set_defaults(handler=_run_mock)
 

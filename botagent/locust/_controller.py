@@ -35,6 +35,7 @@ from locust.runners import MasterRunner, Runner
 from botagent.locust._campaign_names import unknown_campaign_names
 from botagent.locust._console import say
 from botagent.locust._dialer_tab import install_dialer_tab
+from botagent.locust._follow import follow_ledger
 from botagent.locust._progress import print_progress, print_progress_line
 from botagent.locust._results import build_result, final_result, report_run
 from botagent.locust._run import DialerRun
@@ -184,6 +185,8 @@ class RunController:
         self._kill_watchers()  # a test started again from the web UI gets fresh ones
         if self._progress:
             self._greenlets.append(gevent.spawn(print_progress, self.run))
+        reconciliation = self.run.recorder.reconciliation
+        self._greenlets.append(gevent.spawn(follow_ledger, self.target.url, reconciliation))
         switchover_at = self.run.profile.mock.switchover_at
         if self.target.mock is not None and switchover_at is not None:
             record, timeout = self.run.recorder.switchovers.append, self.run.profile.timeouts.request

@@ -7,12 +7,13 @@ import json
 import logging
 import urllib.request
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from types import NoneType
 from typing import Any
 
 from botagent.wire import AcdEntry, LedgerEntry
 
-__all__ = ["parse_acd", "parse_ledger", "read_acd_ledger", "read_ledger"]
+__all__ = ["LedgerPage", "parse_acd", "parse_ledger", "read_acd_ledger", "read_ledger", "read_ledger_page"]
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,39 @@ def read_acd_ledger(target: str, timeout: float = LEDGER_TIMEOUT) -> list[AcdEnt
     except ValueError as exc:
         logger.warning("botagent: the ACD entries at %s are malformed, so none is reconciled: %s", url, exc)
         return []
+
+
+@dataclass(slots=True)
+class LedgerPage:
+    """One answer of ``GET /mock/ledger?after=SEQ&limit=N``: settled entries, the next cursor, whether
+    more are settled already, the entries still open and the ACD entries."""
+
+    calls: list[LedgerEntry]
+    next: int
+    more: bool
+    open: list[LedgerEntry] = field(default_factory=list)
+    acd: list[AcdEntry] = field(default_factory=list)
+
+
+def read_ledger_page(
+    target: str, after: int, limit: int = 10_000, timeout: float = LEDGER_TIMEOUT
+) -> LedgerPage | None:
+    """The settled ledger entries after cursor ``after`` of the mock at ``target``; None when there is
+    no ledger to page (no answer, an HTTP error, no JSON, a malformed page, with a warning then)."""
+    url = f"{target.rstrip('/')}/mock/ledger?after={after}&limit={limit}"
+    body = _fetch(url, timeout)
+    if body is None:
+        return None
+    try:
+        cursor, more, still_open = body.get("next"), body.get("more"), body.get("open")
+        if not isinstance(cursor, int) or not isinstance(more, bool) or not isinstance(still_open, list):
+            raise ValueError("no next cursor, more flag or open list")
+        return LedgerPage(
+            parse_ledger(body), cursor, more, parse_ledger({"calls": still_open}), parse_acd(body)
+        )
+    except (ValueError, AttributeError) as exc:
+        logger.warning("botagent: the ledger page at %s is malformed: %s", url, exc)
+        return None
 
 
 def _fetch(url: str, timeout: float) -> Any:

@@ -37,7 +37,7 @@ def progress_line(run: DialerRun, elapsed: float, run_time: float | None) -> str
     samples = recorder.samples
     clock = _clock(elapsed) + (f" / {_clock(run_time)}" if run_time else "")
     return (
-        f"[{clock}] agents {sum(states.values())} ({parts or 'none'}) | calls {len(recorder.calls)} | "
+        f"[{clock}] agents {sum(states.values())} ({parts or 'none'}) | calls {recorder.calls_popped} | "
         f"requests {samples.requests} | failures {samples.failures} | "
         f"step errors {recorder.step_error_total} | rule violations {len(recorder.violations)}"
     )

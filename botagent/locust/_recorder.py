@@ -7,8 +7,11 @@ what is new with every Locust report to the master (as `WorkerFacts`, made plain
 samples a worker keeps only those), and the master merges it, so the master's recorder holds the whole
 run, as Locust's own stats do. The master (or
 the only process) also keeps the run's `Timeline`, and samples agent states once a second: the master
-sums the latest counts of every worker. Every process that runs agents measures its own timer lag and
-GC pauses while the test runs (`HealthProbe`); the master sums them in `health`.
+sums the latest counts of every worker. Calls are counted as they arrive, not kept: the master (or the
+only process) hands each to its `RunningReconciliation`, which the ledger follower (``_follow.py``)
+matches with the mock's ledger as the run goes, so memory follows the agents, not the calls. Every
+process that runs agents measures its own timer lag and GC pauses while the test runs (`HealthProbe`);
+the master sums them in `health`.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from botagent.report import (
     AgentMoment,
     HarnessHealth,
     RuleViolationRecord,
+    RunningReconciliation,
     StateSample,
     StepErrorRecord,
     was_dispositioned,
@@ -60,8 +64,14 @@ class RunRecorder:
         self.step_errors: list[StepErrorRecord] = []
         self.step_error_total = 0
         self.violations: list[RuleViolationRecord] = []
-        self.calls: list[BotCall] = []
+        self.calls_popped = 0
+        """Calls the bots finished (dispositioned or given up)."""
+        self.calls_dispositioned = 0
+        self.calls_rescheduled = 0
+        """Finished calls with a callback time."""
         self.agents_seen: set[str] = set()
+        self.reconciliation = RunningReconciliation(self.agents_seen)
+        """The bots' calls against the mock's ledger, as the run goes (master or only process)."""
         self.states: list[StateSample] = []
         self.health = HarnessHealth()
         self.sessions_lost: list[AgentMoment] = []
@@ -158,12 +168,20 @@ class RunRecorder:
 
     def call(self, call: BotCall) -> None:
         """Record a call the bot finished (dispositioned or given up)."""
-        self.calls.append(call)
         self._campaigns().call(call.call)
         if self._is_worker:
             self._unsent.calls.append(call)
-        elif was_dispositioned(call.call):
+            return
+        self._count(call)
+        if was_dispositioned(call.call):
             self.timeline.calls(self.phases.elapsed())
+
+    def _count(self, call: BotCall) -> None:
+        """Count a call of the run and hand it to the reconciliation."""
+        self.calls_popped += 1
+        self.calls_dispositioned += was_dispositioned(call.call)
+        self.calls_rescheduled += bool(call.call.scheduled_time)
+        self.reconciliation.add_call(call.call)
 
     def start_sampling(self, interval: float = 1.0) -> None:
         """Sample agent states every `interval` seconds until `stop_sampling`."""
@@ -187,6 +205,7 @@ class RunRecorder:
     def _on_test_start(self, **_: Any) -> None:
         """A new test (Locust clears its stats, and so does botagent): phases, samples, timeline anew."""
         self.phases.start()
+        self.reconciliation.since = self.phases.started_at - 1
         self.samples = RunSamples()
         self.campaigns = CampaignTallies()
         self.timeline = Timeline()
@@ -231,7 +250,8 @@ class RunRecorder:
         self.sessions_lost.extend(facts.sessions_lost)
         self.back_at_work.extend(facts.back_at_work)
         self.switchovers.extend(facts.switchovers)
-        self.calls.extend(facts.calls)
+        for call in facts.calls:
+            self._count(call)
         self.agents_seen.update(facts.agents)
         self.health.merge(facts.health)
         self._merge_samples(facts)

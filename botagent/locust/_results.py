@@ -14,7 +14,7 @@ from locust.env import Environment
 
 from botagent.agent import KPI_ACD_TALK
 from botagent.locust._campaigns import KpiRow
-from botagent.locust._ledger import read_acd_ledger, read_ledger
+from botagent.locust._follow import reconcile_the_rest
 from botagent.locust._phases import PhaseSpan
 from botagent.locust._recorder import RunRecorder
 from botagent.locust._run import KPI_REQUEST_TYPE, REQUEST_TYPE, DialerRun
@@ -32,10 +32,7 @@ from botagent.report import (
     distinct_switchovers,
     evaluate_thresholds,
     format_summary,
-    reconcile,
-    reconcile_acd,
     switchover_outcome,
-    was_dispositioned,
     write_reports,
 )
 
@@ -136,11 +133,10 @@ def _switchovers(run: DialerRun) -> tuple[list[SwitchoverOutcome], list[StepErro
 
 
 def _call_totals(recorder: RunRecorder, acd_handled: int) -> CallTotals:
-    calls = [bot_call.call for bot_call in recorder.calls]
     return CallTotals(
-        popped=len(calls),
-        dispositioned=sum(1 for call in calls if was_dispositioned(call)),
-        rescheduled=sum(1 for call in calls if call.scheduled_time),
+        popped=recorder.calls_popped,
+        dispositioned=recorder.calls_dispositioned,
+        rescheduled=recorder.calls_rescheduled,
         agents=len(recorder.agents_seen),
         acd_handled=acd_handled,
     )
@@ -166,15 +162,12 @@ def _phase_stats(recorder: RunRecorder, duration: float) -> list[PhaseStats]:
 
 
 def reconcile_with_ledger(recorder: RunRecorder, target: str) -> Reconciliation | None:
-    """The bots' calls against the ledger of the mock at ``target``; None when it has no ledger."""
-    ledger = read_ledger(target)
-    if ledger is None:
-        return None
-    calls = [bot_call.call for bot_call in recorder.calls]
-    agents, since = recorder.agents_seen, recorder.started_at - 1
-    rec = reconcile(calls, ledger, agents=agents, since=since)
+    """The bots' calls against the ledger of the mock at ``target``; None when it has no ledger.
+
+    The calls and entries met as the run went are reconciled already (``_follow.py``); this reads the
+    rest."""
     bot_handled = _kpi_count(recorder.samples.whole_run(), KPI_ACD_TALK)
-    return reconcile_acd(rec, read_acd_ledger(target), bot_handled, agents=agents, since=since)
+    return reconcile_the_rest(target, recorder.reconciliation, bot_handled)
 
 
 def _kpi_count(samples: PhaseSamples, name: str) -> int:

@@ -47,7 +47,7 @@ def open_target(wanted: str, profile: Profile) -> Target:
         return Target(wanted)
     from botagent.mock import MockProcess  # here only, so worker processes never load the mock
 
-    mock = MockProcess(profile.mock_scenario, pair=profile.mock.pair)
+    mock = MockProcess(profile.mock_scenario, pair=profile.mock.pair, ledger_file=profile.mock.ledger_file)
     return Target(mock.base_url, mock)
 
 

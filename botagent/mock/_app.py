@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -60,6 +61,7 @@ def create_app(
     *,
     engine: DialerEngine | None = None,
     clock: Callable[[], float] = time.time,
+    ledger_file: Path | None = None,
 ) -> Starlette:
     """Build the mock ICWS server as an ASGI app.
 
@@ -67,12 +69,14 @@ def create_app(
         scenario: what to simulate (the default scenario when None); ignored when ``engine`` is given.
         engine: an engine to serve, e.g. one a test also inspects.
         clock: epoch seconds for the engine; ``time.time`` by default.
+        ledger_file: the SQLite file settled ledger entries go to (see ``_settled.py``); ignored when
+            ``engine`` is given.
 
     Returns:
         A Starlette app whose ``state.runtime`` is the ``MockRuntime`` (engine, faults, errors,
         counters, timings), wrapped by ``IcwsGate``.
     """
-    runtime = MockRuntime(engine or DialerEngine(scenario), clock)
+    runtime = MockRuntime(engine or DialerEngine(scenario, ledger_file=ledger_file), clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -4,6 +4,10 @@
 route                      what it does
 =========================  ===============================================================================
 GET    /mock/ledger        ``{"calls": [...], "campaigns": {...}}``: every call's ground truth
+GET    /mock/ledger?after=SEQ&limit=N
+                           one page of the calls settled after cursor SEQ (0: from the start), at most
+                           N (default and most 10,000), with ``next`` (the next cursor), ``more`` and
+                           the ``open`` calls; 400 naming the parameter when one is not a whole number
 GET    /mock/sessions      one summary per open session
 GET    /mock/health        alive, and how busy
 GET    /mock/stats         per endpoint: count, errors, mean handling milliseconds
@@ -42,6 +46,7 @@ Faults never apply to these routes, and their bodies may be up to 16 MiB.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 from pydantic import ValidationError
@@ -53,6 +58,7 @@ from botagent.mock._campaigns import campaign_status
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._faults import FAULT_SPEC
 from botagent.mock._http import empty, error_response, plain_json, read_json
+from botagent.mock._ledger import PAGE_LIMIT
 from botagent.mock._openapi import openapi_document
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._scenario import Scenario, format_validation_error
@@ -68,8 +74,28 @@ def _runtime(request: Request) -> MockRuntime:
 
 
 async def mock_ledger(request: Request) -> Response:
-    """``GET /mock/ledger``: every call record and per-campaign counters."""
-    return plain_json(_runtime(request).engine.ledger())
+    """``GET /mock/ledger``: every call record and per-campaign counters, or one page of settled calls
+    when ``after`` or ``limit`` is given."""
+    query = request.query_params
+    if "after" not in query and "limit" not in query:
+        return plain_json(_runtime(request).engine.ledger())
+    try:
+        after = _whole(query, "after", 0, 0, None)
+        limit = _whole(query, "limit", PAGE_LIMIT, 1, PAGE_LIMIT)
+    except EngineError as exc:
+        return error_response(exc)
+    return plain_json(_runtime(request).engine.ledger_page(after, limit))
+
+
+def _whole(query: Mapping[str, str], name: str, default: int, lowest: int, highest: int | None) -> int:
+    text = query.get(name)
+    if text is None:
+        return default
+    value = int(text) if text.isdecimal() else -1
+    if value < lowest or (highest is not None and value > highest):
+        most = f" and at most {highest}" if highest is not None else ""
+        raise EngineError.invalid_property(name, f"{name} must be a whole number from {lowest}{most}.")
+    return value
 
 
 async def mock_sessions(request: Request) -> Response:

@@ -56,6 +56,7 @@ import random
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from botagent.mock._acd import Acd
@@ -112,15 +113,25 @@ class DialerEngine:
             simulation itself draws from ``scenario.seed`` only.
     """
 
-    def __init__(self, scenario: Scenario | None = None, *, secrets: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        secrets: random.Random | None = None,
+        ledger_file: Path | None = None,
+    ) -> None:
         self._secrets = secrets or random.Random()
+        self._ledger_file = ledger_file
         self._session_ids = itertools.count(_FIRST_SESSION_ID)
         self._request_ids = itertools.count(1)
         self._gone: set[str] = set()
         self._build(scenario or Scenario())
 
     def _build(self, scenario: Scenario) -> None:
-        self._world = World(scenario)
+        previous: World | None = getattr(self, "_world", None)
+        if previous is not None:
+            previous.ledger.close()
+        self._world = World(scenario, self._ledger_file)
         self._interactions = Interactions(self._world)
         self._pacer = Pacer(self._world, self._interactions)
         self._dialer = Dialer(self._world, self._pacer)
@@ -169,6 +180,7 @@ class DialerEngine:
     def _settle(self, now: float) -> None:
         self._acd.distribute(now)
         self._pacer.pace_dirty(now)
+        self._world.ledger.sweep(now)
 
     # --- sessions (R1) -----------------------------------------------------------------------------
 
@@ -606,7 +618,7 @@ class DialerEngine:
             EngineError: 400 when the call id is unknown, belongs to another user or campaign.
         """
         self._dialer_session(session, now)
-        record = self._world.ledger.by_call_id.get(request.call_id)
+        record = self._world.ledger.find(request.call_id)
         if (
             record is None
             or record.agent != session.user.user_id
@@ -618,6 +630,7 @@ class DialerEngine:
                 f"Call '{request.call_id}' is not a call of this agent and campaign.",
             )
         record.attributes.update(request.call_attributes)
+        self._world.ledger.rewrite(record)
 
     # --- campaigns (a supervisor's doing, not an ICWS request) ----------------------------------------
 
@@ -642,6 +655,21 @@ class DialerEngine:
         """Return the ``/mock/ledger`` body: every call record and per-campaign counters."""
         return self._world.ledger.to_wire(self._world.settled)
 
+    def ledger_page(self, after: int, limit: int) -> dict[str, Any]:
+        """Return a ``/mock/ledger?after=SEQ&limit=N`` body: settled calls after a cursor, open ones,
+        per-campaign counters (see ``Ledger.page``)."""
+        return self._world.ledger.page(after, limit, self._world.settled)
+
+    def save_ledger(self) -> None:
+        """Settle what can be settled and commit the ledger's table (its file is then complete)."""
+        self._world.ledger.sweep(self._world.now, force=True)
+        self._world.ledger.settled.save()
+
+    def close(self) -> None:
+        """Save and close the ledger's table of settled calls."""
+        self.save_ledger()
+        self._world.ledger.close()
+
     def sessions_snapshot(self) -> list[dict[str, Any]]:
         """Return one summary per open session, for ``/mock/sessions``."""
         licences = self._world.licences
@@ -661,7 +689,7 @@ class DialerEngine:
             "status": "ok",
             "sessions": len(world.sessions),
             "dialerAgents": sum(1 for s in world.sessions.values() if s.agent.logged_in),
-            "calls": len(world.ledger.records),
+            "calls": world.ledger.created,
             "timers": len(world.timers),
             "licences": world.licences.snapshot(),
         }

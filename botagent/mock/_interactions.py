@@ -24,13 +24,18 @@ Inbound ACD interactions of blended agents (``_acd.py``, R33) live on the same q
 alerting (``Eic_State`` ``A``), connects when its agent picks it up, goes back to its workgroup when the
 alert times out (removed from the user queue, not disconnected), and ends like a Dialer call, by the
 ``agent`` or the ``remote`` caller, or by the ``server`` when its agent's last session ends.
+
+An ended interaction is remembered, so that disconnecting it again is a no-op rather than a 404, for
+its user's latest ``ENDED_KEPT`` ended interactions only: memory follows the agents, not the calls.
 """
 
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Final
 
 from botagent.mock._durations import Delay
 from botagent.mock._errors import EngineError, ErrorIds
@@ -108,6 +113,9 @@ class Interaction:
         }
 
 
+ENDED_KEPT: Final = 4
+"""Ended interactions remembered per user (older ones are forgotten: unknown, 404)."""
+
 _LIVE = frozenset({InteractionState.ALERTING, InteractionState.PROCEEDING, InteractionState.CONNECTED})
 
 
@@ -128,6 +136,8 @@ class Interactions:
     _by_id: dict[str, Interaction] = field(default_factory=dict)
     _queues: dict[str, dict[str, Interaction]] = field(default_factory=dict)
     _watches: dict[str, dict[tuple[ServerSession, str], _Watch]] = field(default_factory=dict)
+    _ended: dict[str, deque[str]] = field(default_factory=dict)
+    """User id -> the ids of its latest ended interactions, oldest first."""
 
     # --- subscriptions --------------------------------------------------------------------------------
 
@@ -291,9 +301,18 @@ class Interactions:
         record.disconnected_at = now
         self._tell(interaction, changed=True)
         self._queues.get(interaction.user.user_id, {}).pop(interaction.interaction_id, None)
+        self._remember_ended(interaction)
         self._tell(interaction, removed=True)
         if interaction.ended is not None:
             interaction.ended(interaction)
+
+    def _remember_ended(self, interaction: Interaction) -> None:
+        ended = self._ended.setdefault(interaction.user.user_id, deque())
+        ended.append(interaction.interaction_id)
+        if len(ended) > ENDED_KEPT:
+            forgotten = ended.popleft()
+            if self._by_id.get(forgotten) is not None and not self._by_id[forgotten].live:
+                del self._by_id[forgotten]
 
     def _tell(
         self, interaction: Interaction, *, added: bool = False, changed: bool = False, removed: bool = False

@@ -10,6 +10,20 @@ A call its agent still held when the session vanished on the server's side (a ``
 restart"); the bot could not disposition it. A session the client closed or let expire leaves its call
 as it was: never dispositioned, so lost.
 
+Memory depends on agents, not on calls: an entry is kept in memory only while it is open. It is
+*settled*, and moves to ``SettledCalls`` (an SQLite table, the ``--ledger`` file when one is given),
+once nothing reconciliation reads can change any more:
+
+- ``abandoned`` (no agent ever held it), or ``dispositioned`` or ``orphaned``,
+- and its interaction, if it had one, is ``disconnected``.
+
+A dispositioned call whose interaction is still connected stays open until the interaction ends (so
+``left_connected`` is still seen). A call is dispositioned at most once by the engine: the disposition
+ends the agent's current call, and a second one is refused (404), so ``dispositionCount`` is final when
+an entry settles; a bot that counts two dispositions of one interaction is a duplicate on the bots'
+side. Only ``attributes`` (``updateCallData``) may still change, and are rewritten in place. Entries
+settle when ``sweep`` runs: at most once a second of engine time, and before the ledger is served.
+
 Per campaign, ``campaigns`` holds counters, agent time and the figures derived from them (see
 ``_metrics.py``): outcomes, connects, abandons and the abandon rate, utilisation, pops per agent-hour,
 callbacks due, kept and late.
@@ -18,24 +32,48 @@ callbacks due, kept and late.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 from botagent.mock._metrics import AgentTime, campaign_summary
+from botagent.mock._settled import SettledCalls
 from botagent.wire import AcdEntry, LedgerEntry
 
-__all__ = ["Ledger"]
+__all__ = ["PAGE_LIMIT", "Ledger"]
+
+PAGE_LIMIT: Final = 10_000
+"""The most settled entries one page of ``GET /mock/ledger?after=SEQ`` carries."""
+
+SWEEP_EVERY: Final = 1.0
+"""Engine seconds between two sweeps of the open entries."""
+
+_ENDED = frozenset({"dispositioned", "abandoned", "orphaned"})
+
+
+def settled(entry: LedgerEntry) -> bool:
+    """Nothing reconciliation reads can change in this entry any more (see the module docstring)."""
+    return entry.state in _ENDED and entry.interaction_state in (None, "disconnected")
 
 
 class Ledger:
-    """Every call record in creation order, by call id, plus per-campaign dial counters."""
+    """The open call records by call id (creation order), the settled ones in ``settled``, plus
+    per-campaign dial counters.
 
-    def __init__(self) -> None:
-        self.records: list[LedgerEntry] = []
+    Args:
+        path: the SQLite file settled entries go to; None: a private temporary file.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.by_call_id: dict[str, tuple[int, LedgerEntry]] = {}
+        """Open entries: call id -> (creation order, entry)."""
+        self.settled = SettledCalls(path)
+        self.created = 0
+        """How many entries were ever added."""
+        self._swept = float("-inf")
         self.acd: list[AcdEntry] = []
         """Every inbound ACD interaction, in arrival order (``_acd.py``)."""
         self.acd_refused = 0
         """ACD arrivals refused because their workgroup's queue was full."""
-        self.by_call_id: dict[str, LedgerEntry] = {}
         self.counters: dict[str, Counter[str]] = {}
         self.time: dict[str, AgentTime] = {}
         self.open: dict[object, tuple[str, bool, float]] = {}
@@ -44,10 +82,36 @@ class Ledger:
 
     def add(self, record: LedgerEntry) -> LedgerEntry:
         """Append a record and return it."""
-        self.records.append(record)
-        self.by_call_id[record.call_id] = record
+        self.created += 1
+        self.by_call_id[record.call_id] = (self.created, record)
         self.changes += 1
         return record
+
+    def find(self, call_id: str) -> LedgerEntry | None:
+        """A call's entry, open or settled, or None."""
+        found = self.by_call_id.get(call_id)
+        return found[1] if found is not None else self.settled.find(call_id)
+
+    def rewrite(self, record: LedgerEntry) -> None:
+        """Keep a change to a settled entry's attributes (an open one is kept as it is)."""
+        if record.call_id not in self.by_call_id:
+            self.settled.rewrite(record)
+
+    def sweep(self, now: float, *, force: bool = False) -> None:
+        """Move the settled open entries to ``settled``; at most once a second unless ``force``."""
+        if not force and now - self._swept < SWEEP_EVERY:
+            return
+        self._swept = now
+        done = [(key, created, entry) for key, (created, entry) in self.by_call_id.items() if settled(entry)]
+        for call_id, created, entry in done:
+            del self.by_call_id[call_id]
+            self.settled.add(created, entry)
+        if done:
+            self.settled.save()
+
+    def close(self) -> None:
+        """Save and close the settled entries' table."""
+        self.settled.close()
 
     def add_acd(self, entry: AcdEntry) -> AcdEntry:
         """Append an ACD interaction's entry and return it."""
@@ -85,10 +149,36 @@ class Ledger:
         """Return the ``GET /mock/ledger`` body: ``calls``, per-campaign ``campaigns`` metrics (Dialer
         calls only), the inbound ``acd`` interactions and ``acdRefused`` arrivals.
 
-        Agent time still being counted is counted up to ``now``.
+        Agent time still being counted is counted up to ``now``. Settled entries are read back from
+        their table, so this answer grows with the calls: long runs page with ``page``.
         """
+        self.sweep(now, force=True)
+        calls = list(self.settled.everything())
+        calls += [(created, entry.to_wire()) for created, entry in self.by_call_id.values()]
+        calls.sort(key=lambda pair: pair[0])
         return {
-            "calls": [record.to_wire() for record in self.records],
+            "calls": [entry for _, entry in calls],
+            "acd": [entry.to_wire() for entry in self.acd],
+            "acdRefused": self.acd_refused,
+            "campaigns": {name: self._summary(name, now) for name in self.counters},
+        }
+
+    def page(self, after: int, limit: int, now: float = 0.0) -> dict[str, Any]:
+        """Return a ``GET /mock/ledger?after=SEQ&limit=N`` body.
+
+        ``calls``: up to ``limit`` entries settled after cursor ``after``, in settling order, each with
+        its ``seq``; ``next``: the cursor for the next page; ``more``: whether more are settled already;
+        ``open``: every entry not settled yet, in creation order; then ``acd``, ``acdRefused`` and
+        ``campaigns`` as in the unpaged answer.
+        """
+        self.sweep(now, force=True)
+        calls = self.settled.page(after, limit)
+        last = calls[-1]["seq"] if calls else after
+        return {
+            "calls": calls,
+            "next": last,
+            "more": last < self.settled.count,
+            "open": [entry.to_wire() for _, entry in self.by_call_id.values()],
             "acd": [entry.to_wire() for entry in self.acd],
             "acdRefused": self.acd_refused,
             "campaigns": {name: self._summary(name, now) for name in self.counters},

@@ -33,12 +33,22 @@ class MockProcess:
         scenario: optional scenario YAML for the mock.
         timeout: seconds to wait for the ready line.
         pair: run it as a switchover pair (``--pair``); ``base_url`` is the primary.
+        ledger_file: keep settled calls in this SQLite file (``--ledger``).
     """
 
-    def __init__(self, scenario: Path | None = None, timeout: float = 30.0, *, pair: bool = False) -> None:
+    def __init__(
+        self,
+        scenario: Path | None = None,
+        timeout: float = 30.0,
+        *,
+        pair: bool = False,
+        ledger_file: Path | None = None,
+    ) -> None:
         command = [sys.executable, "-m", "botagent", "mock", "--host", "127.0.0.1", "--port", "0"]
         if scenario is not None:
             command += ["--scenario", str(scenario)]
+        if ledger_file is not None:
+            command += ["--ledger", str(ledger_file)]
         if pair:
             command.append("--pair")
         self._process = subprocess.Popen(
@@ -74,6 +84,7 @@ class MockProcess:
                 self._ready.set()
             else:
                 self._last_lines.append(line)
+        self._process.stdout.close()
         self._ready.set()  # the mock ended: nobody waits for a line that will not come
 
     def _wait_ready(self, timeout: float) -> str:

@@ -7,7 +7,7 @@ wakes the event streams of the sessions that got messages.
 The runtime also owns what sits around the engine on the HTTP side: the fault injector (whose
 ``message_delay`` faults it applies by holding messages back, with a second loop timer for their
 release), the per-endpoint counters of ``/mock/stats`` and the ring of the last 200,000 request
-timings of ``/mock/timings``.
+timings of ``/mock/timings`` (``TimingRing``, allocated in full when the mock starts).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
@@ -25,13 +24,12 @@ from botagent.mock._faults import FaultInjector
 from botagent.mock._scenario import Scenario
 from botagent.mock._state import ServerSession
 from botagent.mock._switchover import SwitchoverPair
+from botagent.mock._timing_ring import TimingRing
 
 __all__ = ["TIMINGS_KEPT", "MockRuntime"]
 
 TIMINGS_KEPT: Final = 200_000
 """How many request timings ``/mock/timings`` keeps (the oldest go first)."""
-
-Timing = tuple[str, float, float, int | None]
 
 
 class MockRuntime:
@@ -47,7 +45,7 @@ class MockRuntime:
         self.clock = clock
         self.errors: list[BaseException] = []
         self.stats: dict[str, list[float]] = {}
-        self.timings: deque[Timing] = deque(maxlen=TIMINGS_KEPT)
+        self.timings = TimingRing(TIMINGS_KEPT)
         self.faults = FaultInjector()
         self.held = HeldMessages()
         self.loop: asyncio.AbstractEventLoop | None = None

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import TracebackType
 from typing import IO, TypeVar
 
@@ -102,6 +103,7 @@ class MockServer:
             seconds (a deadline minus this clock's time), then run what is due by this clock.
         pair: serve as a switchover pair: a second listener on a free port of ``host`` is the backup
             (``backup_url``), sharing the engine; ``POST /mock/switchover`` swaps the two.
+        ledger_file: keep settled calls in this SQLite file; ``stop`` leaves it complete.
     """
 
     def __init__(
@@ -113,8 +115,9 @@ class MockServer:
         log_level: str = "warning",
         clock: Callable[[], float] = time.time,
         pair: bool = False,
+        ledger_file: Path | None = None,
     ) -> None:
-        self.app = create_app(scenario, clock=clock)
+        self.app = create_app(scenario, clock=clock, ledger_file=ledger_file)
         self._pair = pair
         self._backup: socket.socket | None = None
         self.runtime: MockRuntime = self.app.state.runtime
@@ -192,6 +195,7 @@ class MockServer:
                 sock.close()
         self._server = self._thread = None
         self._ready.clear()
+        self.runtime.engine.save_ledger()
 
     def __enter__(self) -> MockServer:
         return self.start()
@@ -248,6 +252,7 @@ def serve(
     log_level: str = "warning",
     out: IO[str] | None = None,
     backup_port: int | None = None,
+    ledger_file: Path | None = None,
 ) -> None:
     """Run the mock in the foreground until SIGINT or SIGTERM.
 
@@ -256,13 +261,14 @@ def serve(
     ``botagent mock listening on http://HOST:PORT`` (flushed) to ``out`` (stdout by default); with
     port 0 the line names the port picked. With ``backup_port`` (0: a free one) it serves as a
     switchover pair, ``port`` the primary, and first prints ``botagent mock backup on http://HOST:PORT``.
+    With ``ledger_file`` settled calls go to that SQLite file (replaced if it exists), saved at the end.
 
     Raises:
         OSError: a port cannot be listened on.
     """
     stream = out or sys.stdout
     _log_to_stderr(log_level)
-    app = create_app(scenario)
+    app = create_app(scenario, ledger_file=ledger_file)
     sockets = [_bind(host, port)]
     try:
         if backup_port is not None:
@@ -284,6 +290,7 @@ def serve(
     finally:
         for sock in sockets:
             sock.close()
+        app.state.runtime.engine.close()  # the file is complete once the server ends
 
 
 def _log_to_stderr(log_level: str) -> None:

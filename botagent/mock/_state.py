@@ -15,6 +15,7 @@ import random
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from botagent.mock._allocation import Share
@@ -303,12 +304,12 @@ class World:
     a poll or a timer that changed nothing leaves every figure of the ledger as it was.
     """
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, ledger_file: Path | None = None) -> None:
         self.scenario = scenario
         self.behaviour = scenario.behaviour
         self.rng = random.Random(scenario.seed)
         self.timers = TimerHeap()
-        self.ledger = Ledger()
+        self.ledger = Ledger(ledger_file)
         self.online: dict[str, int] = {}
         """User id -> how many open sessions it has."""
         self.users: dict[str, UserState] = {}

@@ -385,6 +385,11 @@ class MockOptions(ProfileModel):
         description="Switch the pair over this many seconds after the test starts (implies "
         "switchover_pair); null: never.",
     )
+    ledger_file: Path | None = Field(
+        None,
+        description="Keep the mock's settled calls in this SQLite file (replaced if it exists; table "
+        "'calls'), readable after the run; null: a private temporary file.",
+    )
 
     @property
     def pair(self) -> bool:

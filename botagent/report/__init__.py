@@ -48,6 +48,7 @@ from botagent.report._result import (
     ThresholdResult,
     TimelinePoint,
 )
+from botagent.report._running import RunningReconciliation
 from botagent.report._summary import SCHEMA_VERSION, SUMMARY_KEYS, summary_dict, write_summary_json
 from botagent.report._switchover import distinct_switchovers, switchover_outcome
 from botagent.report._text import format_summary
@@ -74,6 +75,7 @@ __all__ = [
     "Reconciliation",
     "RuleViolationRecord",
     "RunResult",
+    "RunningReconciliation",
     "SCHEMA_VERSION",
     "STATE_BUCKETS",
     "STATE_CHART",

@@ -4,7 +4,7 @@ Every Locust request event (ICWS rows) and every Dialer KPI sample (type ``DIALE
 them itself, they are not Locust requests) is appended, in the order it comes, to
 ``requests-<pid>.jsonl`` in the folder named by ``BOTAGENT_TEST_RECORD``: ``at`` (epoch seconds when it
 came), ``type``, ``name``, ``ms``, ``agent`` and ``failed``. When Locust quits, the master (or the only
-process) writes the calls the bots finished, as botagent's run recorder holds them, to ``calls.json``:
+process) writes the calls the bots finished, as botagent's run recorder counted them, to ``calls.json``:
 each is the agent's `FinishedCall` as a dict (``interaction_id``, ``label``, ``scheduled_time``, ...) with
 the ``agent`` that finished it.
 """
@@ -22,6 +22,8 @@ from locust.env import Environment
 from locust.runners import WorkerRunner
 
 from botagent.locust import DialerRun, dialer_run_of
+from botagent.locust._recorder import RunRecorder
+from botagent.locust._worker_report import BotCall
 from botagent.locust.locustfile import DialerAgent
 
 __all__ = ["DialerAgent"]
@@ -67,10 +69,22 @@ def _record_kpi(self: DialerRun, name: str, milliseconds: float, agent: str, cam
 DialerRun.kpi = _record_kpi  # type: ignore[method-assign]
 
 
+_count_in_run = RunRecorder._count
+_CALLS: list[BotCall] = []
+
+
+def _count_call(self: RunRecorder, call: BotCall) -> None:
+    _count_in_run(self, call)
+    _CALLS.append(call)
+
+
+RunRecorder._count = _count_call  # type: ignore[method-assign]
+
+
 @events.quitting.add_listener
 def _record_calls(environment: Environment, **_: Any) -> None:
     run = dialer_run_of(environment)
     if run is None or isinstance(environment.runner, WorkerRunner):
         return
-    calls = [{"agent": bot_call.agent, **asdict(bot_call.call)} for bot_call in run.recorder.calls]
+    calls = [{"agent": bot_call.agent, **asdict(bot_call.call)} for bot_call in _CALLS]
     (_FOLDER / "calls.json").write_text(json.dumps(calls))
