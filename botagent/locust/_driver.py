@@ -23,50 +23,29 @@ import gevent
 from gevent.queue import Empty, Queue
 
 from botagent.agent import (
-    Acknowledged,
-    AcquireLicences,
     Action,
     Agent,
     CallFinished,
     CampaignJoined,
     CancelTimer,
     CloseSession,
-    DialerLogIn,
-    DialerLogOff,
-    DisconnectCall,
-    EndBreak,
     Event,
     Finished,
-    LicencesAcquired,
-    OpenSession,
-    PickUpInteraction,
-    PlacePreviewCall,
-    ReadRights,
-    ReadyForCalls,
     RecordKpi,
     ReportBucket,
     ReportStepError,
     ReportViolation,
     Request,
-    RequestBreak,
-    RequestFailed,
-    RequestResult,
-    RequestSucceeded,
-    RightsRead,
     Send,
-    SessionOpened,
-    SetStatus,
     SetTimer,
     Start,
-    StatusSet,
     StopRequested,
-    SubmitDisposition,
     Timer,
     TimerFired,
-    WatchQueue,
 )
 from botagent.icws import Session, SessionState
-from botagent.wire import IcwsError, IcwsStatusError
+from botagent.locust._requests import send_request
+from botagent.wire import ConnectionResponse, IcwsError
 
 __all__ = ["AgentDriver", "DriverReporter", "MessageReader"]
 
@@ -204,67 +183,13 @@ class AgentDriver:
                 continue
 
     def _send(self, request: Request) -> Event:
-        try:
-            result = self._call(request)
-        except IcwsStatusError as exc:
-            return RequestFailed(
-                request=request,
-                status=exc.status,
-                error_id=exc.error_id,
-                message=exc.message,
-                logon_error=exc.logon_error,
-            )
-        except IcwsError as exc:
-            return RequestFailed(request=request, status=None, error_id=None, message=str(exc))
-        status = self.session.last_status
-        assert status is not None, "every request the agent sends is at least one HTTP call"
-        return RequestSucceeded(request=request, status=status, result=result)
+        if isinstance(request, CloseSession):
+            self._stop_reader()
+        return send_request(self.session, request, self._opened)
 
-    def _call(self, request: Request) -> RequestResult:
-        """Make the session call for `request`; return its result as the agent types it."""
-        session = self.session
-        match request:
-            case OpenSession():
-                connection = session.open()
-                self._reporter.connected(connection.alternate_host_list or [])
-                self._start_reader()
-                return SessionOpened(features=session.features())
-            case AcquireLicences(names=names):
-                return LicencesAcquired(results=tuple(session.acquire_licenses(names)))
-            case CloseSession():
-                self._stop_reader()
-                session.close()
-            case DialerLogIn(campaign_id=campaign_id):
-                session.dialer_log_in(campaign_id)
-            case ReadyForCalls(campaign_ids=campaign_ids):
-                session.ready_for_calls(campaign_ids)
-            case SetStatus(status_id=status_id):
-                return StatusSet(accepted=session.set_status(status_id))
-            case PlacePreviewCall(initiated_by_timer=by_timer):
-                session.place_preview_call(call_initiated_by_timer=True if by_timer else None)
-            case SubmitDisposition(
-                label=label, scheduled_time=scheduled_time, scheduled_agent=scheduled_agent
-            ):
-                session.disposition(label, scheduled_time=scheduled_time, scheduled_agent=scheduled_agent)
-            case RequestBreak():
-                session.request_break()
-            case EndBreak():
-                session.end_break()
-            case DialerLogOff(campaign_ids=campaign_ids):
-                session.dialer_log_off(campaign_ids)
-            case ReadRights():
-                rights = session.configuration_user().security_rights
-                login_campaign = rights.login_campaign if rights is not None else None
-                return RightsRead(logon_campaign=login_campaign.effective_value if login_campaign else None)
-            case WatchQueue(subscription_id=subscription_id, attribute_names=attribute_names):
-                session.subscribe_user_queue(subscription_id, attribute_names)
-            case DisconnectCall(interaction_id=interaction_id):
-                session.disconnect_interaction(interaction_id)
-            case PickUpInteraction(interaction_id=interaction_id):
-                session.pickup_interaction(interaction_id)
-            case _:
-                raise TypeError(f"the driver cannot send {request!r}")
-        return Acknowledged()
+    def _opened(self, connection: ConnectionResponse) -> None:
+        self._reporter.connected(connection.alternate_host_list or [])
+        self._start_reader()
 
     def _close_quietly(self) -> None:
         try:

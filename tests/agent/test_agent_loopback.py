@@ -2,8 +2,9 @@
 sends, as they went to the mock, follow the official Dialer pages, and every shift ends clean.
 
 A small synchronous driver stands in for the Locust one (which needs gevent's patching): it carries
-out the agent's actions, polls the session's messages between timers, and a recording transport keeps
-every request's method, path, JSON body and HTTP status.
+out the agent's actions, sending requests with the Locust driver's own `send_request`, polls the
+session's messages between timers, and a recording transport keeps every request's method, path, JSON
+body and HTTP status.
 """
 
 from __future__ import annotations
@@ -19,55 +20,34 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from pure_rig import load_pure
 
 from botagent.agent import (
-    Acknowledged,
-    AcquireLicences,
     Action,
     Agent,
     AgentPlan,
     CallFinished,
     CancelTimer,
-    CloseSession,
-    DialerLogIn,
-    DialerLogOff,
-    DisconnectCall,
-    EndBreak,
     Event,
     Finished,
     Fixed,
-    LicencesAcquired,
     MessageReceived,
-    OpenSession,
-    PlacePreviewCall,
-    ReadRights,
-    ReadyForCalls,
     ReportStepError,
     ReportViolation,
-    Request,
-    RequestBreak,
-    RequestFailed,
-    RequestResult,
-    RequestSucceeded,
-    RightsRead,
     Send,
-    SessionOpened,
-    SetStatus,
     SetTimer,
     Start,
-    StatusSet,
-    SubmitDisposition,
     Timer,
     TimerFired,
-    WatchQueue,
 )
 from botagent.icws import HttpxTransport, Session
 from botagent.icws._transport import RawResponse, StreamResponse
 from botagent.mock import campaign_id_for, scenario_from_dict
 from botagent.mock.server import MockServer
-from botagent.wire import IcwsError, IcwsStatusError
 
 pytestmark = pytest.mark.slow
+
+send_request = load_pure("_requests").send_request
 
 SKIP = "Skipped - Agent Skip"
 FAST: dict[str, Any] = {"dial_delay": 0.02, "ring_delay": 0.05}
@@ -134,7 +114,7 @@ class LoopbackDriver:
                 case CancelTimer(timer=timer):
                     self.timers.pop(timer, None)
                 case Send(request=request):
-                    pending.extend(self.agent.handle(self._send(request)))
+                    pending.extend(self.agent.handle(send_request(self.session, request)))
         return None
 
     def _next_events(self) -> Iterator[Event]:
@@ -150,55 +130,6 @@ class LoopbackDriver:
             yield TimerFired(timer=timer)
             return
         time.sleep(0.02)
-
-    def _send(self, request: Request) -> Event:
-        try:
-            result = self._call(request)
-        except IcwsStatusError as exc:
-            return RequestFailed(
-                request=request, status=exc.status, error_id=exc.error_id, message=exc.message
-            )
-        except IcwsError as exc:
-            return RequestFailed(request=request, status=None, error_id=None, message=str(exc))
-        status = self.session.last_status
-        assert status is not None
-        return RequestSucceeded(request=request, status=status, result=result)
-
-    def _call(self, request: Request) -> RequestResult:
-        session = self.session
-        match request:
-            case OpenSession():
-                session.open()
-                return SessionOpened(features=session.features())
-            case AcquireLicences(names=names):
-                return LicencesAcquired(results=tuple(session.acquire_licenses(names)))
-            case CloseSession():
-                session.close()
-            case DialerLogIn(campaign_id=campaign_id):
-                session.dialer_log_in(campaign_id)
-            case ReadyForCalls(campaign_ids=ids):
-                session.ready_for_calls(ids)
-            case SetStatus(status_id=status_id):
-                return StatusSet(accepted=session.set_status(status_id))
-            case PlacePreviewCall(initiated_by_timer=by_timer):
-                session.place_preview_call(call_initiated_by_timer=True if by_timer else None)
-            case SubmitDisposition(label=label, scheduled_time=when, scheduled_agent=who):
-                session.disposition(label, scheduled_time=when, scheduled_agent=who)
-            case RequestBreak():
-                session.request_break()
-            case EndBreak():
-                session.end_break()
-            case DialerLogOff(campaign_ids=ids):
-                session.dialer_log_off(ids)
-            case ReadRights():
-                rights = session.configuration_user().security_rights
-                right = rights.login_campaign if rights is not None else None
-                return RightsRead(logon_campaign=right.effective_value if right is not None else None)
-            case WatchQueue(subscription_id=subscription_id, attribute_names=names):
-                session.subscribe_user_queue(subscription_id, names)
-            case DisconnectCall(interaction_id=interaction_id):
-                session.disconnect_interaction(interaction_id)
-        return Acknowledged()
 
     def of_type(self, cls: type[Action]) -> list[Any]:
         return [action for action in self.actions if isinstance(action, cls)]

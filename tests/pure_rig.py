@@ -1,5 +1,5 @@
 """Loads the modules of botagent.locust that import neither Locust nor gevent (the phase clock, the
-samples, the timeline) from their files, so their unit tests run in the test process.
+samples, the timeline, the requests sender) from their files, so their unit tests run in the test process.
 
 Importing them the usual way would run ``botagent/locust/__init__.py``, which imports Locust, and Locust
 gevent-patches the whole process. Loaded from its file under a name of its own, such a module shares
@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-PACKAGE = Path(__file__).resolve().parents[2] / "botagent" / "locust"
+PACKAGE = Path(__file__).resolve().parents[1] / "botagent" / "locust"
 
 
 def load_pure(name: str) -> ModuleType:
-    """The module ``botagent/locust/<name>.py`` (``_phases``, ``_samples``, ``_timeline``)."""
+    """The module ``botagent/locust/<name>.py`` (``_phases``, ``_samples``, ``_timeline``, ``_requests``)."""
     alias = f"botagent_locust_pure{name}"
     if alias in sys.modules:
         return sys.modules[alias]
