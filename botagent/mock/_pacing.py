@@ -172,7 +172,7 @@ class Pacer:
     def _give_back(self, dial: Dial, agent: DialerAgent) -> None:
         """A preview contact goes back to the agent it was drawn for, a callback to its queue."""
         if dial.callback is None:
-            dial.campaign.stream(agent.user.user_id).returned.appendleft(dial.contact)
+            dial.campaign.stream(agent.user.user_id).returned.insert(0, dial.contact)
             self.world.dirty[dial.campaign] = None
         else:
             self.callbacks.queue(dial.callback, dial.campaign, front=True)
@@ -361,7 +361,7 @@ class Pacer:
             callback = campaign.due_any.popleft()
             return callback.contact, callback
         if isinstance(draws, AgentStream) and draws.returned:
-            return draws.returned.popleft(), None
+            return draws.returned.pop(0), None
         contact = campaign.draw_contact(draws)
         return None if contact is None else (contact, None)
 

@@ -170,8 +170,9 @@ class CampaignSpec(_Spec):
     """A Dialer campaign: pacing mode, contacts, delays (seconds) and allowed dispositions.
 
     Pacing knobs (see ``_pacing.py``): ``priority`` and ``weight`` share the calls of agents logged in
-    to several campaigns (each agent's own calls split by weight, ``_allocation.py``); ``max_lines`` caps the dials out at once; predictive paces to ``abandon_target`` unless
-    ``lines_per_agent`` fixes the ratio; an answered call waits ``abandon_grace`` seconds for an agent.
+    to several campaigns (each agent's own calls split by weight, ``_allocation.py``); ``max_lines``
+    caps the dials out at once; predictive paces to ``abandon_target`` unless ``lines_per_agent``
+    fixes the ratio; an answered call waits ``abandon_grace`` seconds for an agent.
     Outcome knobs (see ``_outcomes.py``): ``outcomes`` rates (else ``answer_rate``), ``outcome_delays``,
     ``machine_detection`` and its delay. Callback knobs: ``callbacks`` (see ``_callbacks.py``).
     """

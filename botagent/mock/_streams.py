@@ -21,7 +21,6 @@ that is not recycled is then used up.
 from __future__ import annotations
 
 import hashlib
-from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -46,7 +45,8 @@ class AgentStream:
     key: bytes
     drawn: int = 0
     calls: int = 0
-    returned: deque[Contact] = field(default_factory=deque)
+    returned: list[Contact] = field(default_factory=list)
+    """Preview contacts given back, next first (a list: it is nearly always empty, and small)."""
 
     @classmethod
     def of(cls, seed: int, campaign_id: str, user_id: str) -> AgentStream:
