@@ -2,14 +2,18 @@
 
 Each campaign keeps a ``Share``: its ``priority`` and ``weight`` from the scenario and its place in the
 scenario (``order``). Each agent counts, per campaign, the regular calls it has taken from it (its
-``AgentStream.calls``; callbacks are not counted, see ``_pacing.py``).
+``AgentStream.calls``; callbacks are not counted, see ``_pacing.py``), and has a ``phase`` there, in
+[0, 1), hashed from the seed, the campaign id and its user id.
 
 ``choose`` picks, among the campaigns the agent is idle in that have work:
 
 1. the highest ``priority`` (a lower one gets the agent only when no higher one has work);
 2. smooth weighted round robin over the agent's own calls: the campaign whose next call is due
-   soonest on a weighted schedule, ``(calls + 1) / weight`` (weights 3:2:1 give the turns A B A A B C,
-   again and again, so each agent's calls split 3:2:1, and so do all calls);
+   soonest on a weighted schedule, ``(calls + phase) / weight``. The k-th call of a campaign falls
+   at ``(k - 1 + phase) / weight``, so after any number of calls each campaign has its weighted
+   share of them within one call: weights 3:2:1 split each agent's calls 3:2:1 (turns such as
+   A B A C A B, again and again). The phases start the agents at different points of the cycle, so
+   all calls together split 3:2:1 even when each agent takes only a few;
 3. the campaign listed first in the scenario.
 
 The choice reads only the agent's own history and the scenario; "has work" (a campaign running, not
@@ -37,17 +41,17 @@ class Share:
     priority: int = 0
     weight: float = 1.0
 
-    def key(self, calls: int) -> tuple[int, float, int]:
-        """The sort key of ``choose`` for an agent that took ``calls`` regular calls here: smaller wins."""
-        return (-self.priority, (calls + 1) / self.weight, self.order)
+    def key(self, turn: float) -> tuple[int, float, int]:
+        """The sort key of ``choose`` for an agent at ``turn`` (calls + phase) here: smaller wins."""
+        return (-self.priority, turn / self.weight, self.order)
 
 
-def choose(candidates: Iterable[T], share: Callable[[T], Share], calls: Callable[[T], int]) -> T | None:
+def choose(candidates: Iterable[T], share: Callable[[T], Share], turn: Callable[[T], float]) -> T | None:
     """Return the candidate the agent works for next, or None when there is none.
 
     Args:
         candidates: the campaigns the agent is idle in that have work.
         share: each candidate's ``Share``.
-        calls: the regular calls the agent took from each candidate.
+        turn: the agent's regular calls from each candidate plus its phase there.
     """
-    return min(candidates, key=lambda candidate: share(candidate).key(calls(candidate)), default=None)
+    return min(candidates, key=lambda candidate: share(candidate).key(turn(candidate)), default=None)

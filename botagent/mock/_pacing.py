@@ -290,7 +290,7 @@ class Pacer:
         """The campaign the agent works for next, from its own calls (``_allocation.py``)."""
         user_id = agent.user.user_id
         candidates = (c for c in agent.idle_in if self._has_work_for(c, user_id))
-        return choose(candidates, lambda c: c.share, lambda c: c.stream(user_id).calls)
+        return choose(candidates, lambda c: c.share, lambda c: c.stream(user_id).turn)
 
     def _has_work_for(self, campaign: CampaignState, user_id: str) -> bool:
         """Has work, or (preview) a contact given back to this agent waiting for it."""

@@ -5,10 +5,10 @@ gets* cannot come from a stream shared by all agents: whoever asked first would 
 Each agent has its own ``AgentStream`` in each campaign instead, keyed by (scenario seed, campaign id,
 user id). Its draws are a counter hashed with BLAKE2b (stable across processes, unlike ``hash()``), so
 the n-th draw of a stream is the same in every run, however the agents' requests interleave, and a
-stream costs a few dozen bytes however long it runs. The stream also keeps the agent's count of
-regular calls from the campaign (allocation's weighted turns, ``_allocation.py``) and the preview
-contacts given back to it, which it gets again first. Streams are kept per user, so they go on across
-log-offs and new sessions.
+stream costs a couple of hundred bytes however long it runs. The stream also keeps the agent's count
+of regular calls from the campaign and its phase in the campaign's weighted turns
+(``_allocation.py``), and the preview contacts given back to it, which it gets again first. Streams
+are kept per user, so they go on across log-offs and new sessions.
 
 ``ContactDeck`` is one pass over a campaign's contact list: a draw picks a contact at random, the
 first one not yet taken in this pass at or after the drawn place (wrapping round), and takes it, so no
@@ -43,6 +43,8 @@ class AgentStream:
     """One agent's draws in one campaign, its regular calls from it, and contacts given back to it."""
 
     key: bytes
+    phase: float = 0.0
+    """Where the agent's weighted turns for the campaign start, in [0, 1) (see ``_allocation.py``)."""
     drawn: int = 0
     calls: int = 0
     returned: list[Contact] = field(default_factory=list)
@@ -51,13 +53,24 @@ class AgentStream:
     @classmethod
     def of(cls, seed: int, campaign_id: str, user_id: str) -> AgentStream:
         """The stream of ``user_id`` in campaign ``campaign_id`` of a scenario seeded with ``seed``."""
-        return cls(key=f"{seed}/{campaign_id}/{user_id}/".encode())
+        key = f"{seed}/{campaign_id}/{user_id}/".encode()
+        return cls(key=key, phase=_uniform(key + b"phase"))
+
+    @property
+    def turn(self) -> float:
+        """The agent's place in the campaign's weighted turns: its regular calls plus its phase."""
+        return self.calls + self.phase
 
     def random(self) -> float:
         """The stream's next uniform float in [0, 1)."""
-        digest = hashlib.blake2b(self.key + str(self.drawn).encode(), digest_size=8).digest()
+        value = _uniform(self.key + str(self.drawn).encode())
         self.drawn += 1
-        return (int.from_bytes(digest, "big") >> 11) * _UNIT
+        return value
+
+
+def _uniform(data: bytes) -> float:
+    digest = hashlib.blake2b(data, digest_size=8).digest()
+    return (int.from_bytes(digest, "big") >> 11) * _UNIT
 
 
 @dataclass(slots=True, eq=False)
