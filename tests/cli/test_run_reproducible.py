@@ -1,5 +1,8 @@
 """Two `botagent run`s of the default scenario with the same seeds give each agent the same calls.
 
+Calls reach agents as dataPop or previewPop messages (R5-R7); which campaign, contact and outcome an
+agent gets is Dialer's business, which the ICWS API neither configures nor describes (official Dialer
+overview page, help.genesys.com/developer/cic/docs/icws/webhelp/icws/(sessionId)/dialer/Dialer.htm).
 Over real HTTP the requests' timing differs from run to run; what each agent gets from the mock's
 Dialer depends only on the scenario's seed, the profile's seed and the agent's own history
 (``botagent/mock/_pacing.py``, Reproducibility). Both runs (30 agents, 40 s, the smoke profile's

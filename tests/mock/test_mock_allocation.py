@@ -1,7 +1,9 @@
 """Allocation of free agents across the campaigns they are logged in to, and reproducibility.
 
-The ICWS pages leave campaign allocation to Dialer; the mock's rule (priority, then smooth weighted
-round robin over the agent's own calls, then scenario order) is in ``botagent/mock/_allocation.py``.
+The ICWS pages leave campaign allocation, contact order and outcomes to Dialer (official Dialer overview
+page: the API configures no campaign); calls reach agents as dataPop or previewPop (R5-R7). The mock's
+rule (priority, then smooth weighted round robin over the agent's own calls, then scenario order) is in
+``botagent/mock/_allocation.py``, its per-agent draws in ``_streams.py``.
 """
 
 from __future__ import annotations
