@@ -12,19 +12,32 @@ Only *connected* calls reach an agent: a person, or a machine when machine detec
 ``machine_detection_delay`` more while the detector listens. Busy, no answer, fax and SIT never reach
 an agent in power and predictive campaigns; a preview call is the agent's own call, so the agent hears
 whatever answers and dispositions it.
+
+Which stream an outcome is drawn from is the pacer's choice (``_pacing.py``): a dial reserved for an
+agent, and a preview it places, draw from the agent's own stream; a dial no agent is reserved for
+draws from the campaign's, and when it connects, whether a person or (detection off) a machine is on
+the line is drawn again from the stream of the agent it reaches, from ``connected_table``.
 """
 
 from __future__ import annotations
 
 import enum
-import random
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from botagent.mock._durations import Delay
+from botagent.mock._streams import Draws
 
-__all__ = ["Outcome", "OutcomeDelays", "OutcomeRates", "draw_outcome", "outcome_table", "reaches_agent"]
+__all__ = [
+    "Outcome",
+    "OutcomeDelays",
+    "OutcomeRates",
+    "connected_table",
+    "draw_outcome",
+    "outcome_table",
+    "reaches_agent",
+]
 
 
 class Outcome(enum.StrEnum):
@@ -95,7 +108,29 @@ def outcome_table(rates: OutcomeRates | None, answer_rate: float) -> tuple[tuple
     return tuple(table)
 
 
-def draw_outcome(table: Sequence[tuple[Outcome, float]], rng: random.Random) -> Outcome:
+def connected_table(
+    table: Sequence[tuple[Outcome, float]], machine_detection: bool
+) -> tuple[tuple[Outcome, float], ...]:
+    """The outcomes of ``table`` that reach an agent, rescaled to add up to one: what a connected call
+    is. A person answers when none of them has a rate (such a campaign connects no call anyway)."""
+    kept: list[tuple[Outcome, float]] = []
+    below = 0.0
+    for outcome, upto in table:
+        if reaches_agent(outcome, machine_detection):
+            kept.append((outcome, upto - below))
+        below = upto
+    total = sum(weight for _, weight in kept)
+    if total <= 0:
+        return ((Outcome.ANSWERED, 1.0),)
+    running = 0.0
+    cumulative: list[tuple[Outcome, float]] = []
+    for outcome, weight in kept:
+        running += weight / total
+        cumulative.append((outcome, running))
+    return tuple(cumulative)
+
+
+def draw_outcome(table: Sequence[tuple[Outcome, float]], rng: Draws) -> Outcome:
     """Draw one outcome; always one draw from ``rng``, so a run's draws do not depend on the rates."""
     point = rng.random()
     for outcome, upto in table:

@@ -16,11 +16,11 @@ change.
 *Allocation.* An agent works for one campaign at a time (``agent.assigned``): it is attached while
 reserved for one of its dials, waiting in its predictive pool, or on or wrapping up one of its calls,
 and is detached when it is free again (or goes on break, or logs off). A free agent attached nowhere is
-*unassigned*. Each pacing round, for every campaign that changed: answered calls waiting for an agent
-take free agents first (the pool, then unassigned agents idle in the campaign), then due callbacks go
-to their free owners; then every unassigned agent, oldest first, is given to the campaign
-``_allocation.choose`` picks among those it is idle in that have work (priority, then weighted
-share of attached agents, then weighted turns, then scenario order).
+*unassigned*. Each pacing round, for every campaign that changed, due callbacks go to their free
+owners; then every unassigned agent, oldest first, is given to the campaign ``_allocation.choose``
+picks among those it is idle in that have work (priority, then smooth weighted round robin over the
+regular calls the agent itself took from each, then scenario order); then answered calls waiting for
+an agent take free agents of their campaign (its pool, else an unassigned agent idle in it).
 
 *Dialing, per mode.*
 
@@ -35,20 +35,41 @@ share of attached agents, then weighted turns, then scenario order).
   the campaign paces again every quarter of its connect time (a second at least), so it dials ahead
   of agents as they come closer to being free.
 
-``max_lines`` caps the power and predictive dials out at once. Every dial draws its outcome and its
-delays from the campaign's own RNG when it starts (``_outcomes.py``); it counts ``dialed`` and, when it
-ends, its outcome. A connected call goes to its reserved agent, else to the pool's longest-waiting
-agent, else to an unassigned agent idle in the campaign; with none, it waits ``abandon_grace`` seconds
-for one and is then ``abandoned``.
+``max_lines`` caps the power and predictive dials out at once. Every dial draws its outcome when it
+starts (``_outcomes.py``; a preview when it is placed) and counts ``dialed`` and, when it ends, its
+outcome. A connected call goes to its reserved agent, else to the pool's longest-waiting agent, else
+to an unassigned agent idle in the campaign; with none, it waits ``abandon_grace`` seconds for one and
+is then ``abandoned``.
 
 A reserved agent that stops being free loses its reservation: a dial in progress goes on unreserved, a
 preview not yet popped gives its contact back. Due callbacks come before fresh contacts; a callback owned
 by an agent waits for that agent within its window (``_callbacks.py``, dialing mode OwnAgentCallback).
 
 *Reproducibility.* Nothing here iterates a set or reads a clock: agents, campaigns and calls are kept in
-insertion-ordered dicts, draws come from per-campaign RNGs seeded from the scenario's ``seed`` and the
-campaign id, and ties go to the scenario's order. The same scenario and the same requests at the same
-times give the same ledger.
+insertion-ordered dicts and ties go to the scenario's order, so the same scenario and the same requests
+at the same times give the same ledger. Over real HTTP the requests' timing differs from run to run, so
+each agent's sequence of regular calls (campaign, contact, outcome, in order) depends only on the seeds
+and that agent's own history:
+
+- allocation reads the agent's own calls (``_allocation.py``), not the other agents';
+- every draw that decides what an agent gets comes from its own stream in the campaign, keyed by
+  (scenario seed, campaign id, user id) (``_streams.py``): the preview contact and its outcome; the
+  power dial reserved for it (contact and outcome); and, for a connected call dialed for no agent
+  (predictive, or a power dial whose agent stopped being free), the contact it carries, bound when it
+  connects from the stream of the agent it reaches, with whether a person or (machine detection off) a
+  machine is on the line. Such a dial takes a contact from the campaign's own stream while it rings,
+  and gives it back to the list when it connects;
+- the campaign's own RNG (seeded from the scenario's ``seed`` and the campaign id) draws the rest,
+  which is timing: dial and ring delays, the predictive dials that reach no agent (no answer, busy,
+  fax, SIT, a detected machine, abandoned), and the callbacks' outcomes.
+
+Callbacks fall due at their scheduled time, which is real time: a callback's contact and owner are
+reproducible, where it falls between an agent's regular calls is not, so callbacks are outside the
+reproducible part. They take no draw from the agent's stream and do not count in its weighted turns,
+so they shift none of its regular calls. Two agents' streams may draw the same contact, and a
+reservation dropped while its dial rings (the agent stopped being free) goes on without it: those are
+matters of timing too. A preview contact whose reservation is dropped goes back to its agent, which
+gets it next.
 """
 
 from __future__ import annotations
@@ -62,12 +83,15 @@ from botagent.mock._outcomes import Outcome, draw_outcome, reaches_agent
 from botagent.mock._pops import abandoned_record, data_pop, preview_pop
 from botagent.mock._predictive import MAX_LINES_PER_AGENT
 from botagent.mock._state import Callback, CampaignState, Contact, Dial, DialerAgent, LiveCall, World
+from botagent.mock._streams import AgentStream, Draws
 from botagent.wire import BreakStatus, DataPopMessage, DispositionRequest, PreviewPopCall
 
 __all__ = ["Pacer"]
 
 Source = tuple[Contact, Callback | None]
 
+_NO_STREAM = AgentStream(key=b"")
+"""Stands for the stream of an agent that has none in a campaign yet: nothing given back to it."""
 _REPACE_SHARE = 0.25
 """While agents are busy, a predictive campaign paces again every quarter of its connect time..."""
 _REPACE_LEAST = 1.0
@@ -140,14 +164,15 @@ class Pacer:
         if dial.campaign.spec.mode == "preview":
             assert dial.timer is not None
             dial.timer.cancel()
-            self._give_back(dial)
+            self._give_back(dial, agent)
         else:
             dial.campaign.unreserved_dials += 1
         self.refresh(agent)
 
-    def _give_back(self, dial: Dial) -> None:
+    def _give_back(self, dial: Dial, agent: DialerAgent) -> None:
+        """A preview contact goes back to the agent it was drawn for, a callback to its queue."""
         if dial.callback is None:
-            dial.campaign.returned.appendleft(dial.contact)
+            dial.campaign.stream(agent.user.user_id).returned.insert(0, dial.contact)
             self.world.dirty[dial.campaign] = None
         else:
             self.callbacks.queue(dial.callback, dial.campaign, front=True)
@@ -177,8 +202,6 @@ class Pacer:
         if agent.assigned is not None:
             self._detach(agent)
         agent.assigned = campaign
-        campaign.share.attached += 1
-        campaign.share.served += 1
         self.unassigned.pop(agent, None)
         self.world.ledger.start_stretch(agent, campaign.name, False, self.world.now)
 
@@ -190,7 +213,6 @@ class Pacer:
         if popped_at is not None and campaign.model is not None and agent.idle_in:
             campaign.model.call_finished(now - popped_at)
         campaign.pool.pop(agent, None)
-        campaign.share.attached -= 1
         agent.assigned, agent.pooled, agent.took_call = None, False, False
         self.world.ledger.end_stretch(agent, now)
 
@@ -211,10 +233,10 @@ class Pacer:
             campaigns = list(dirty)
             dirty.clear()
             for campaign in campaigns:
-                self._serve_waiting(campaign, now)
                 self._serve_owners(campaign, now)
             self._allocate(now)
             for campaign in campaigns:
+                self._serve_waiting(campaign, now)
                 if campaign.spec.mode == "predictive":
                     self._pace_predictive(campaign, now)
         if self.world.ledger.changes != self._ledger_changes:
@@ -251,7 +273,7 @@ class Pacer:
 
     def _allocate(self, now: float) -> None:
         for agent in list(self.unassigned):
-            campaign = choose(filter(self._has_work, agent.idle_in), lambda c: c.share)
+            campaign = self._choose_for(agent)
             if campaign is None:
                 continue
             self._attach(agent, campaign)
@@ -260,9 +282,22 @@ class Pacer:
                 campaign.pool[agent] = None
                 self.world.dirty[campaign] = None
             else:
-                source = self._take_any(campaign)
+                source = self._take_any(campaign, campaign.stream(agent.user.user_id))
                 assert source is not None
                 self._start(campaign, source, agent, now)
+
+    def _choose_for(self, agent: DialerAgent) -> CampaignState | None:
+        """The campaign the agent works for next, from its own calls (``_allocation.py``)."""
+        user_id = agent.user.user_id
+        candidates = (c for c in agent.idle_in if self._has_work_for(c, user_id))
+        return choose(candidates, lambda c: c.share, lambda c: c.stream(user_id).turn)
+
+    def _has_work_for(self, campaign: CampaignState, user_id: str) -> bool:
+        """Has work, or (preview) a contact given back to this agent waiting for it."""
+        if self._has_work(campaign):
+            return True
+        returned = campaign.running and bool(campaign.streams.get(user_id, _NO_STREAM).returned)
+        return returned and not self._at_line_cap(campaign)
 
     def _has_work(self, campaign: CampaignState) -> bool:
         if not campaign.running:
@@ -280,7 +315,7 @@ class Pacer:
             self._empty_pool(campaign)
             return
         for _ in range(self._lines_wanted(campaign, now)):
-            source = self._take_any(campaign)
+            source = self._take_any(campaign, campaign.rng)
             if source is None:
                 break
             self._start(campaign, source, None, now)
@@ -320,12 +355,21 @@ class Pacer:
                 if other is not campaign:
                     self.world.dirty[other] = None
 
-    def _take_any(self, campaign: CampaignState) -> Source | None:
+    def _take_any(self, campaign: CampaignState, draws: Draws) -> Source | None:
+        """A due campaign-wide callback, else a contact given back to the agent, else a fresh one."""
         if campaign.due_any:
             callback = campaign.due_any.popleft()
             return callback.contact, callback
-        contact = campaign.next_contact()
+        if isinstance(draws, AgentStream) and draws.returned:
+            return draws.returned.pop(0), None
+        contact = campaign.draw_contact(draws)
         return None if contact is None else (contact, None)
+
+    def _draws(self, campaign: CampaignState, agent: DialerAgent | None, callback: Callback | None) -> Draws:
+        """The agent's own stream for its regular calls; the campaign's for callbacks and unreserved dials."""
+        if agent is None or callback is not None:
+            return campaign.rng
+        return campaign.stream(agent.user.user_id)
 
     # --- dials -------------------------------------------------------------------------------------
 
@@ -340,7 +384,7 @@ class Pacer:
             dial.timer = self.world.timers.schedule(placed_at, lambda at: self._preview_pop(dial, at))
         else:
             self.world.ledger.count(spec.name, "dialed")
-            dial.outcome = draw_outcome(campaign.outcomes, campaign.rng)
+            dial.outcome = draw_outcome(campaign.outcomes, self._draws(campaign, agent, callback))
             ends_at = placed_at + self._ring_time(campaign, dial.outcome)
             dial.timer = self.world.timers.schedule(ends_at, lambda at: self._dial_ended(dial, at))
             campaign.dials_out += 1
@@ -411,12 +455,22 @@ class Pacer:
 
     def _pop_data(self, agent: DialerAgent, dial: Dial, now: float) -> None:
         campaign = dial.campaign
+        if dial.callback is None and dial.reserved is not agent:
+            self._bind(agent, dial)
         agent.reservation = None
         self._claim(agent, campaign)
         self.world.ledger.count(campaign.name, "connected")
         if campaign.model is not None:
             campaign.model.answered_call(abandoned=False)
         self._hand_over(agent, data_pop(self.world, dial, agent, now), now)
+
+    def _bind(self, agent: DialerAgent, dial: Dial) -> None:
+        """Give a connected call that was not dialed for this agent a contact and outcome of its own."""
+        campaign = dial.campaign
+        stream = campaign.stream(agent.user.user_id)
+        campaign.deck.give_back(dial.contact.index)
+        dial.contact = campaign.draw_contact(stream) or dial.contact
+        dial.outcome = draw_outcome(campaign.connects, stream)
 
     def _preview_pop(self, dial: Dial, now: float) -> None:
         agent = dial.reserved
@@ -436,6 +490,8 @@ class Pacer:
         self.world.ledger.count(campaign.name, "popped")
         agent.call = call
         agent.took_call = True
+        if call.callback is None:
+            campaign.stream(agent.user.user_id).calls += 1
         campaign.busy[agent] = now
         self.world.ledger.start_stretch(agent, campaign.name, True, now)
         self.refresh(agent)
@@ -457,7 +513,7 @@ class Pacer:
             call.record.attributes.update(attributes)
         campaign = call.campaign
         self.world.ledger.count(campaign.name, "dialed")
-        outcome = draw_outcome(campaign.outcomes, campaign.rng)
+        outcome = draw_outcome(campaign.outcomes, self._draws(campaign, agent, call.callback))
         ends_at = now + self._ring_time(campaign, outcome)
         call.timers.append(
             self.world.timers.schedule(ends_at, lambda at: self._preview_ended(agent, call, outcome, at))

@@ -90,12 +90,14 @@ class ContactSpec(_Spec):
     """Where a campaign's contacts come from: generated (``count`` + ``phone_pattern``) or a CSV ``file``.
 
     A CSV path is relative to the scenario file. Its header row names the columns; every column becomes
-    a call attribute. ``recycle`` starts the list again when it runs out, so long runs never starve.
+    a call attribute. Each agent's contacts are drawn at random from the list by a stream of its own
+    (``_streams.py``), each contact once a pass. ``recycle`` starts a new pass when every contact was
+    taken, so long runs never starve; without it the list is then used up.
     ``utc_offset`` (hours) is every contact's time zone, or ``utc_offset_column`` names the CSV column
     that holds each one's; a callback booked with ``relativeTo: 1`` (Contact) is read in it.
     """
 
-    count: int = Field(100_000, ge=1)
+    count: int = Field(100_000, ge=1, le=100_000_000)
     phone_pattern: str = "+1555{n:07d}"
     file: Path | None = None
     phone_column: str = "phone"
@@ -167,9 +169,10 @@ def _read_csv(path: Path, columns: tuple[str | None, ...]) -> tuple[dict[str, st
 class CampaignSpec(_Spec):
     """A Dialer campaign: pacing mode, contacts, delays (seconds) and allowed dispositions.
 
-    Pacing knobs (see ``_pacing.py``): ``priority`` and ``weight`` share agents logged in to several
-    campaigns; ``max_lines`` caps the dials out at once; predictive paces to ``abandon_target`` unless
-    ``lines_per_agent`` fixes the ratio; an answered call waits ``abandon_grace`` seconds for an agent.
+    Pacing knobs (see ``_pacing.py``): ``priority`` and ``weight`` share the calls of agents logged in
+    to several campaigns (each agent's own calls split by weight, ``_allocation.py``); ``max_lines``
+    caps the dials out at once; predictive paces to ``abandon_target`` unless ``lines_per_agent``
+    fixes the ratio; an answered call waits ``abandon_grace`` seconds for an agent.
     Outcome knobs (see ``_outcomes.py``): ``outcomes`` rates (else ``answer_rate``), ``outcome_delays``,
     ``machine_detection`` and its delay. Callback knobs: ``callbacks`` (see ``_callbacks.py``).
     """
@@ -441,6 +444,9 @@ class Scenario(_Spec):
     session_idle_expiry: float = Field(300.0, gt=0.0, le=604800.0)
     initial_status: str = "Away from desk"
     seed: int = 0
+    """Seed of every draw. With the same seed each agent gets the same regular calls (campaign,
+    contact, outcome, in order) whatever the timing of other agents' requests; callbacks, call ids,
+    delays and abandons follow the timing (``_pacing.py``, Reproducibility)."""
     statuses: list[StatusSpec] = Field(default_factory=_default_statuses, min_length=1)
     campaigns: list[CampaignSpec] = Field(default_factory=_default_campaigns)
     users: list[UserGroup] = Field(default_factory=_default_users)
@@ -555,7 +561,8 @@ class Scenario(_Spec):
 def default_scenario() -> Scenario:
     """Return the default scenario: three campaigns (predictive, power, preview), 5100 users.
 
-    The campaigns' weights 3:2:1 share agents logged in to all three about half, a third and a sixth.
+    The campaigns' weights 3:2:1 split the calls of each agent logged in to all three: half, a third
+    and a sixth.
 
     Users ``agent0001``..``agent5000`` lack the Logon Campaign right, ``campaignagent0001``..
     ``campaignagent0100`` hold it; every password is ``botagent``; everyone is eligible for all three.

@@ -21,9 +21,10 @@ from typing import Any
 from botagent.mock._allocation import Share
 from botagent.mock._ledger import Ledger
 from botagent.mock._licences import LicencePools
-from botagent.mock._outcomes import Outcome, outcome_table
+from botagent.mock._outcomes import Outcome, connected_table, outcome_table
 from botagent.mock._predictive import DialTicket, PredictiveModel
 from botagent.mock._scenario import CampaignSpec, ResolvedUser, Scenario, StatusSpec
+from botagent.mock._streams import AgentStream, ContactDeck, Draws
 from botagent.mock._timers import Timer, TimerHeap
 from botagent.wire import (
     AcdEntry,
@@ -54,12 +55,13 @@ RUNNING_STATUSES: frozenset[CampaignStatus] = frozenset({CampaignStatus.ON, Camp
 
 @dataclass(slots=True, eq=False)
 class Contact:
-    """A person a campaign calls."""
+    """A person a campaign calls; ``index`` is its place in the campaign's contact list."""
 
     contact_id: str
     phone: str
     attributes: dict[str, str]
     utc_offset: float = 0.0
+    index: int = -1
 
 
 @dataclass(slots=True, eq=False)
@@ -81,13 +83,16 @@ class Callback:
 
 @dataclass(slots=True, eq=False)
 class CampaignState:
-    """A campaign: its status, contact cursor, due callbacks, and the agents idle in it (FIFO).
+    """A campaign: its status, contact deck, due callbacks, and the agents idle in it (FIFO).
 
     ``status`` is the campaign's live status (``running`` reads it; ``_campaigns.py`` changes it while
     a run goes on), ``categories`` each disposition label's wrap-up category.
 
-    Pacing state: ``share`` (allocation), ``rng`` (its own draws, seeded from the scenario seed and
-    the campaign id), ``outcomes`` (cumulative outcome rates), ``model`` (predictive only), ``pool``
+    Pacing state: ``share`` (allocation), ``rng`` (the campaign's own draws, seeded from the scenario
+    seed and the campaign id: delays, and the dials no agent is reserved for), ``streams`` (each
+    agent's draws, by user id; see ``_streams.py``), ``deck`` (the contacts taken in this pass),
+    ``outcomes`` (cumulative outcome rates), ``connects`` (what a connected call is: a person, or a
+    machine when machine detection is off), ``model`` (predictive only), ``pool``
     (predictive: free agents attached to it), ``busy`` (agents on or wrapping one of its calls, with
     the pop time), ``waiting`` (answered calls waiting for an agent), ``dials_out`` and ``repace`` (a
     timer to pace again when a busy agent is due to free up).
@@ -98,8 +103,9 @@ class CampaignState:
     labels: frozenset[str]
     categories: dict[str, str]
     status: CampaignStatus
-    next_index: int = 0
-    returned: deque[Contact] = field(default_factory=deque)
+    deck: ContactDeck = field(default_factory=lambda: ContactDeck(size=1, recycle=True))
+    streams: dict[str, AgentStream] = field(default_factory=dict)
+    seed: int = 0
     due_any: deque[Callback] = field(default_factory=deque)
     due_for: dict[str, deque[Callback]] = field(default_factory=dict)
     idle: dict[DialerAgent, None] = field(default_factory=dict)
@@ -107,6 +113,7 @@ class CampaignState:
     share: Share = field(default_factory=lambda: Share(order=0))
     rng: random.Random = field(default_factory=random.Random)
     outcomes: tuple[tuple[Outcome, float], ...] = ()
+    connects: tuple[tuple[Outcome, float], ...] = ()
     model: PredictiveModel | None = None
     pool: dict[DialerAgent, None] = field(default_factory=dict)
     busy: dict[DialerAgent, float] = field(default_factory=dict)
@@ -135,7 +142,10 @@ class CampaignState:
         )
         state.share = Share(order=order, priority=spec.priority, weight=spec.weight)
         state.rng = random.Random(f"{seed}/{spec.id}")
+        state.seed = seed
+        state.deck = ContactDeck(size=spec.contacts.size, recycle=spec.contacts.recycle)
         state.outcomes = outcome_table(spec.outcomes, spec.answer_rate)
+        state.connects = connected_table(state.outcomes, spec.machine_detection)
         if spec.mode == "predictive":
             guess = spec.dial_delay.average() + spec.ring_delay.average()
             state.model = PredictiveModel.fresh(spec.abandon_target, guess)
@@ -154,23 +164,25 @@ class CampaignState:
         """True when agents may log in to the campaign and get its calls (status on or auto)."""
         return self.status in RUNNING_STATUSES
 
-    def next_contact(self) -> Contact | None:
-        """Return the next fresh contact (returned ones first), or None when the list is used up."""
-        if self.returned:
-            return self.returned.popleft()
+    def stream(self, user_id: str) -> AgentStream:
+        """The agent's own draws and regular-call count in this campaign (made on first use)."""
+        stream = self.streams.get(user_id)
+        if stream is None:
+            stream = self.streams[user_id] = AgentStream.of(self.seed, self.spec.id, user_id)
+        return stream
+
+    def draw_contact(self, draws: Draws) -> Contact | None:
+        """Take a fresh contact drawn from ``draws``, or None when the list is used up."""
+        index = self.deck.draw(draws)
+        if index is None:
+            return None
         contacts = self.spec.contacts
-        if self.next_index >= contacts.size:
-            if not contacts.recycle:
-                return None
-            self.next_index = 0
-        contact_id, phone, attributes = contacts.contact(self.next_index)
-        self.next_index += 1
-        return Contact(contact_id, phone, attributes, contacts.utc_offset_of(attributes))
+        contact_id, phone, attributes = contacts.contact(index)
+        return Contact(contact_id, phone, attributes, contacts.utc_offset_of(attributes), index)
 
     def has_contacts(self) -> bool:
-        """True when a fresh, returned or campaign-wide due contact is there to dial."""
-        contacts = self.spec.contacts
-        return bool(self.returned or self.due_any or contacts.recycle or self.next_index < contacts.size)
+        """True when a fresh or campaign-wide due contact is there to dial."""
+        return bool(self.due_any) or self.deck.has_fresh()
 
 
 @dataclass(slots=True, eq=False)

@@ -1,7 +1,9 @@
 """Allocation of free agents across the campaigns they are logged in to, and reproducibility.
 
-The ICWS pages leave campaign allocation to Dialer; the mock's rule (priority, then weighted share,
-then weighted turns, then scenario order) is in ``botagent/mock/_allocation.py``.
+The ICWS pages leave campaign allocation, contact order and outcomes to Dialer (official Dialer overview
+page: the API configures no campaign); calls reach agents as dataPop or previewPop (R5-R7). The mock's
+rule (priority, then smooth weighted round robin over the agent's own calls, then scenario order) is in
+``botagent/mock/_allocation.py``, its per-agent draws in ``_streams.py``.
 """
 
 from __future__ import annotations
@@ -11,36 +13,66 @@ from typing import Any
 import pytest
 from mock_rig import EngineRig, VirtualTeam, campaign, scenario
 
-from botagent.mock import default_scenario
+from botagent.mock import ServerSession, default_scenario
 from botagent.mock._allocation import Share, choose
+from botagent.wire import PlacePreviewCallRequest
 
 
 def test_choose_when_shares_tie_takes_the_campaign_listed_first() -> None:
     shares = [Share(order=2), Share(order=0), Share(order=1)]
-    assert choose(shares, lambda s: s) is shares[1]
+    assert choose(shares, lambda s: s, lambda s: 0) is shares[1]
 
 
-def test_choose_when_priorities_differ_takes_the_highest_whatever_its_share() -> None:
-    low, high = Share(order=0, priority=0), Share(order=1, priority=5, attached=40)
-    assert choose([low, high], lambda s: s) is high
+def test_choose_when_priorities_differ_takes_the_highest_whatever_its_calls() -> None:
+    low, high = Share(order=0, priority=0), Share(order=1, priority=5)
+    calls = {id(low): 0, id(high): 40}
+    assert choose([low, high], lambda s: s, lambda s: calls[id(s)]) is high
 
 
-def test_choose_when_weighted_takes_the_lowest_share_per_weight() -> None:
-    heavy, light = Share(order=0, weight=3.0, attached=2), Share(order=1, weight=1.0, attached=1)
-    assert choose([heavy, light], lambda s: s) is heavy
+WEIGHTS = {"A": 3.0, "B": 2.0, "C": 1.0}
 
 
-def test_allocation_when_weights_are_3_2_1_shares_agent_time_in_those_proportions() -> None:
-    """The default scenario weights its campaigns 3:2:1; agents logged in to all three split so."""
+def _within_one_call_of_the_weights(names: list[str]) -> bool:
+    """After every call, each campaign has its weighted share of the calls so far, within one."""
+    total = sum(WEIGHTS.values())
+    for n in range(1, len(names) + 1):
+        if any(abs(names[:n].count(c) - n * w / total) > 1.0 for c, w in WEIGHTS.items()):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("phases", [(0.0, 0.0, 0.0), (0.5, 0.5, 0.5), (0.9, 0.1, 0.4), (0.2, 0.7, 0.05)])
+def test_choose_when_weighted_3_2_1_takes_smooth_turns_over_the_agents_calls(
+    phases: tuple[float, float, float],
+) -> None:
+    shares = {name: Share(order=i, weight=w) for i, (name, w) in enumerate(WEIGHTS.items())}
+    phase = dict(zip(WEIGHTS, phases, strict=True))
+    calls = dict.fromkeys(WEIGHTS, 0)
+    names = []
+    for _ in range(60):
+        name = choose(shares, lambda n: shares[n], lambda n: calls[n] + phase[n])
+        assert name is not None
+        calls[name] += 1
+        names.append(name)
+    assert calls == {"A": 30, "B": 20, "C": 10}
+    assert _within_one_call_of_the_weights(names)
+
+
+def test_allocation_when_weights_are_3_2_1_splits_the_calls_in_those_proportions() -> None:
+    """The default scenario weights its campaigns 3:2:1; agents logged in to all three split their
+    calls so, each of them and all together."""
     rig = EngineRig(default_scenario())
     team = VirtualTeam(rig, [f"agent{n:04d}" for n in range(1, 13)], handle=20.0)
     team.run(1800)
-    ledger = rig.engine.ledger()["campaigns"]
-    hours = {name: figures["agentHours"] for name, figures in ledger.items()}
-    total = sum(hours.values())
-    shares = [hours["Predictive Sales"] / total, hours["Power Collections"] / total]
-    assert shares == pytest.approx([3 / 6, 2 / 6], abs=0.04)
-    assert all(figures["popped"] > 0 for figures in ledger.values())
+    popped = {name: figures["popped"] for name, figures in rig.engine.ledger()["campaigns"].items()}
+    total = sum(popped.values())
+    shares = [popped["Predictive Sales"] / total, popped["Power Collections"] / total]
+    assert shares == pytest.approx([3 / 6, 2 / 6], abs=0.02)
+    for agent, calls in _per_agent(rig.engine.ledger()).items():
+        if agent is None:
+            continue  # abandoned calls reached no agent
+        names = [name for name, _, _ in calls]
+        assert names.count("Predictive Sales") / len(names) == pytest.approx(3 / 6, abs=0.05)
 
 
 def test_allocation_when_one_agent_and_equal_weights_alternates_the_campaigns() -> None:
@@ -115,4 +147,66 @@ def test_allocation_when_fresh_engines_start_gives_every_one_the_same_first_camp
         sessions = [rig.agent(f"agent{n:04d}") for n in range(1, 7)]
         firsts.append(tuple(rig.pop(session)["campaignId"] for session in sessions))
     assert len(set(firsts)) == 1
-    assert len(set(firsts[0])) == 3, "six agents spread over the three campaigns"
+    assert len(set(firsts[0])) > 1, "the agents' phases start them on different campaigns"
+
+
+def _take(rig: EngineRig, session: ServerSession, count: int) -> list[str]:
+    """Take ``count`` calls one after another (placing previews); the campaign of each."""
+    names = []
+    for _ in range(count):
+        call = rig.pop(session, limit=120)
+        names.append(call["attributes"]["IS_ATTR_CampaignName"])
+        if call["__type"].endswith("previewPop"):
+            rig.engine.place_preview_call(session, PlacePreviewCallRequest(), rig.now)
+            rig.tick(5)
+            rig.messages(session)  # the second pop, callPlaced
+        rig.disposition(session, "No Sale")
+        rig.status(session)
+    return names
+
+
+@pytest.mark.parametrize("user", ["agent0001", "agent0002", "agent0003"])
+def test_allocation_when_one_agent_works_3_2_1_campaigns_takes_weighted_turns(user: str) -> None:
+    rig = EngineRig(default_scenario())
+    names = _take(rig, rig.agent(user), 12)
+    turns = {"Predictive Sales": "A", "Power Collections": "B", "Preview Callbacks": "C"}
+    assert _within_one_call_of_the_weights([turns[name] for name in names]), names
+
+
+CONSUMER = {
+    "outcomes": {"answered": 0.5, "no_answer": 0.2, "busy": 0.1, "machine": 0.2},
+    "ring_delay": {"kind": "uniform", "low": 1, "high": 6},
+}
+
+
+def _interleaved_run(handle_seed: int) -> dict[str, list[tuple[str, str, str | None]]]:
+    """Six agents on three campaigns; ``handle_seed`` draws their handle times, so their requests
+    interleave differently from one seed to the next. Agents hold a call longer than any ring, so a
+    preview's outcome is known before its disposition. Each agent's calls with an outcome (a preview
+    still ringing at the end has none yet); abandoned calls reached no agent and are left out."""
+    campaigns = [
+        campaign("Q", "predictive", weight=3.0, machine_detection=False, **CONSUMER),
+        campaign("P", weight=2.0, **CONSUMER),
+        campaign("V", "preview", **CONSUMER),
+    ]
+    rig = EngineRig(scenario(*campaigns, seed=9))
+    users = [f"t{n:02d}" for n in range(1, 7)]
+    team = VirtualTeam(rig, users, handle=lambda rng: rng.uniform(8, 40), seed=handle_seed)
+    team.run(900)
+    calls = _per_agent(rig.engine.ledger())
+    return {agent: [call for call in calls[agent] if call[2] is not None] for agent in calls if agent}
+
+
+def test_engines_when_agents_interleave_differently_give_each_agent_the_same_calls() -> None:
+    """Each agent's campaigns, contacts and outcomes depend only on the seeds and its own history
+    (``_streams.py``): handle times change who asks first, not what each agent gets. Machines reach
+    agents here (detection off), so person or machine is drawn at connect from the agent's stream."""
+    first, second = _interleaved_run(handle_seed=1), _interleaved_run(handle_seed=2)
+    assert first.keys() == second.keys()
+    for agent, calls in first.items():
+        shorter = min(len(calls), len(second[agent]))
+        assert shorter >= 10, agent
+        assert calls[:shorter] == second[agent][:shorter], agent
+    outcomes = {outcome for calls in first.values() for _, _, outcome in calls}
+    assert outcomes >= {"answered", "machine", "noAnswer"}, "preview agents hear every outcome"
+    assert first != second, "the runs differ in length: the agents did interleave differently"

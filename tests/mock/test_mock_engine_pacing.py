@@ -85,7 +85,7 @@ def test_contacts_when_used_up_without_recycling_stop_the_calls() -> None:
         rig.status(session)
     rig.tick(60)
     assert "dataPopMessage" not in rig.types(session)
-    assert [c["contactId"] for c in rig.calls()] == ["1", "2"]
+    assert sorted(c["contactId"] for c in rig.calls()) == ["1", "2"]
 
 
 def test_contacts_when_recycled_start_over() -> None:
@@ -313,14 +313,19 @@ def test_csv_contacts_when_loaded_become_call_attributes(tmp_path: Path) -> None
 
 
 def test_preview_reservation_when_status_leaves_available_is_dropped() -> None:
+    """The contact goes back to the agent it was drawn for: it gets the same one when free again."""
+    undisturbed = EngineRig(scenario(campaign("V", "preview", dial_delay=5.0)))
+    drawn = undisturbed.pop(undisturbed.agent("a"))["attributes"]["IS_ATTR_ContactId"]
     rig = EngineRig(scenario(campaign("V", "preview", dial_delay=5.0)))
     session = rig.agent("a")
     rig.status(session, "Follow Up")
     rig.tick(30)
     assert "dataPopMessage" not in rig.types(session)
     assert rig.calls() == []
+    other = rig.agent("b")
+    assert rig.pop(other)["attributes"]["IS_ATTR_ContactId"] != drawn
     rig.status(session, "Available")
-    assert rig.pop(session)["attributes"]["IS_ATTR_ContactId"] == "1"
+    assert rig.pop(session)["attributes"]["IS_ATTR_ContactId"] == drawn
 
 
 def test_dialer_log_in_when_takeover_allowed_logs_the_old_session_out() -> None:
