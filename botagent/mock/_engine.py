@@ -459,9 +459,10 @@ class DialerEngine:
 
     def _apply_status(self, user: UserState, status: StatusSpec, now: float) -> None:
         old, user.status, user.status_changed = user.status, status, now
-        message = UserStatusMessage(is_delta=True, user_status_list=[self._user_status(user)])
-        for watcher in user.watchers:
-            self._world.send(watcher, message)
+        if user.watchers:
+            message = UserStatusMessage(is_delta=True, user_status_list=[self._user_status(user)])
+            for watcher in user.watchers:
+                self._world.send(watcher, message)
         if user.dialer_agent is not None:
             self._dialer.status_changed(user.dialer_agent, old, status)
 
