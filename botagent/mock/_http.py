@@ -16,6 +16,7 @@ import json
 from typing import Any, Final, Protocol, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import to_json
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -99,7 +100,9 @@ _EMPTY: Final = {status: Answer(status) for status in (200, 202, 204)}
 
 
 def _dumps(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Compact UTF-8 JSON, as ``json.dumps(separators=(",", ":"), ensure_ascii=False)`` writes it but a
+    few times faster (a float may be spelled differently: ``0.000015`` for ``1.5e-05``)."""
+    return to_json(body)
 
 
 def _encoded(

@@ -15,7 +15,6 @@ the whole Starlette app and is answered as before.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from starlette.datastructures import QueryParams
 from starlette.requests import cookie_parser
@@ -44,19 +43,24 @@ class IcwsRequest:
         self.receive = receive
         self.path_params: dict[str, str] = scope.get("path_params", {})
 
-    @property
-    def app(self) -> Any:
-        """The ASGI app serving the request (its ``state.runtime`` is the mock's runtime)."""
-        return self.scope["app"]
-
     def header(self, name: str) -> str | None:
         """The first value of the header ``name`` (any letter case), or None."""
         return header(self.scope, name.lower().encode("latin-1"))
 
     def cookie(self, name: str) -> str | None:
-        """The value of the cookie ``name``, parsed as Starlette parses ``Cookie`` headers, or None."""
+        """The value of the cookie ``name`` in the first ``Cookie`` header (the last of equal names, as
+        Starlette reads them), or None."""
         raw = self.header("cookie")
-        return cookie_parser(raw).get(name) if raw else None
+        if not raw:
+            return None
+        found = None
+        for pair in raw.split(";"):
+            key, equals, value = pair.partition("=")
+            if equals and key.strip() == name:
+                found = value.strip()
+        if found is not None and found.startswith('"'):
+            return cookie_parser(raw).get(name)  # a quoted value: let Starlette unquote it
+        return found
 
     @property
     def query_params(self) -> QueryParams:

@@ -28,7 +28,7 @@ from botagent.mock._endpoints import RouteDoc, documented
 from botagent.mock._engine import DialerEngine
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._faults import ErrorFault, SessionLossFault, SseCutFault
-from botagent.mock._gate import ENDPOINT_KEY, STATUS_KEY, DropConnection
+from botagent.mock._gate import ENDPOINT_KEY, RUNTIME_KEY, STATUS_KEY, DropConnection
 from botagent.mock._http import (
     CSRF_HEADER,
     SESSION_HEADER,
@@ -101,7 +101,7 @@ SessionHandler = Callable[[IcwsRequest, ServerSession, MockRuntime], Awaitable[R
 
 
 def _runtime(request: IcwsRequest) -> MockRuntime:
-    runtime: MockRuntime = request.app.state.runtime
+    runtime: MockRuntime = request.scope[RUNTIME_KEY]
     return runtime
 
 
