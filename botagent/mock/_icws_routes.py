@@ -10,7 +10,9 @@ Every handler is wrapped by ``session_route`` (authenticated, under ``/icws/{ses
 3. authenticate and run the handler; an ``EngineError`` becomes its ICWS error response and any other
    exception a 500 (kept for ``MockServer`` to raise again).
 
-Errors are ICWS error bodies with their status. Bodies are read with the scenario's size limit.
+Errors are ICWS error bodies with their status. Bodies are read with the scenario's size limit and
+validated from their bytes in one pass. Handlers read an ``IcwsRequest`` and answer ``Answer`` objects
+(``_icws_asgi.py``, ``_http.py``); constant answers are built once.
 """
 
 from __future__ import annotations
