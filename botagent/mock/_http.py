@@ -52,6 +52,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _JSON_TYPES = ("application/json", ICWS_MEDIA_TYPE)
 _BODY_KEY = "botagent.body"
+_HEADERS_KEY = "botagent.headers"
 _SECRET_PROPERTIES = frozenset({"password"})
 _ICWS_TYPE: Final = (b"content-type", ICWS_MEDIA_TYPE.encode("latin-1"))
 _PLAIN_TYPE: Final = (b"content-type", b"application/json")
@@ -145,11 +146,15 @@ def error_response(error: EngineError) -> Answer:
 
 
 def header(scope: Scope, name: bytes) -> str | None:
-    """The first value of the request header ``name`` (lower case), or None."""
-    for key, value in scope["headers"]:
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
+    """The first value of the request header ``name`` (lower case), or None.
+
+    The first call makes a table of the request's headers and keeps it in the scope.
+    """
+    table: dict[bytes, bytes] | None = scope.get(_HEADERS_KEY)
+    if table is None:
+        table = scope[_HEADERS_KEY] = dict(reversed(scope["headers"]))  # the first of equal names wins
+    value = table.get(name)
+    return None if value is None else value.decode("latin-1")
 
 
 async def read_body(request: BodySource, limit: int) -> bytes:

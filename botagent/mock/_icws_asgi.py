@@ -27,6 +27,9 @@ from botagent.mock._routing import IndexedRouter
 
 __all__ = ["IcwsHandler", "IcwsRequest", "IcwsRoute", "IcwsShortcut"]
 
+_KEYS: dict[str, bytes] = {}
+"""Header names as handlers spell them -> as ASGI spells them (lower-case bytes)."""
+
 
 class IcwsRequest:
     """One ``/icws`` request as its handler sees it.
@@ -45,7 +48,10 @@ class IcwsRequest:
 
     def header(self, name: str) -> str | None:
         """The first value of the header ``name`` (any letter case), or None."""
-        return header(self.scope, name.lower().encode("latin-1"))
+        key = _KEYS.get(name)
+        if key is None:
+            key = _KEYS[name] = name.lower().encode("latin-1")
+        return header(self.scope, key)
 
     def cookie(self, name: str) -> str | None:
         """The value of the cookie ``name`` in the first ``Cookie`` header (the last of equal names, as

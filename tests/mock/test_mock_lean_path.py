@@ -14,11 +14,18 @@ from mock_rig import ICWS_JSON, IcwsClient
 from pydantic import BaseModel
 
 from botagent.mock import EngineError
+from botagent.mock._engine import completed_message
 from botagent.mock._http import empty, parse_body
 from botagent.mock._icws_asgi import IcwsRoute
 from botagent.mock._icws_routes import CONNECTION_UP, accepted, icws_routes
 from botagent.mock.server import MockServer
-from botagent.wire import AsyncRequest, ConnectionStateResponse, ReadyForCallsRequest, UserStatusUpdate
+from botagent.wire import (
+    AsyncOperationCompletedMessage,
+    AsyncRequest,
+    ConnectionStateResponse,
+    ReadyForCallsRequest,
+    UserStatusUpdate,
+)
 
 
 def _compact(body: Any) -> bytes:
@@ -191,3 +198,12 @@ def test_session_cookie_when_among_others_or_quoted_is_found(agent: IcwsClient) 
 def test_icws_routes_when_built_are_all_served_on_the_lean_path() -> None:
     """Every ``/icws`` route is an ``IcwsRoute``: one way of serving them, not two."""
     assert all(isinstance(route, IcwsRoute) for route in icws_routes())
+
+
+@pytest.mark.parametrize("request_id", ["1", "977"])
+def test_completed_message_when_built_as_a_dict_is_the_wire_models(request_id: str) -> None:
+    """The asyncOperationCompletedMessage of a status change is the model's wire form, ``error: null``
+    included (official page S/status/user-statuses/(userId)/index.htm: 202, then the message)."""
+    message = completed_message(request_id)
+    assert message == AsyncOperationCompletedMessage(request_id=request_id).to_wire()
+    assert list(message) == list(AsyncOperationCompletedMessage(request_id=request_id).to_wire())
