@@ -34,6 +34,7 @@ __all__ = [
     "error_response",
     "icws_bytes",
     "icws_json",
+    "json_bytes",
     "parse_body",
     "parse_with",
     "plain_json",
@@ -100,7 +101,7 @@ _EMPTY: Final = {status: Answer(status) for status in (200, 202, 204)}
 """The empty success answers, built once (nothing ever adds a header to them)."""
 
 
-def _dumps(body: Any) -> bytes:
+def json_bytes(body: Any) -> bytes:
     """Compact UTF-8 JSON, as ``json.dumps(separators=(",", ":"), ensure_ascii=False)`` writes it but a
     few times faster (a float may be spelled differently: ``0.000015`` for ``1.5e-05``)."""
     return to_json(body)
@@ -121,7 +122,7 @@ def icws_json(body: Any, status: int = 200, headers: dict[str, str] | None = Non
     """A JSON response with the ICWS media type; models are sent in their wire form."""
     if isinstance(body, WireModel):
         body = body.to_wire()
-    return _encoded(_dumps(body), status, _ICWS_TYPE, headers)
+    return _encoded(json_bytes(body), status, _ICWS_TYPE, headers)
 
 
 def icws_bytes(raw: bytes, status: int = 200) -> Answer:
@@ -131,7 +132,7 @@ def icws_bytes(raw: bytes, status: int = 200) -> Answer:
 
 def plain_json(body: Any, status: int = 200) -> Answer:
     """A JSON response with ``application/json``, for the mock's own control routes."""
-    return _encoded(_dumps(body), status, _PLAIN_TYPE, None)
+    return _encoded(json_bytes(body), status, _PLAIN_TYPE, None)
 
 
 def empty(status: int = 200) -> Answer:
