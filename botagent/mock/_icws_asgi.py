@@ -3,9 +3,9 @@
 An ``/icws`` handler takes an ``IcwsRequest`` (the ASGI scope, ``receive`` and the path parameters; the
 headers, cookies and query it asks for are looked up when asked) and returns a response, usually an
 ``Answer`` (``_http.py``). ``IcwsRoute`` is a Starlette ``Route`` whose ASGI app calls the handler and
-sends the answer, with no Starlette ``Request``, no response object built on the way and no exception wrapper:
-the handlers answer every exception themselves (``_icws_routes.py``). Routing, the method check and
-the OpenAPI document see an ordinary ``Route``.
+sends the answer, with no Starlette ``Request`` and no exception wrapper: the handlers answer every
+exception themselves (``_icws_routes.py``). Routing, the method check and the OpenAPI document see an
+ordinary ``Route``.
 
 ``IcwsShortcut`` sends a request whose route is an indexed ``IcwsRoute`` straight to it, past
 Starlette's middleware; every other request (control routes, unknown paths, wrong methods) goes through
