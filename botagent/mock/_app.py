@@ -1,6 +1,7 @@
 """The mock's ASGI app: the ``/icws`` routes over the Dialer engine, the ``/mock`` control routes, and
 ``IcwsGate`` around them (timings of every ``/icws`` request, connections dropped by a fault). Routes are
-found by `IndexedRouter` (``_routing.py``).
+found by `IndexedRouter` (``_routing.py``); the ``/icws`` routes are served on the lean path of
+``_icws_asgi.py``.
 
 Unknown routes and wrong methods answer ICWS error bodies (404, 405); a handler that fails on the
 server side answers 500 and its exception is kept for ``MockServer`` to raise again. See
@@ -27,6 +28,7 @@ from botagent.mock._engine import DialerEngine
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._gate import STATUS_KEY, IcwsGate
 from botagent.mock._http import error_response
+from botagent.mock._icws_asgi import IcwsShortcut
 from botagent.mock._icws_routes import icws_routes, internal_error
 from botagent.mock._routing import IndexedRouter
 from botagent.mock._runtime import MockRuntime
@@ -97,7 +99,10 @@ def create_app(
 
 class _MockApp(Starlette):
     """Starlette with ``IcwsGate`` outside all of its own middleware, so the gate sees the server's
-    ``send`` (and with it the connection it may have to drop)."""
+    ``send`` (and with it the connection it may have to drop), and ``IcwsShortcut`` inside the gate, so
+    the ``/icws`` routes skip Starlette's middleware."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return IcwsGate(super().build_middleware_stack(), self.state.runtime)
+        router = self.router
+        assert isinstance(router, IndexedRouter)
+        return IcwsGate(IcwsShortcut(super().build_middleware_stack(), router), self.state.runtime)

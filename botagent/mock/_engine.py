@@ -69,7 +69,7 @@ from botagent.mock._scenario import Scenario, StatusSpec
 from botagent.mock._server_info import station_information
 from botagent.mock._state import DialerAgent, ServerSession, UserState, World
 from botagent.wire import (
-    AsyncOperationCompletedMessage,
+    ASYNC_OPERATION_COMPLETED_MESSAGE,
     CampaignStatus,
     ConfigurationId,
     ConfigurationUser,
@@ -94,7 +94,7 @@ from botagent.wire import (
     UserStatusUpdate,
 )
 
-__all__ = ["DialerEngine"]
+__all__ = ["DialerEngine", "completed_message"]
 
 _FIRST_SESSION_ID = 54613001
 _NO_DIALER_LICENSE = (
@@ -453,15 +453,16 @@ class DialerEngine:
         request_id = None
         if self._world.behaviour.status_put_code == 202:
             request_id = str(next(self._request_ids))
-            self._world.send(session, AsyncOperationCompletedMessage(request_id=request_id))
+            self._world.send_wire(session, completed_message(request_id))
         self._settle(now)
         return request_id
 
     def _apply_status(self, user: UserState, status: StatusSpec, now: float) -> None:
         old, user.status, user.status_changed = user.status, status, now
-        message = UserStatusMessage(is_delta=True, user_status_list=[self._user_status(user)])
-        for watcher in user.watchers:
-            self._world.send(watcher, message)
+        if user.watchers:
+            message = UserStatusMessage(is_delta=True, user_status_list=[self._user_status(user)])
+            for watcher in user.watchers:
+                self._world.send(watcher, message)
         if user.dialer_agent is not None:
             self._dialer.status_changed(user.dialer_agent, old, status)
 
@@ -740,4 +741,15 @@ def _session_summary(session: ServerSession, licences: list[str]) -> dict[str, A
         "licences": licences,
         "queuedMessages": len(session.queue),
         "openStreams": session.open_streams,
+    }
+
+
+def completed_message(request_id: str) -> dict[str, Any]:
+    """The wire form of a successful ``AsyncOperationCompletedMessage``, built as a dict (one per
+    status change, so without building and dumping the model)."""
+    return {
+        "isDelta": False,
+        "__type": ASYNC_OPERATION_COMPLETED_MESSAGE,
+        "requestId": request_id,
+        "error": None,
     }

@@ -2,7 +2,8 @@
 
 ``IcwsGate`` wraps the Starlette app. For a request under ``/icws`` it notes ``perf_counter()`` before
 handing it on and again once the response is complete (for an event stream: once the stream is open),
-then records ``(endpoint, startedAt, seconds, status)`` in the runtime: one tuple per request, with the
+then records ``(endpoint, startedAt, seconds, status)`` in the runtime (which it also leaves in the
+scope for the route, ``RUNTIME_KEY``): one tuple per request, with the
 endpoint name and status the route left in the ASGI scope (``ENDPOINT_KEY``, ``STATUS_KEY``).
 
 A ``drop_connection`` fault makes the route answer ``DropConnection``, which sends nothing and marks the
@@ -26,7 +27,7 @@ from botagent.mock._endpoints import UNMATCHED
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._stream import OPENED_KEY
 
-__all__ = ["DROP_KEY", "ENDPOINT_KEY", "STATUS_KEY", "DropConnection", "IcwsGate"]
+__all__ = ["DROP_KEY", "ENDPOINT_KEY", "RUNTIME_KEY", "STATUS_KEY", "DropConnection", "IcwsGate"]
 
 ENDPOINT_KEY: Final = "botagent.endpoint"
 """Scope key: the stable endpoint name of the route that handled the request."""
@@ -34,6 +35,8 @@ STATUS_KEY: Final = "botagent.status"
 """Scope key: the status the route answered."""
 DROP_KEY: Final = "botagent.drop"
 """Scope key: set when the connection must be closed with no response."""
+RUNTIME_KEY: Final = "botagent.runtime"
+"""Scope key: the ``MockRuntime`` serving an ``/icws`` request (set by the gate)."""
 
 _DISCONNECT_WAIT = 1.0
 
@@ -64,7 +67,7 @@ class IcwsGate:
         if scope["type"] != "http" or not scope["path"].startswith("/icws"):
             await self.app(scope, receive, send)
             return
-        runtime = self.runtime
+        runtime = scope[RUNTIME_KEY] = self.runtime
         started_at = runtime.clock()
         started = time.perf_counter()
         await self.app(scope, receive, send)

@@ -1,5 +1,9 @@
 """HTTP details of the mock: reading ICWS request bodies, writing ICWS responses and error bodies.
 
+Answers are ``Answer`` objects: a status, a body already encoded and a header list, sent as two ASGI
+messages (no header object, no content negotiation). Answers that never change, such as an empty 200,
+are built once.
+
 Every problem with a request body becomes an ``EngineError`` with a 4xx status and an ICWS error body
 naming the property (``missingPropertyError`` / ``invalidPropertyError``), never a 5xx. A body larger
 than the limit is refused 413 after reading at most limit + one chunk of it (at once when its
@@ -9,11 +13,12 @@ than the limit is refused 413 after reading at most limit + one chunk of it (at 
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.requests import ClientDisconnect, Request
+from pydantic_core import to_json
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.wire import ICWS_MEDIA_TYPE, WireModel
@@ -22,14 +27,20 @@ __all__ = [
     "CSRF_HEADER",
     "SESSION_HEADER",
     "WWW_AUTHENTICATE",
+    "Answer",
+    "BodySource",
     "empty",
     "error_response",
+    "header",
+    "icws_bytes",
     "icws_json",
+    "json_bytes",
     "parse_body",
     "parse_with",
     "plain_json",
     "read_body",
     "read_json",
+    "read_model",
 ]
 
 CSRF_HEADER = "ININ-ICWS-CSRF-Token"
@@ -42,37 +53,112 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _JSON_TYPES = ("application/json", ICWS_MEDIA_TYPE)
 _BODY_KEY = "botagent.body"
+_HEADERS_KEY = "botagent.headers"
 _SECRET_PROPERTIES = frozenset({"password"})
+_ICWS_TYPE: Final = (b"content-type", ICWS_MEDIA_TYPE.encode("latin-1"))
+_PLAIN_TYPE: Final = (b"content-type", b"application/json")
 
 
-def _dumps(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+class BodySource(Protocol):
+    """What reading a body needs of a request: its ASGI scope and ``receive`` (a Starlette ``Request``
+    or the mock's ``IcwsRequest``)."""
+
+    @property
+    def scope(self) -> Scope: ...
+
+    @property
+    def receive(self) -> Receive: ...
 
 
-def icws_json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+class Answer(Response):
+    """A response whose body is encoded and whose header list is built before it is sent.
+
+    It is sent as two ASGI messages, start and body. ``headers`` (Starlette's view of the header list)
+    still works for a caller that adds a header to an answer of its own.
+    """
+
+    def __init__(
+        self, status: int, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None
+    ) -> None:
+        self.status_code = status
+        self.body = body
+        self.raw_headers = headers if headers is not None else _framing(status, body)
+        self.background = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+def _framing(status: int, body: bytes) -> list[tuple[bytes, bytes]]:
+    """The ``Content-Length`` header Starlette would send: none on a 1xx, 204 or 304."""
+    if status < 200 or status in (204, 304):
+        return []
+    return [(b"content-length", str(len(body)).encode("latin-1"))]
+
+
+_EMPTY: Final = {status: Answer(status) for status in (200, 202, 204)}
+"""The empty success answers, built once (nothing ever adds a header to them)."""
+
+
+def json_bytes(body: Any) -> bytes:
+    """Compact UTF-8 JSON, as ``json.dumps(separators=(",", ":"), ensure_ascii=False)`` writes it but a
+    few times faster (a float may be spelled differently: ``0.000015`` for ``1.5e-05``)."""
+    return to_json(body)
+
+
+def _encoded(
+    raw: bytes, status: int, content_type: tuple[bytes, bytes], headers: dict[str, str] | None
+) -> Answer:
+    head = [*_framing(status, raw), content_type]
+    if headers:
+        head.extend(
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+        )
+    return Answer(status, raw, head)
+
+
+def icws_json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Answer:
     """A JSON response with the ICWS media type; models are sent in their wire form."""
     if isinstance(body, WireModel):
         body = body.to_wire()
-    return Response(_dumps(body), status_code=status, headers=headers, media_type=ICWS_MEDIA_TYPE)
+    return _encoded(json_bytes(body), status, _ICWS_TYPE, headers)
 
 
-def plain_json(body: Any, status: int = 200) -> Response:
+def icws_bytes(raw: bytes, status: int = 200) -> Answer:
+    """A response with the ICWS media type whose JSON body is already encoded (a constant answer)."""
+    return _encoded(raw, status, _ICWS_TYPE, None)
+
+
+def plain_json(body: Any, status: int = 200) -> Answer:
     """A JSON response with ``application/json``, for the mock's own control routes."""
-    return Response(_dumps(body), status_code=status, media_type="application/json")
+    return _encoded(json_bytes(body), status, _PLAIN_TYPE, None)
 
 
-def empty(status: int = 200) -> Response:
-    """A success response without a body."""
-    return Response(status_code=status)
+def empty(status: int = 200) -> Answer:
+    """A success response without a body (200, 202 and 204 are built once)."""
+    return _EMPTY.get(status) or Answer(status)
 
 
-def error_response(error: EngineError) -> Response:
+def error_response(error: EngineError) -> Answer:
     """The ICWS error response for a refused request; a 401 carries the required ``WWW-Authenticate``."""
     headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if error.status == 401 else None
     return icws_json(error.body(), status=error.status, headers=headers)
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first value of the request header ``name`` (lower case), or None.
+
+    The first call makes a table of the request's headers and keeps it in the scope.
+    """
+    table: dict[bytes, bytes] | None = scope.get(_HEADERS_KEY)
+    if table is None:
+        table = scope[_HEADERS_KEY] = dict(reversed(scope["headers"]))  # the first of equal names wins
+    value = table.get(name)
+    return None if value is None else value.decode("latin-1")
+
+
+async def read_body(request: BodySource, limit: int) -> bytes:
     """Return the raw request body, reading no more than ``limit`` bytes (plus one chunk) of it.
 
     The outcome is kept in the request's scope, so a second call answers the same without reading.
@@ -80,29 +166,33 @@ async def read_body(request: Request, limit: int) -> bytes:
     Raises:
         EngineError: 413 when the body is larger than ``limit``; 400 when the client went away.
     """
-    kept: bytes | EngineError | None = request.scope.get(_BODY_KEY)
+    scope = request.scope
+    kept: bytes | EngineError | None = scope.get(_BODY_KEY)
     if kept is None:
-        kept = request.scope[_BODY_KEY] = await _read_capped(request, limit)
+        kept = scope[_BODY_KEY] = await _read_capped(scope, request.receive, limit)
     if isinstance(kept, EngineError):
         raise kept
     return kept
 
 
-async def _read_capped(request: Request, limit: int) -> bytes | EngineError:
-    length = request.headers.get("content-length", "")
+async def _read_capped(scope: Scope, receive: Receive, limit: int) -> bytes | EngineError:
+    length = header(scope, b"content-length") or ""
     if length.isdigit() and int(length) > limit:
         return _too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                return _too_large(limit)
-            chunks.append(chunk)
-    except ClientDisconnect:
-        return EngineError(400, ErrorIds.INVALID_REPRESENTATION, "The client went away mid-body.")
-    return b"".join(chunks)
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return EngineError(400, ErrorIds.INVALID_REPRESENTATION, "The client went away mid-body.")
+        chunk = message.get("body", b"")
+        more = message.get("more_body", False)
+        size += len(chunk)
+        if size > limit:
+            return _too_large(limit)
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large(limit: int) -> EngineError:
@@ -111,7 +201,7 @@ def _too_large(limit: int) -> EngineError:
     )
 
 
-async def read_json(request: Request, limit: int) -> Any:
+async def read_json(request: BodySource, limit: int) -> Any:
     """Return the decoded JSON body, or None when the body is empty.
 
     Raises:
@@ -121,19 +211,39 @@ async def read_json(request: Request, limit: int) -> Any:
     raw = await read_body(request, limit)
     if not raw.strip():
         return None
-    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if content_type and content_type not in _JSON_TYPES:
-        raise EngineError(
-            415,
-            ErrorIds.UNSUPPORTED_MEDIA_TYPE,
-            f"Content-Type must be {ICWS_MEDIA_TYPE} or application/json (got {content_type}).",
-        )
+    _check_json_type(request.scope)
     try:
         return json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise EngineError(
             400, ErrorIds.INVALID_REPRESENTATION, f"The request body is not valid JSON: {exc}"
         ) from None
+
+
+async def read_model(request: BodySource, model: type[ModelT], limit: int) -> ModelT:
+    """Read a body and validate it against a wire model: ``parse_body(model, await read_json(...))``.
+
+    A body that is valid is validated from its bytes in one pass; any other is decoded and validated
+    again as ``read_json`` and ``parse_body`` do, so it is refused with exactly their errors.
+    """
+    raw = await read_body(request, limit)
+    if raw.strip():
+        _check_json_type(request.scope)
+        try:
+            return model.model_validate_json(raw)
+        except ValidationError:
+            pass
+    return parse_body(model, await read_json(request, limit))
+
+
+def _check_json_type(scope: Scope) -> None:
+    content_type = (header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
+    if content_type and content_type not in _JSON_TYPES:
+        raise EngineError(
+            415,
+            ErrorIds.UNSUPPORTED_MEDIA_TYPE,
+            f"Content-Type must be {ICWS_MEDIA_TYPE} or application/json (got {content_type}).",
+        )
 
 
 def parse_body(model: type[ModelT], data: Any) -> ModelT:

@@ -10,7 +10,9 @@ Every handler is wrapped by ``session_route`` (authenticated, under ``/icws/{ses
 3. authenticate and run the handler; an ``EngineError`` becomes its ICWS error response and any other
    exception a 500 (kept for ``MockServer`` to raise again).
 
-Errors are ICWS error bodies with their status. Bodies are read with the scenario's size limit.
+Errors are ICWS error bodies with their status. Bodies are read with the scenario's size limit and
+validated from their bytes in one pass. Handlers read an ``IcwsRequest`` and answer ``Answer`` objects
+(``_icws_asgi.py``, ``_http.py``); constant answers are built once.
 """
 
 from __future__ import annotations
@@ -22,25 +24,27 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from pydantic import TypeAdapter
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from botagent.mock._endpoints import RouteDoc, documented
 from botagent.mock._engine import DialerEngine
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._faults import ErrorFault, SessionLossFault, SseCutFault
-from botagent.mock._gate import ENDPOINT_KEY, STATUS_KEY, DropConnection
+from botagent.mock._gate import ENDPOINT_KEY, RUNTIME_KEY, STATUS_KEY, DropConnection
 from botagent.mock._http import (
     CSRF_HEADER,
     SESSION_HEADER,
+    Answer,
     empty,
     error_response,
+    icws_bytes,
     icws_json,
     parse_body,
     parse_with,
     read_json,
+    read_model,
 )
+from botagent.mock._icws_asgi import IcwsRequest, IcwsRoute
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._server_info import (
     VERSION,
@@ -87,19 +91,19 @@ from botagent.wire import (
     format_icws_datetime,
 )
 
-__all__ = ["icws_routes", "internal_error"]
+__all__ = ["CONNECTION_UP", "accepted", "icws_routes", "internal_error"]
 
 _IC_AUTH: Final = "urn:inin.com:connection:icAuthConnectionRequestSettings"
 _STATION_ADAPTER: TypeAdapter[Any] = TypeAdapter(StationSettings)
 _log = logging.getLogger("botagent.mock")
 
-Handler = Callable[[Request], Awaitable[Response]]
-Call = Callable[[Request, MockRuntime], Awaitable[Response]]
-SessionHandler = Callable[[Request, ServerSession, MockRuntime], Awaitable[Response]]
+Handler = Callable[[IcwsRequest], Awaitable[Response]]
+Call = Callable[[IcwsRequest, MockRuntime], Awaitable[Response]]
+SessionHandler = Callable[[IcwsRequest, ServerSession, MockRuntime], Awaitable[Response]]
 
 
-def _runtime(request: Request) -> MockRuntime:
-    runtime: MockRuntime = request.app.state.runtime
+def _runtime(request: IcwsRequest) -> MockRuntime:
+    runtime: MockRuntime = request.scope[RUNTIME_KEY]
     return runtime
 
 
@@ -120,10 +124,10 @@ def _limit(runtime: MockRuntime) -> int:
 
 
 def _endpoint(doc: RouteDoc, call: Call) -> Handler:
-    async def endpoint(request: Request) -> Response:
+    async def endpoint(request: IcwsRequest) -> Response:
         runtime = _runtime(request)
         name = doc.name
-        if doc.stream_name is not None and "text/event-stream" in request.headers.get("accept", ""):
+        if doc.stream_name is not None and "text/event-stream" in (request.header("accept") or ""):
             name = doc.stream_name
         request.scope[ENDPOINT_KEY] = name
         try:
@@ -154,14 +158,14 @@ def session_route(doc: RouteDoc) -> Callable[[SessionHandler], Handler]:
     """Wrap a handler of a session route (``handler(request, session, runtime)``), authenticating first."""
 
     def wrap(handler: SessionHandler) -> Handler:
-        async def call(request: Request, runtime: MockRuntime) -> Response:
+        async def call(request: IcwsRequest, runtime: MockRuntime) -> Response:
             session_id = request.path_params["session_id"]
             if runtime.pair is not None and runtime.pair.is_backup(_listener(request)):
                 raise EngineError(401, ErrorIds.INVALID_SESSION, f"Session '{session_id}' does not exist.")
             session = runtime.engine.authenticate(
                 session_id,
-                csrf_token=request.headers.get(CSRF_HEADER),
-                cookie=request.cookies.get(f"icws_{session_id}"),
+                csrf_token=request.header(CSRF_HEADER),
+                cookie=request.cookie(f"icws_{session_id}"),
                 now=runtime.now(),
                 require_csrf=doc.csrf,
             )
@@ -172,7 +176,7 @@ def session_route(doc: RouteDoc) -> Callable[[SessionHandler], Handler]:
     return wrap
 
 
-async def _faulted(request: Request, runtime: MockRuntime, doc: RouteDoc, name: str) -> Response | None:
+async def _faulted(request: IcwsRequest, runtime: MockRuntime, doc: RouteDoc, name: str) -> Response | None:
     session = _peek_session(request, runtime, doc)
     user = session.user.user_id if session is not None else await _connecting_user(request, runtime, doc)
     hit = runtime.faults.on_request(name, user, runtime.now(), session=session is not None)
@@ -195,19 +199,19 @@ async def _faulted(request: Request, runtime: MockRuntime, doc: RouteDoc, name: 
     return DropConnection()
 
 
-def _peek_session(request: Request, runtime: MockRuntime, doc: RouteDoc) -> ServerSession | None:
+def _peek_session(request: IcwsRequest, runtime: MockRuntime, doc: RouteDoc) -> ServerSession | None:
     if not doc.session:
         return None
     session_id = request.path_params["session_id"]
     return runtime.engine.peek(
         session_id,
-        csrf_token=request.headers.get(CSRF_HEADER),
-        cookie=request.cookies.get(f"icws_{session_id}"),
+        csrf_token=request.header(CSRF_HEADER),
+        cookie=request.cookie(f"icws_{session_id}"),
         require_csrf=doc.csrf,
     )
 
 
-async def _connecting_user(request: Request, runtime: MockRuntime, doc: RouteDoc) -> str | None:
+async def _connecting_user(request: IcwsRequest, runtime: MockRuntime, doc: RouteDoc) -> str | None:
     if doc.body is not ConnectionRequest:
         return None
     try:
@@ -247,9 +251,9 @@ def _fault_error(spec: ErrorFault, fault_id: str) -> Response:
         response=ConnectionResponse,
     )
 )
-async def create_connection(request: Request, runtime: MockRuntime) -> Response:
+async def create_connection(request: IcwsRequest, runtime: MockRuntime) -> Response:
     """``POST /icws/connection``: 201 with session id, CSRF token and cookie (reference 1.1, 9)."""
-    if not request.headers.get("accept-language"):
+    if not request.header("accept-language"):
         raise EngineError(400, ErrorIds.ACCEPT_LANGUAGE_REQUIRED, "The Accept-Language header is required.")
     _refuse_on_backup(request, runtime)
     data = await read_json(request, _limit(runtime))
@@ -276,12 +280,12 @@ async def create_connection(request: Request, runtime: MockRuntime) -> Response:
     return icws_json(body, status=201, headers=headers)
 
 
-def _listener(request: Request) -> str:
+def _listener(request: IcwsRequest) -> str:
     host, port = request.scope.get("server") or ("", 0)
     return f"{host}:{port}"
 
 
-def _refuse_on_backup(request: Request, runtime: MockRuntime) -> None:
+def _refuse_on_backup(request: IcwsRequest, runtime: MockRuntime) -> None:
     """The backup of a switchover pair answers the connection request with 503 and the primary in
     ``alternateHostList`` (seed reference 1.1)."""
     pair = runtime.pair
@@ -294,7 +298,7 @@ def _refuse_on_backup(request: Request, runtime: MockRuntime) -> None:
         )
 
 
-def _includes(request: Request) -> set[str]:
+def _includes(request: IcwsRequest) -> set[str]:
     return {part.strip() for value in request.query_params.getlist("include") for part in value.split(",")}
 
 
@@ -325,34 +329,34 @@ def _no_session(name: Endpoint, summary: str, response: Any = None) -> RouteDoc:
 
 
 @plain_route(_no_session(Endpoint.VERSION, "The server version; every field a string.", VersionInfo))
-async def connection_version(request: Request, runtime: MockRuntime) -> Response:
+async def connection_version(request: IcwsRequest, runtime: MockRuntime) -> Response:
     """``GET /icws/connection/version``: strings, as the official version page types them."""
     return icws_json(VERSION)
 
 
 @plain_route(_no_session(Endpoint.FEATURES, "The features the mock serves and their versions.", FeatureList))
-async def connection_features(request: Request, runtime: MockRuntime) -> Response:
+async def connection_features(request: IcwsRequest, runtime: MockRuntime) -> Response:
     """``GET /icws/connection/features``: connection, dialer, messaging (2: SSE), queues, status."""
     return icws_json(feature_list(runtime.engine.scenario.behaviour.feature_versions))
 
 
 @plain_route(_no_session(Endpoint.FEATURE, "One feature's version; 404 when not served.", Feature))
-async def connection_feature(request: Request, runtime: MockRuntime) -> Response:
+async def connection_feature(request: IcwsRequest, runtime: MockRuntime) -> Response:
     """``GET /icws/connection/features/{featureId}``: one feature's version (official versioning page)."""
     versions = runtime.engine.scenario.behaviour.feature_versions
     return icws_json(feature(versions, request.path_params["feature_id"]))
 
 
 @plain_route(_no_session(Endpoint.SERVER_TIME, "The server's UTC time.", dict[str, str]))
-async def connection_server_time(request: Request, runtime: MockRuntime) -> Response:
+async def connection_server_time(request: IcwsRequest, runtime: MockRuntime) -> Response:
     """``GET /icws/connection/server-time``."""
     return icws_json(_server_time(runtime))
 
 
 @plain_route(_no_session(Endpoint.SERVER_INFO, "Languages and how to authenticate.", ServerInfo))
-async def connection_server_info(request: Request, runtime: MockRuntime) -> Response:
+async def connection_server_info(request: IcwsRequest, runtime: MockRuntime) -> Response:
     """``GET /icws/connection/server-info``: ``languages``, ``acceptLanguage``, ``authentication``."""
-    return icws_json(server_info(request.headers.get("accept-language")))
+    return icws_json(server_info(request.header("accept-language")))
 
 
 @session_route(
@@ -362,7 +366,9 @@ async def connection_server_info(request: Request, runtime: MockRuntime) -> Resp
         response=SwitchoverStatus,
     )
 )
-async def get_switchover_status(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def get_switchover_status(
+    request: IcwsRequest, session: ServerSession, runtime: MockRuntime
+) -> Response:
     """``GET /icws/{sessionId}/connection/switchover-status``: the pair, or a stand-alone server."""
     runtime.engine.touch(session, runtime.now())
     if runtime.pair is not None:
@@ -370,18 +376,22 @@ async def get_switchover_status(request: Request, session: ServerSession, runtim
     return icws_json(switchover_status(runtime.engine.scenario.ic_server))
 
 
+CONNECTION_UP: Final = icws_json(ConnectionStateResponse(connection_state=1))
+"""The answer of every ``GET connection``, built once from its wire model."""
+
+
 @session_route(
     RouteDoc(
         name=Endpoint.CONNECTION_STATE, summary="The connection state (up).", response=ConnectionStateResponse
     )
 )
-async def get_connection(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def get_connection(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """``GET /icws/{sessionId}/connection``: the connection is up."""
-    return icws_json(ConnectionStateResponse(connection_state=1))
+    return CONNECTION_UP
 
 
 @session_route(RouteDoc(name=Endpoint.DISCONNECT, summary="Close the session (200, no body)."))
-async def delete_connection(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def delete_connection(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """``DELETE /icws/{sessionId}/connection``: close the session (200, as a real connector expects)."""
     runtime.engine.close_session(session, runtime.now())
     return empty()
@@ -395,7 +405,7 @@ async def delete_connection(request: Request, session: ServerSession, runtime: M
         body_required=True,
     )
 )
-async def put_station(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def put_station(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """``PUT /icws/{sessionId}/connection/station``: log in to a station (200, no body)."""
     settings = parse_with(_STATION_ADAPTER, await read_json(request, _limit(runtime)))
     runtime.engine.set_station(session, settings.to_wire(), runtime.now())
@@ -409,13 +419,13 @@ async def put_station(request: Request, session: ServerSession, runtime: MockRun
         response=StationInformation,
     )
 )
-async def get_station(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def get_station(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """``GET /icws/{sessionId}/connection/station``: the ``stationInformation``; 404 when none."""
     return icws_json(runtime.engine.station(session, runtime.now()))
 
 
 @session_route(RouteDoc(name=Endpoint.CLEAR_STATION, summary="Log out of the station."))
-async def delete_station(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def delete_station(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """``DELETE /icws/{sessionId}/connection/station``: log out of the station."""
     runtime.engine.clear_station(session, runtime.now())
     return empty()
@@ -433,9 +443,9 @@ async def delete_station(request: Request, session: ServerSession, runtime: Mock
         response=LicenseOperationResults,
     )
 )
-async def post_licenses(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def post_licenses(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """``POST /icws/{sessionId}/licenses``: 200 with one result per licence, acquired or not."""
-    body = parse_body(LicenseRequest, await read_json(request, _limit(runtime)))
+    body = await read_model(request, LicenseRequest, _limit(runtime))
     return icws_json(runtime.engine.acquire_licenses(session, body, runtime.now()))
 
 
@@ -451,7 +461,7 @@ async def post_licenses(request: Request, session: ServerSession, runtime: MockR
         stream_name=Endpoint.OPEN_EVENT_STREAM,
     )
 )
-async def get_messages(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def get_messages(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """``GET /icws/{sessionId}/messaging/messages``: the queued messages, or an event stream."""
     if request.scope[ENDPOINT_KEY] == Endpoint.OPEN_EVENT_STREAM:
         keepalive = runtime.engine.scenario.behaviour.sse_keepalive
@@ -463,11 +473,11 @@ async def get_messages(request: Request, session: ServerSession, runtime: MockRu
     return icws_json(runtime.take_messages(session))
 
 
-class _AsResponse(Response):
-    """Lets an ASGI callable stand where Starlette expects a Response."""
+class _AsResponse(Answer):
+    """Lets an ASGI callable stand where an answer is expected."""
 
     def __init__(self, app: EventStream) -> None:
-        super().__init__(status_code=200)
+        super().__init__(200)
         self._app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -475,7 +485,7 @@ class _AsResponse(Response):
 
 
 @session_route(RouteDoc(name=Endpoint.HEARTBEAT, summary="Keep the session alive."))
-async def heartbeat(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def heartbeat(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """``POST /icws/{sessionId}/messaging/heartbeat``: keep the session alive."""
     runtime.engine.touch(session, runtime.now())
     return empty()
@@ -489,9 +499,11 @@ async def heartbeat(request: Request, session: ServerSession, runtime: MockRunti
         body_required=True,
     )
 )
-async def subscribe_user_statuses(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def subscribe_user_statuses(
+    request: IcwsRequest, session: ServerSession, runtime: MockRuntime
+) -> Response:
     """Subscribe to users' statuses (200; the current statuses arrive as a userStatusMessage)."""
-    body = parse_body(UserStatusSubscriptionRequest, await read_json(request, _limit(runtime)))
+    body = await read_model(request, UserStatusSubscriptionRequest, _limit(runtime))
     runtime.engine.watch_user_statuses(session, body.user_ids, runtime.now())
     return empty()
 
@@ -504,7 +516,7 @@ async def subscribe_user_statuses(request: Request, session: ServerSession, runt
     )
 )
 async def unsubscribe_user_statuses(
-    request: Request, session: ServerSession, runtime: MockRuntime
+    request: IcwsRequest, session: ServerSession, runtime: MockRuntime
 ) -> Response:
     """End the user-status subscription (204)."""
     runtime.engine.unwatch_user_statuses(session, runtime.now())
@@ -519,30 +531,32 @@ async def unsubscribe_user_statuses(
         body_required=True,
     )
 )
-async def subscribe_queue(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def subscribe_queue(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """Create or replace a queue subscription (200); the user's own queue sends its Dialer calls."""
-    body = parse_body(QueueSubscriptionRequest, await read_json(request, _limit(runtime)))
+    body = await read_model(request, QueueSubscriptionRequest, _limit(runtime))
     subscription_id = request.path_params["subscription_id"]
     runtime.engine.subscribe_queue(session, subscription_id, body, runtime.now())
     return empty()
 
 
 @session_route(RouteDoc(name=Endpoint.UNSUBSCRIBE_QUEUES, summary="End a queue subscription.", ok=204))
-async def unsubscribe_queue(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def unsubscribe_queue(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """End a queue subscription (204)."""
     runtime.engine.unsubscribe_queue(session, request.path_params["subscription_id"], runtime.now())
     return empty(204)
 
 
 @session_route(RouteDoc(name=Endpoint.DISCONNECT_INTERACTION, summary="Disconnect an interaction."))
-async def disconnect_interaction(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def disconnect_interaction(
+    request: IcwsRequest, session: ServerSession, runtime: MockRuntime
+) -> Response:
     """Disconnect an interaction on the user's queue (200); 404 for one it never had."""
     runtime.engine.disconnect_interaction(session, request.path_params["interaction_id"], runtime.now())
     return empty()
 
 
 @session_route(RouteDoc(name=Endpoint.PICKUP_INTERACTION, summary="Pick up an alerting interaction."))
-async def pickup_interaction(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def pickup_interaction(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """Pick up an ACD interaction alerting the user (200); 404 for one it never had."""
     runtime.engine.pick_up_interaction(session, request.path_params["interaction_id"], runtime.now())
     return empty()
@@ -555,7 +569,9 @@ async def pickup_interaction(request: Request, session: ServerSession, runtime: 
         response=ConfigurationUser,
     )
 )
-async def get_configuration_user(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def get_configuration_user(
+    request: IcwsRequest, session: ServerSession, runtime: MockRuntime
+) -> Response:
     """The configuration user (``?select=securityRights`` or ``*``); 403 for another user."""
     select = request.query_params.get("select", "")
     user = runtime.engine.configuration_user(session, request.path_params["user_id"], select, runtime.now())
@@ -576,17 +592,24 @@ async def get_configuration_user(request: Request, session: ServerSession, runti
         response=AsyncRequest,
     )
 )
-async def put_user_status(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def put_user_status(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """Set the user's status: 202 ``{requestId}`` (or 200, per the scenario)."""
-    body = parse_body(UserStatusUpdate, await read_json(request, _limit(runtime)))
+    body = await read_model(request, UserStatusUpdate, _limit(runtime))
     request_id = runtime.engine.set_user_status(session, request.path_params["user_id"], body, runtime.now())
     if request_id is None:
         return empty()
-    return icws_json(AsyncRequest(request_id=request_id), status=202)
+    return accepted(request_id)
+
+
+def accepted(request_id: str) -> Answer:
+    """The 202 answer naming an asynchronous request: ``AsyncRequest``'s wire form, built as a dict."""
+    if request_id.isdigit():
+        return icws_bytes(b'{"requestId":"' + request_id.encode("ascii") + b'"}', status=202)
+    return icws_json({"requestId": request_id}, status=202)
 
 
 @session_route(RouteDoc(name=Endpoint.GET_STATUS, summary="A user's current status.", response=UserStatus))
-async def get_user_status(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def get_user_status(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """A user's current status; 404 for an unknown user."""
     return icws_json(runtime.engine.user_status(session, request.path_params["user_id"], runtime.now()))
 
@@ -598,7 +621,7 @@ async def get_user_status(request: Request, session: ServerSession, runtime: Moc
         response=StatusMessageList,
     )
 )
-async def get_status_messages(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def get_status_messages(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """The statuses a user can take."""
     runtime.engine.touch(session, runtime.now())
     return icws_json(runtime.engine.status_messages())
@@ -656,9 +679,12 @@ def _dialer_endpoint(name: Endpoint) -> Handler:
     doc = RouteDoc(name=name, summary=summary, body=model, ok=ok, response=response)
 
     @session_route(doc)
-    async def endpoint(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
-        data = await read_json(request, _limit(runtime))
-        body = parse_body(model, data) if model is not None else None
+    async def endpoint(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
+        body = None
+        if model is None:
+            await read_json(request, _limit(runtime))  # no body expected, but a malformed one is refused
+        else:
+            body = await read_model(request, model, _limit(runtime))
         result = call(runtime.engine, session, body, runtime.now())
         return icws_json(result) if isinstance(result, WireModel) else empty(ok)
 
@@ -671,7 +697,7 @@ def _dialer_endpoint(name: Endpoint) -> Handler:
         summary="Any other Dialer request: 501 notSimulated for one a real server has, else 404.",
     )
 )
-async def other_dialer(request: Request, session: ServerSession, runtime: MockRuntime) -> Response:
+async def other_dialer(request: IcwsRequest, session: ServerSession, runtime: MockRuntime) -> Response:
     """A Dialer request the mock does not serve: 501 ``notSimulated`` when a real server has it (the
     mock cannot carry it out), 404 for a name no server has."""
     name = request.path_params["name"]
@@ -680,43 +706,43 @@ async def other_dialer(request: Request, session: ServerSession, runtime: MockRu
     raise EngineError(404, ErrorIds.NOT_FOUND, f"There is no Dialer request '{name}'.")
 
 
-def icws_routes() -> list[Route]:
+def icws_routes() -> list[IcwsRoute]:
     """Every ``/icws`` route, concrete paths before the Dialer catch-all."""
     session = "/icws/{session_id}"
     statuses = f"{session}/status/user-statuses/{{user_id}}"
     user_statuses = f"{session}/messaging/subscriptions/status/user-statuses"
     queues = f"{session}/messaging/subscriptions/queues/{{subscription_id}}"
     return [
-        Route("/icws/connection", create_connection, methods=["POST"]),
-        Route("/icws/connection/version", connection_version, methods=["GET"]),
-        Route("/icws/connection/features", connection_features, methods=["GET"]),
-        Route("/icws/connection/features/{feature_id}", connection_feature, methods=["GET"]),
-        Route("/icws/connection/server-time", connection_server_time, methods=["GET"]),
-        Route("/icws/connection/server-info", connection_server_info, methods=["GET"]),
-        Route(f"{session}/connection", get_connection, methods=["GET"]),
-        Route(f"{session}/connection", delete_connection, methods=["DELETE"]),
-        Route(f"{session}/connection/switchover-status", get_switchover_status, methods=["GET"]),
-        Route(f"{session}/connection/station", put_station, methods=["PUT"]),
-        Route(f"{session}/connection/station", get_station, methods=["GET"]),
-        Route(f"{session}/connection/station", delete_station, methods=["DELETE"]),
-        Route(f"{session}/licenses", post_licenses, methods=["POST"]),
-        Route(f"{session}/messaging/messages", get_messages, methods=["GET"]),
-        Route(f"{session}/messaging/heartbeat", heartbeat, methods=["POST"]),
-        Route(user_statuses, subscribe_user_statuses, methods=["PUT"]),
-        Route(user_statuses, unsubscribe_user_statuses, methods=["DELETE"]),
-        Route(queues, subscribe_queue, methods=["PUT"]),
-        Route(queues, unsubscribe_queue, methods=["DELETE"]),
-        Route(
+        IcwsRoute("/icws/connection", create_connection, methods=["POST"]),
+        IcwsRoute("/icws/connection/version", connection_version, methods=["GET"]),
+        IcwsRoute("/icws/connection/features", connection_features, methods=["GET"]),
+        IcwsRoute("/icws/connection/features/{feature_id}", connection_feature, methods=["GET"]),
+        IcwsRoute("/icws/connection/server-time", connection_server_time, methods=["GET"]),
+        IcwsRoute("/icws/connection/server-info", connection_server_info, methods=["GET"]),
+        IcwsRoute(f"{session}/connection", get_connection, methods=["GET"]),
+        IcwsRoute(f"{session}/connection", delete_connection, methods=["DELETE"]),
+        IcwsRoute(f"{session}/connection/switchover-status", get_switchover_status, methods=["GET"]),
+        IcwsRoute(f"{session}/connection/station", put_station, methods=["PUT"]),
+        IcwsRoute(f"{session}/connection/station", get_station, methods=["GET"]),
+        IcwsRoute(f"{session}/connection/station", delete_station, methods=["DELETE"]),
+        IcwsRoute(f"{session}/licenses", post_licenses, methods=["POST"]),
+        IcwsRoute(f"{session}/messaging/messages", get_messages, methods=["GET"]),
+        IcwsRoute(f"{session}/messaging/heartbeat", heartbeat, methods=["POST"]),
+        IcwsRoute(user_statuses, subscribe_user_statuses, methods=["PUT"]),
+        IcwsRoute(user_statuses, unsubscribe_user_statuses, methods=["DELETE"]),
+        IcwsRoute(queues, subscribe_queue, methods=["PUT"]),
+        IcwsRoute(queues, unsubscribe_queue, methods=["DELETE"]),
+        IcwsRoute(
             f"{session}/interactions/{{interaction_id}}/disconnect", disconnect_interaction, methods=["POST"]
         ),
-        Route(f"{session}/interactions/{{interaction_id}}/pickup", pickup_interaction, methods=["POST"]),
-        Route(f"{session}/configuration/users/{{user_id}}", get_configuration_user, methods=["GET"]),
-        Route(statuses, put_user_status, methods=["PUT"]),
-        Route(statuses, get_user_status, methods=["GET"]),
-        Route(f"{session}/status/status-messages", get_status_messages, methods=["GET"]),
+        IcwsRoute(f"{session}/interactions/{{interaction_id}}/pickup", pickup_interaction, methods=["POST"]),
+        IcwsRoute(f"{session}/configuration/users/{{user_id}}", get_configuration_user, methods=["GET"]),
+        IcwsRoute(statuses, put_user_status, methods=["PUT"]),
+        IcwsRoute(statuses, get_user_status, methods=["GET"]),
+        IcwsRoute(f"{session}/status/status-messages", get_status_messages, methods=["GET"]),
         *(
-            Route(f"{session}{endpoint.path}", _dialer_endpoint(endpoint), methods=["POST"])
+            IcwsRoute(f"{session}{endpoint.path}", _dialer_endpoint(endpoint), methods=["POST"])
             for endpoint in DIALER_ENDPOINTS
         ),
-        Route(f"{session}/dialer/{{name}}", other_dialer, methods=["POST"]),
+        IcwsRoute(f"{session}/dialer/{{name}}", other_dialer, methods=["POST"]),
     ]

@@ -60,17 +60,26 @@ class IndexedRouter(Router):
                     return route, {session_name: session_id, name: last}
         return None
 
+    def match(self, scope: Scope) -> Route | None:
+        """The indexed route of an HTTP request, its routing keys set in ``scope`` as Starlette sets
+        them; None when the request is not HTTP or its route is not indexed."""
+        if scope["type"] != "http" or scope.get("root_path"):
+            return None
+        found = self.find(scope["method"], scope["path"])
+        if found is None:
+            return None
+        route, path_params = found
+        scope.setdefault("router", self)
+        scope["route"] = route
+        scope["endpoint"] = route.endpoint
+        scope["path_params"] = path_params
+        return route
+
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope.get("root_path"):
-            found = self.find(scope["method"], scope["path"])
-            if found is not None:
-                route, path_params = found
-                scope.setdefault("router", self)
-                scope["route"] = route
-                scope["endpoint"] = route.endpoint
-                scope["path_params"] = path_params
-                await route.handle(scope, receive, send)
-                return
+        route = self.match(scope)
+        if route is not None:
+            await route.handle(scope, receive, send)
+            return
         await super().app(scope, receive, send)
 
     def _index(self) -> None:

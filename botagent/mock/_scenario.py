@@ -554,8 +554,15 @@ class Scenario(_Spec):
 
         Status ids are case-insensitive (official Status page and every ``statusId``).
         """
-        wanted = status_id.casefold()
-        return next((s for s in self.statuses if s.id.casefold() == wanted), None)
+        return self.status_table.get(status_id.casefold())
+
+    @cached_property
+    def status_table(self) -> dict[str, StatusSpec]:
+        """Every status by its id in lower case (``str.casefold``), the first of equal ids kept."""
+        table: dict[str, StatusSpec] = {}
+        for spec in self.statuses:
+            table.setdefault(spec.id.casefold(), spec)
+        return table
 
 
 def default_scenario() -> Scenario:

@@ -340,7 +340,11 @@ class World:
 
     def send(self, session: ServerSession, message: WireModel) -> None:
         """Queue a message for a session (JSON-ready dict) and mark the session to be woken."""
-        session.queue.append(message.to_wire())
+        self.send_wire(session, message.to_wire())
+
+    def send_wire(self, session: ServerSession, wire: dict[str, Any]) -> None:
+        """Queue a message already in its wire form (what ``to_wire()`` returns) for a session."""
+        session.queue.append(wire)
         self.woken.add(session.session_id)
 
     def send_agent(self, agent: DialerAgent, message: WireModel) -> None:

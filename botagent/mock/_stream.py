@@ -8,13 +8,13 @@ A stream is a plain ASGI response with no task of its own beyond a disconnect wa
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
 from botagent.mock._errors import EngineError
+from botagent.mock._http import json_bytes
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._state import ServerSession
 
@@ -83,10 +83,7 @@ class EventStream:
 
 
 def _events(messages: list[dict[str, Any]]) -> bytes:
-    return b"".join(
-        b"data: " + json.dumps(m, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n\n"
-        for m in messages
-    )
+    return b"".join(b"data: " + json_bytes(m) + b"\n\n" for m in messages)
 
 
 async def _wait_disconnect(receive: Receive) -> None:
