@@ -155,7 +155,7 @@ def test_smoke_when_the_identities_file_is_missing_exits_2_naming_the_field(tmp_
     missing = tmp_path / "none.csv"
     lines = result.stderr.strip().splitlines()
     assert lines[0] == "botagent: bad smoke options:"
-    assert f'identities.file: no such file: {missing} (got "{missing}")' in lines[1]
+    assert f'identities.file: no such file: {missing} (got "' in lines[1]
     assert len(lines) == 2
     assert not (tmp_path / "reports").exists()
 
