@@ -1,0 +1,59 @@
+"""The garbage collector's policy in a process that runs agents: no full collection of its own while a
+test runs, unless resident memory grows by the guard's margin; thresholds restored when it stops."""
+
+from __future__ import annotations
+
+from locust_rig import run_in_locust_process
+
+POLICY = """
+import gc
+import gevent
+from botagent.locust._collector import HELD_THRESHOLD, CollectorPolicy
+
+gc.set_threshold(700, 10, 10)
+readings = iter([100, 150, 1_000, 1_010, 1_020, 1_020, 1_020, 1_020])
+full = []
+gc.callbacks.append(lambda phase, info: phase == "stop" and info["generation"] == 2 and full.append(1))
+policy = CollectorPolicy(rss=lambda: next(readings, 1_020), every=0.01, growth=500)
+policy.on_test_start()
+assert len(full) == 1 and gc.get_freeze_count() > 0
+assert policy.holding and gc.get_threshold() == (700, 10, HELD_THRESHOLD), gc.get_threshold()
+keep = [[[] for _ in range(50)] for _ in range(3000)]  # hundreds of young collections, none grows full
+del keep
+gevent.sleep(0.2)
+assert policy.guard_collections == 1, policy.guard_collections
+assert len(full) == 2, full
+policy.on_spawning_complete()
+assert len(full) == 2
+policy.on_test_stop()
+assert not policy.holding and gc.get_threshold() == (700, 10, 10)
+done = policy.guard_collections
+gevent.sleep(0.05)
+assert policy.guard_collections == done
+print("held")
+"""
+
+
+def test_collector_policy_holds_full_collections_while_the_test_runs_and_guards_memory() -> None:
+    """From test_start to test_stop the full generation's threshold is out of reach; the guard runs one
+    full collection when resident memory has grown by its margin (100 -> 1,000 bytes, margin 500), and
+    stop restores the thresholds found."""
+    result = run_in_locust_process(POLICY)
+
+    assert result.stdout.strip() == "held", result.stderr
+
+
+GUARD = """
+from botagent.locust._collector import FullCollectionGuard
+guard = FullCollectionGuard(growth=100)
+print([guard.due(1_000), guard.due(1_099), guard.due(1_100)], end=" ")
+guard.collected(1_050)
+print([guard.due(1_100), guard.due(1_150)])
+"""
+
+
+def test_full_collection_guard_is_due_after_the_growth_since_the_last_collection() -> None:
+    """The first reading sets the base; a collection moves it."""
+    result = run_in_locust_process(GUARD)
+
+    assert result.stdout.strip() == "[False, False, True] [False, True]"
