@@ -8,7 +8,8 @@ collection to find (bench/README.md, "measurement error"), so from Locust's ``te
 threshold out of reach, and the young generations, which find what cyclic garbage there is, are
 collected as usual. A run that does make cyclic garbage the young generations miss still keeps its
 memory bounded: a guard reads the process's resident memory every `GUARD_EVERY` seconds and runs one
-full collection whenever it has grown by `GUARD_GROWTH` since the last one.
+full collection whenever it has grown by `GUARD_GROWTH` since the last one (or since spawning was
+complete).
 
 Around that, the objects that live for the whole run are frozen out of the collector's sight: at
 ``test_start`` after one full collection (Locust, botagent and the libraries, before any agent
@@ -77,6 +78,7 @@ class CollectorPolicy:
         self._growth = growth
         self._threshold: tuple[int, int, int] | None = None
         self._guard: gevent.Greenlet | None = None
+        self._guard_state: FullCollectionGuard | None = None
         self.guard_collections = 0
         """Full collections the guard ran."""
 
@@ -93,9 +95,12 @@ class CollectorPolicy:
 
     def on_spawning_complete(self, **_: Any) -> None:
         """Collect the young generations and freeze the agents' long-lived objects (a listener): well
-        under a millisecond, since agents are running now."""
+        under a millisecond, since agents are running now. The guard counts growth from here: the
+        memory the agents took as they came is theirs, not garbage."""
         gc.collect(1)
         gc.freeze()
+        if self._guard_state is not None:
+            self._guard_state.collected(self._rss())
 
     def on_test_stop(self, **_: Any) -> None:
         """Release full collections (a listener)."""
@@ -108,7 +113,8 @@ class CollectorPolicy:
         self._threshold = gc.get_threshold()
         young, older, _ = self._threshold
         gc.set_threshold(young, older, HELD_THRESHOLD)
-        self._guard = gevent.spawn(self._watch, FullCollectionGuard(self._growth))
+        self._guard_state = FullCollectionGuard(self._growth)
+        self._guard = gevent.spawn(self._watch, self._guard_state)
 
     def release(self) -> None:
         """Restore the thresholds found by `hold` and stop the guard."""
@@ -116,6 +122,7 @@ class CollectorPolicy:
             return
         gc.set_threshold(*self._threshold)
         self._threshold = None
+        self._guard_state = None
         if self._guard is not None:
             self._guard.kill(block=False)
             self._guard = None

@@ -11,10 +11,10 @@ import gevent
 from botagent.locust._collector import HELD_THRESHOLD, CollectorPolicy
 
 gc.set_threshold(700, 10, 10)
-readings = iter([100, 150, 1_000, 1_010, 1_020, 1_020, 1_020, 1_020])
+readings, rest = iter([100, 150, 1_000, 1_010]), 1_010
 full = []
 gc.callbacks.append(lambda phase, info: phase == "stop" and info["generation"] == 2 and full.append(1))
-policy = CollectorPolicy(rss=lambda: next(readings, 1_020), every=0.01, growth=500)
+policy = CollectorPolicy(rss=lambda: next(readings, rest), every=0.01, growth=500)
 policy.on_test_start()
 assert len(full) == 1 and gc.get_freeze_count() > 0
 assert policy.holding and gc.get_threshold() == (700, 10, HELD_THRESHOLD), gc.get_threshold()
@@ -23,8 +23,14 @@ del keep
 gevent.sleep(0.2)
 assert policy.guard_collections == 1, policy.guard_collections
 assert len(full) == 2, full
-policy.on_spawning_complete()
+readings, rest = iter([1_300, *[1_600] * 10]), 1_600
+policy.on_spawning_complete()  # the agents' memory, 1,300 bytes, is the guard's new base
 assert len(full) == 2
+gevent.sleep(0.1)
+assert policy.guard_collections == 1, policy.guard_collections  # 1,600 is 590 over 1,010, 300 over 1,300
+readings, rest = iter([]), 1_900
+gevent.sleep(0.1)
+assert policy.guard_collections == 2, policy.guard_collections
 policy.on_test_stop()
 assert not policy.holding and gc.get_threshold() == (700, 10, 10)
 done = policy.guard_collections
@@ -36,8 +42,8 @@ print("held")
 
 def test_collector_policy_holds_full_collections_while_the_test_runs_and_guards_memory() -> None:
     """From test_start to test_stop the full generation's threshold is out of reach; the guard runs one
-    full collection when resident memory has grown by its margin (100 -> 1,000 bytes, margin 500), and
-    stop restores the thresholds found."""
+    full collection when resident memory has grown by its margin (100 -> 1,000 bytes, margin 500) since
+    the last one or since spawning was complete (1,300 -> 1,900), and stop restores the thresholds."""
     result = run_in_locust_process(POLICY)
 
     assert result.stdout.strip() == "held", result.stderr
