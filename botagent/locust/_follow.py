@@ -32,7 +32,7 @@ MAX_PAGES: Final = 1000
 PAGE_LIMIT: Final = 10_000
 """Entries per page at the end of the run."""
 
-FOLLOW_PAGE: Final = 500
+FOLLOW_PAGE: Final = 200
 """Entries per page while the run goes: the mock builds a page, and this process reads it, in one go."""
 
 NO_LEDGER_AFTER: Final = 3
