@@ -244,9 +244,9 @@ def calibrate(size: dict[str, Any], folder: Path) -> tuple[list[tuple[int, float
         run = run_bot(agents, steady, size, folder, f"calibration-{round_}")
         points.append((agents, run["cpu_percent"]))
         print(f"  calibration: {agents} agents -> {run['cpu_percent']:.1f}% CPU", flush=True)
-        if abs(run["cpu_percent"] - TARGET_CPU) <= CLOSE_ENOUGH:
-            break
         agents = agents_for(TARGET_CPU, points, size)
+        if abs(run["cpu_percent"] - TARGET_CPU) <= CLOSE_ENOUGH or agents in (n for n, _ in points):
+            break
     return points, {"runs": [{"agents": n, "cpu_percent": cpu} for n, cpu in points]}
 
 
