@@ -1,5 +1,6 @@
-"""The garbage collector's policy in a process that runs agents: no full collection of its own while a
-test runs, unless resident memory grows by the guard's margin; thresholds restored when it stops."""
+"""The garbage collector's policy in a process that runs agents: only young collections of its own while
+a test runs, and a full one when resident memory grows by the guard's margin; thresholds restored when
+it stops."""
 
 from __future__ import annotations
 
@@ -12,14 +13,16 @@ from botagent.locust._collector import HELD_THRESHOLD, CollectorPolicy
 
 gc.set_threshold(700, 10, 10)
 readings, rest = iter([100, 150, 1_000, 1_010]), 1_010
-full = []
+full, middle = [], []
 gc.callbacks.append(lambda phase, info: phase == "stop" and info["generation"] == 2 and full.append(1))
+gc.callbacks.append(lambda phase, info: phase == "stop" and info["generation"] == 1 and middle.append(1))
 policy = CollectorPolicy(rss=lambda: next(readings, rest), every=0.01, growth=500)
 policy.on_test_start()
 assert len(full) == 1 and gc.get_freeze_count() > 0
-assert policy.holding and gc.get_threshold() == (700, 10, HELD_THRESHOLD), gc.get_threshold()
-keep = [[[] for _ in range(50)] for _ in range(3000)]  # hundreds of young collections, none grows full
+assert policy.holding and gc.get_threshold() == (700, HELD_THRESHOLD, HELD_THRESHOLD), gc.get_threshold()
+keep = [[[] for _ in range(50)] for _ in range(3000)]  # hundreds of young collections, none grows older
 del keep
+assert not middle, len(middle)
 gevent.sleep(0.2)
 assert policy.guard_collections == 1, policy.guard_collections
 assert len(full) == 2, full
@@ -40,8 +43,8 @@ print("held")
 """
 
 
-def test_collector_policy_holds_full_collections_while_the_test_runs_and_guards_memory() -> None:
-    """From test_start to test_stop the full generation's threshold is out of reach; the guard runs one
+def test_collector_policy_holds_older_collections_while_the_test_runs_and_guards_memory() -> None:
+    """From test_start to test_stop the older generations' thresholds are out of reach; the guard runs one
     full collection when resident memory has grown by its margin (100 -> 1,000 bytes, margin 500) since
     the last one or since spawning was complete (1,300 -> 1,900), and stop restores the thresholds."""
     result = run_in_locust_process(POLICY)
