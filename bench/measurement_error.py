@@ -36,7 +36,7 @@ CALIBRATION_ROUNDS = 3
 CLOSE_ENOUGH = 5.0
 """Points of CPU % from the target at which a calibration run's count is kept."""
 MAX_STEP = 2
-"""The most a calibration scales the agent count of the run nearest to the target, up or down."""
+"""The most a calibration scales up the agent count of the run nearest to the target."""
 # levels: (client CPU % to aim at, gc.freeze() once the agents are up); the first one is the goal's
 SIZES: dict[str, dict[str, Any]] = {
     "smoke": {
@@ -252,7 +252,7 @@ def calibrate(size: dict[str, Any], folder: Path) -> tuple[list[tuple[int, float
 
 def agents_for(target: float, points: list[tuple[int, float]], size: dict[str, Any]) -> int:
     """The agent count for ``target`` % CPU: interpolated between the two calibration runs nearest to it
-    on either side, else scaled from the run nearest to it (by `MAX_STEP` at most)."""
+    on either side, else scaled from the run nearest to it (up by `MAX_STEP` at most)."""
     if not points:
         return int(size["agents"])
     below = [p for p in points if p[1] <= target]
@@ -264,7 +264,7 @@ def agents_for(target: float, points: list[tuple[int, float]], size: dict[str, A
         agents, cpu = min(points, key=lambda p: abs(p[1] - target))
         wanted = int(agents * target / cpu) if cpu > 0 else agents * MAX_STEP
         # a process starved of its core by others uses less CPU than it asks for: never chase it far
-        wanted = max(agents // MAX_STEP, min(agents * MAX_STEP, wanted))
+        wanted = min(agents * MAX_STEP, wanted)
     return max(10, min(size["max_agents"], wanted))
 
 
