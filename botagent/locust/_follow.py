@@ -62,18 +62,30 @@ def read_new_entries(
         page = read_ledger_page(target, running.cursor, limit, timeout=timeout, rest=rest, pause=pause)
         if page is None:
             return None
-        now = time.time()
-        for start in range(0, len(page.calls), PARSE_SLICE):
-            if start and pause is not None:
-                pause()
-            running.add_entries(page.calls[start : start + PARSE_SLICE], now)
-        if not page.calls:
-            running.add_entries((), now)
-        running.cursor = page.next
+        _add_page(running, page, pause)
         last = page
         if not page.more:
             break
     return last
+
+
+def _add_page(running: RunningReconciliation, page: LedgerPage, pause: Callable[[], None] | None) -> None:
+    """Add a page's entries in slices, ``pause`` between them, and move the cursor past it. A page is
+    added whole even when this greenlet is killed in a pause, so the cursor never splits a page."""
+    now, done = time.time(), 0
+    try:
+        for start in range(0, len(page.calls), PARSE_SLICE):
+            if start and pause is not None:
+                pause()
+            running.add_entries(page.calls[start : start + PARSE_SLICE], now)
+            done = start + PARSE_SLICE
+        if not page.calls:
+            running.add_entries((), now)
+    except gevent.GreenletExit:
+        running.add_entries(page.calls[done:], now)
+        running.cursor = page.next
+        raise
+    running.cursor = page.next
 
 
 def follow_ledger(target: str, running: RunningReconciliation, every: float = FOLLOW_EVERY) -> None:

@@ -95,7 +95,19 @@ for call in calls[:2]:
 read = read_new_entries(target, sliced, timeout=10, limit=2, rest=False, pause=lambda: pauses.append(1))
 for call in calls[2:]:
     sliced.add_call(call)
+import gevent
+calls_to_pause = []
+def killed_in_second_pause():
+    calls_to_pause.append(1)
+    if len(calls_to_pause) == 2:
+        raise gevent.GreenletExit
+killed = RunningReconciliation({"agent0001"}, since=0.0)
+try:
+    read_new_entries(target, killed, timeout=10, limit=2, rest=False, pause=killed_in_second_pause)
+except gevent.GreenletExit:
+    pass
 print(json.dumps({
+    "killed": [killed.cursor, killed.ledger_popped],
     "sliced": dataclasses.asdict(reconcile_the_rest(target, sliced, 0)),
     "sliced_read": read is not None and (sliced.cursor, read.open, read.acd), "pauses": len(pauses),
     "read": first is not None and running.cursor,
@@ -133,7 +145,8 @@ def test_following_the_ledger_in_small_slices_that_yield_gives_the_same_reconcil
     fresh_mock: MockServer,
 ) -> None:
     """R9: read two entries a page, pausing between slices and without the open entries, the run's
-    reconciliation is the same as reading the whole ledger at once."""
+    reconciliation is the same as reading the whole ledger at once; a reader killed in a pause between
+    two slices has added the whole page and moved its cursor past it."""
     agent = _Agent(fresh_mock.base_url)
     done = []
     for _ in range(3):
@@ -149,3 +162,4 @@ def test_following_the_ledger_in_small_slices_that_yield_gives_the_same_reconcil
     assert found["pauses"] == 2
     assert found["sliced"] == found["batch"]
     assert found["batch"]["ledger_popped"] == 4 and len(found["batch"]["mismatched"]) == 1
+    assert found["killed"] == [2, 2], "a kill between two slices left a page half added"
