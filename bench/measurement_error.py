@@ -2,7 +2,8 @@
 
 botagent's agents (bench/locustfiles/bot.py, one Locust process pinned to one core) take calls
 against the mock (pinned to the other core) at about half of what that core can carry: a short
-calibration run measures the Locust process's CPU per agent and picks the agent count for ~50%.
+calibration run measures the Locust process's CPU, and up to two more at the counts it suggests pick
+the agent count for ~50% (`calibrate`).
 Then, per endpoint, over the same steady window, it compares what the client recorded (exact, and
 Locust's own rounded percentiles from the run's summary.json) with the mock's own handling time for
 the same requests (``GET /mock/timings``; when the mock does not offer it, the mock's app runs in
@@ -31,6 +32,11 @@ from _servers import READY_PREFIX as SERVER_READY
 NAME = "measurement_error"
 GOAL_MS = 1.0
 TARGET_CPU = 50.0
+CALIBRATION_ROUNDS = 3
+CLOSE_ENOUGH = 5.0
+"""Points of CPU % from the target at which a calibration run's count is kept."""
+MAX_STEP = 2
+"""The most a calibration scales up the agent count of the run nearest to the target."""
 # levels: (client CPU % to aim at, gc.freeze() once the agents are up); the first one is the goal's
 SIZES: dict[str, dict[str, Any]] = {
     "smoke": {
@@ -122,6 +128,7 @@ def run_bot(
             "BENCH_TIMINGS_RESULT": str(timings_out),
             "BENCH_LAG_RESULT": str(lag_out),
             "BENCH_GC_RESULT": str(folder / f"{tag}-gc.json"),
+            "BENCH_GARBAGE_RESULT": str(folder / f"{tag}-garbage.json"),
             **({"BENCH_GC_FREEZE": "1"} if gc_freeze else {}),
         }
         locust = common.start_python(
@@ -154,10 +161,12 @@ def run_bot(
         time.sleep(ramp)
         sampler = common.Sampler([locust.pid])
         sampler.start()
+        rss_start = common.rss_kib(locust.pid)
         window = (time.time(), 0.0)
         time.sleep(steady)
         window = (window[0], time.time())
         cpu = sampler.percent()
+        rss_end = common.rss_kib(locust.pid)
         status, body = common.http_json("GET", f"{url}/mock/timings", timeout=60)
         mock_requests = body["requests"] if status == 200 and body else []
         if locust.wait(120) is None:
@@ -167,9 +176,12 @@ def run_bot(
     client = json.loads(timings_out.read_text())["times_ms"]
     summary_path = reports / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
-    lags = json.loads(lag_out.read_text())["lags_ms"] if lag_out.exists() else []
+    lag = json.loads(lag_out.read_text()) if lag_out.exists() else {"lags_ms": [], "at": []}
+    lags = [ms for ms, at in zip(lag["lags_ms"], lag["at"], strict=True) if window[0] <= at <= window[1]]
     gc_out = folder / f"{tag}-gc.json"
     gc_pauses = json.loads(gc_out.read_text())["pauses"] if gc_out.exists() else []
+    garbage_out = folder / f"{tag}-garbage.json"
+    garbage = json.loads(garbage_out.read_text()) if garbage_out.exists() else {}
     return {
         "agents": agents,
         "cpu_percent": cpu,
@@ -181,6 +193,8 @@ def run_bot(
         "timer_lags_ms": lags,
         "gc_pauses": gc_pauses,
         "gc_freeze": gc_freeze,
+        "rss_kib": (rss_start, rss_end),
+        "garbage": garbage,
     }
 
 
@@ -215,33 +229,59 @@ def compare(run: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def calibrate(size: dict[str, Any], folder: Path) -> tuple[float | None, dict[str, Any] | None]:
-    """Client CPU % per agent, from a short run (None in smoke mode: a fixed count is used)."""
+def calibrate(size: dict[str, Any], folder: Path) -> tuple[list[tuple[int, float]], dict[str, Any] | None]:
+    """Client CPU % at a few agent counts, from short runs (none in smoke mode: a fixed count is used).
+
+    The first run has a fixed count; each next one the count `agents_for` the target gives from the
+    runs so far, until one lands within `CLOSE_ENOUGH` points of it: CPU is not proportional to the
+    agents (the mock's pacing gives more agents fewer calls each), so one run overshoots.
+    """
     if size["calibrate"] is None:
-        return None, None
+        return [], None
     agents, steady = size["calibrate"]
-    run = run_bot(agents, steady, size, folder, "calibration")
-    per_agent = run["cpu_percent"] / agents
-    print(f"  calibration: {agents} agents -> {run['cpu_percent']:.1f}% CPU", flush=True)
-    return per_agent, {"agents": agents, "cpu_percent": run["cpu_percent"]}
+    points: list[tuple[int, float]] = []
+    for round_ in range(CALIBRATION_ROUNDS):
+        run = run_bot(agents, steady, size, folder, f"calibration-{round_}")
+        points.append((agents, run["cpu_percent"]))
+        print(f"  calibration: {agents} agents -> {run['cpu_percent']:.1f}% CPU", flush=True)
+        agents = agents_for(TARGET_CPU, points, size)
+        if abs(run["cpu_percent"] - TARGET_CPU) <= CLOSE_ENOUGH or agents in (n for n, _ in points):
+            break
+    return points, {"runs": [{"agents": n, "cpu_percent": cpu} for n, cpu in points]}
 
 
-def agents_for(target: float, per_agent: float | None, size: dict[str, Any]) -> int:
-    if per_agent is None:
+def agents_for(target: float, points: list[tuple[int, float]], size: dict[str, Any]) -> int:
+    """The agent count for ``target`` % CPU: interpolated between the two calibration runs nearest to it
+    on either side, else scaled from the run nearest to it (up by `MAX_STEP` at most)."""
+    if not points:
         return int(size["agents"])
-    wanted = int(target / per_agent) if per_agent > 0 else size["max_agents"]
+    below = [p for p in points if p[1] <= target]
+    above = [p for p in points if p[1] > target]
+    if below and above:
+        (n0, c0), (n1, c1) = max(below, key=lambda p: p[1]), min(above, key=lambda p: p[1])
+        wanted = int(n0 + (target - c0) * (n1 - n0) / (c1 - c0))
+    else:
+        agents, cpu = min(points, key=lambda p: abs(p[1] - target))
+        wanted = int(agents * target / cpu) if cpu > 0 else agents * MAX_STEP
+        # a process starved of its core by others uses less CPU than it asks for: never chase it far
+        wanted = min(agents * MAX_STEP, wanted)
     return max(10, min(size["max_agents"], wanted))
 
 
 def measure_level(
-    target: float, gc_freeze: bool, per_agent: float | None, size: dict[str, Any], folder: Path
+    target: float, gc_freeze: bool, points: list[tuple[int, float]], size: dict[str, Any], folder: Path
 ) -> dict[str, Any]:
-    agents = agents_for(target, per_agent, size)
+    agents = agents_for(target, points, size)
     tag = f"level-{target:g}-{'freeze' if gc_freeze else 'plain'}"
     run = run_bot(agents, size["steady"], size, folder, tag, gc_freeze)
     rows = compare(run)
     lags = run["timer_lags_ms"]
-    steady_gc = [pause for generation, pause in run["gc_pauses"] if generation == 2]
+    start, end = run["window"]
+    steady_gc = [
+        pause for generation, pause, at in run["gc_pauses"] if generation == 2 and start <= at <= end
+    ]
+    garbage = run["garbage"]
+    calls = garbage.get("calls")
     level = {
         "target_cpu_percent": target,
         "gc_freeze": gc_freeze,
@@ -254,6 +294,10 @@ def measure_level(
         "timer_lag_p99_ms": common.percentile(lags, 0.99),
         "timer_lag_samples": len(lags),
         "gc_gen2_pauses_ms": [round(p, 1) for p in steady_gc],
+        "rss_window_mib": [round(kib / 1024, 1) for kib in run["rss_kib"]],
+        "calls_dispositioned": calls,
+        "cyclic_garbage_objects": garbage.get("unreachable"),
+        "cyclic_garbage_per_call": garbage["unreachable"] / calls if calls else None,
         "step_errors": run["summary"].get("step_errors_total"),
         "load_average": list(os.getloadavg()),
     }
@@ -266,7 +310,10 @@ def render_level(level: dict[str, Any]) -> str:
         f"{level['agents']} agents, client CPU {level['client_cpu_percent']:.0f}% of a core"
         f"{', gc.freeze() after spawning' if level['gc_freeze'] else ''}; agents' timer lag p50 "
         f"{level['timer_lag_p50_ms'] or 0:.2f} ms, p99 {level['timer_lag_p99_ms'] or 0:.2f} ms; "
-        f"full GC pauses {level['gc_gen2_pauses_ms']} ms; load average {level['load_average'][0]:.2f}"
+        f"full GC pauses {level['gc_gen2_pauses_ms']} ms; load average {level['load_average'][0]:.2f}\n"
+        f"Locust RSS {level['rss_window_mib'][0]} -> {level['rss_window_mib'][1]} MiB over the window; "
+        f"{level['cyclic_garbage_objects']} objects of cyclic garbage left past the young generations "
+        f"by {level['calls_dispositioned']} calls"
     )
 
 
@@ -317,8 +364,8 @@ def main() -> int:
     common.raise_nofile()
     with tempfile.TemporaryDirectory(prefix="bench-error-") as name:
         folder = Path(name)
-        per_agent, calibration = calibrate(size, folder)
-        levels = [measure_level(t, freeze, per_agent, size, folder) for t, freeze in size["levels"]]
+        points, calibration = calibrate(size, folder)
+        levels = [measure_level(t, freeze, points, size, folder) for t, freeze in size["levels"]]
     table = render(levels)
     print(f"measurement error ({args.mode})\n{table}")
     goal_level = levels[0]

@@ -11,8 +11,15 @@ variable naming the JSON file it writes:
   per endpoint (Locust's own percentiles are rounded to whole milliseconds), written when Locust quits.
 - ``BENCH_LAG_RESULT``: how late the agents' own timers fire (the driver's deadline vs the moment
   it hands the ``TimerFired`` to the agent), written when Locust quits.
-- ``BENCH_GC_RESULT``: each garbage collection's generation and pause, written when Locust quits.
+- ``BENCH_GC_RESULT``: each garbage collection's generation, pause (ms) and end (epoch seconds), written
+  when Locust quits.
+- ``BENCH_GARBAGE_RESULT``: the calls dispositioned and the unreachable objects one full collection
+  finds when the test starts stopping (cyclic garbage the young generations missed), written when
+  Locust quits.
 - ``BENCH_GC_FREEZE``: ``gc.freeze()`` once spawning is complete (to measure what it saves).
+- ``BENCH_BLOCKS_RESULT``: every stretch in which one greenlet kept the event loop for at least
+  ``BLOCK_MS`` of CPU (its end in epoch seconds; its wall time, CPU time and garbage collections in
+  it, in ms; the function the greenlet runs), written when Locust quits: what made the agents wait.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent
+import greenlet
 from locust import events
 
 from botagent.agent import AgentState, TimerFired
@@ -169,7 +177,7 @@ if os.environ.get("BENCH_LAG_RESULT"):
 
 # --- garbage-collector pauses ------------------------------------------------------------------------
 
-_gc_pauses: list[tuple[int, float]] = []
+_gc_pauses: list[tuple[int, float, float]] = []
 _gc_started = [0.0]
 
 
@@ -177,7 +185,20 @@ def _on_gc(phase: str, info: dict[str, int]) -> None:
     if phase == "start":
         _gc_started[0] = time.perf_counter()
     elif len(_gc_pauses) < _KEEP:
-        _gc_pauses.append((info["generation"], (time.perf_counter() - _gc_started[0]) * 1000.0))
+        _gc_pauses.append((info["generation"], (time.perf_counter() - _gc_started[0]) * 1000.0, time.time()))
+
+
+_garbage: dict[str, int] = {}
+
+
+@events.test_stopping.add_listener
+def _count_garbage(environment: Any, **_: Any) -> None:
+    """Before the agents log off: the cyclic garbage a full collection finds now is what the run left
+    past the young generations since test_start (none held on, when the calls make none)."""
+    if os.environ.get("BENCH_GARBAGE_RESULT"):
+        run = dialer_run_of(environment)
+        _garbage["calls"] = 0 if run is None else run.recorder.reconciliation.bot_dispositioned
+        _garbage["unreachable"] = gc.collect()
 
 
 if os.environ.get("BENCH_GC_RESULT"):
@@ -190,6 +211,47 @@ if os.environ.get("BENCH_GC_FREEZE"):
         gc.freeze()  # what exists once every agent is up is never scanned again
 
 
+# --- greenlets that keep the event loop --------------------------------------------------------------
+
+BLOCK_MS = 2.0
+_blocks: list[tuple[float, float, float, float, str]] = []
+_ran_since = [0.0, 0.0]
+_gc_in_stretch = [0.0, 0.0]
+
+
+def _label(running: Any) -> str:
+    run = getattr(running, "_run", None) or getattr(running, "run", None)
+    target = getattr(run, "__func__", run)
+    return str(getattr(target, "__qualname__", None) or type(running).__name__)
+
+
+def _on_switch(event: str, args: tuple[Any, Any]) -> None:
+    """Greenlet switch hook: how long (wall and CPU) the greenlet switching away kept the loop."""
+    now, cpu = time.perf_counter(), time.thread_time()
+    if event in ("switch", "throw") and args[0] is not _hub[0] and len(_blocks) < _KEEP:
+        cpu_ms = (cpu - _ran_since[1]) * 1000.0
+        if cpu_ms >= BLOCK_MS:
+            wall_ms = (now - _ran_since[0]) * 1000.0
+            _blocks.append((time.time(), wall_ms, cpu_ms, _gc_in_stretch[1], _label(args[0])))
+    _ran_since[0], _ran_since[1] = now, cpu
+    _gc_in_stretch[1] = 0.0
+
+
+def _on_gc_in_stretch(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _gc_in_stretch[0] = time.perf_counter()
+    else:
+        _gc_in_stretch[1] += (time.perf_counter() - _gc_in_stretch[0]) * 1000.0
+
+
+_hub: list[Any] = [None]
+
+if os.environ.get("BENCH_BLOCKS_RESULT"):
+    _hub[0] = gevent.get_hub()
+    gc.callbacks.append(_on_gc_in_stretch)
+    greenlet.settrace(_on_switch)
+
+
 @events.quitting.add_listener
 def _on_quitting(environment: Any, **_: Any) -> None:
     if os.environ.get("BENCH_GC_RESULT"):
@@ -197,5 +259,9 @@ def _on_quitting(environment: Any, **_: Any) -> None:
     if os.environ.get("BENCH_TIMINGS_RESULT"):
         times = {name: list(zip(_started[name], kept, strict=True)) for name, kept in _times.items()}
         _write(os.environ["BENCH_TIMINGS_RESULT"], {"times_ms": times})
+    if os.environ.get("BENCH_BLOCKS_RESULT"):
+        _write(os.environ["BENCH_BLOCKS_RESULT"], {"blocks": _blocks})
+    if os.environ.get("BENCH_GARBAGE_RESULT"):
+        _write(os.environ["BENCH_GARBAGE_RESULT"], _garbage)
     if os.environ.get("BENCH_LAG_RESULT"):
         _write(os.environ["BENCH_LAG_RESULT"], {"lags_ms": list(_timer_lags), "at": list(_timer_lag_at)})

@@ -6,7 +6,7 @@ import http.client
 import json
 import logging
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import NoneType
 from typing import Any
@@ -18,6 +18,9 @@ __all__ = ["LedgerPage", "parse_acd", "parse_ledger", "read_acd_ledger", "read_l
 logger = logging.getLogger(__name__)
 
 LEDGER_TIMEOUT = 30.0
+
+PARSE_SLICE = 50
+"""Entries parsed between two calls of a page reader's ``pause``."""
 
 _READ_KEYS: dict[str, tuple[type, ...]] = {
     "agent": (str, NoneType),
@@ -70,21 +73,35 @@ class LedgerPage:
 
 
 def read_ledger_page(
-    target: str, after: int, limit: int = 10_000, timeout: float = LEDGER_TIMEOUT
+    target: str,
+    after: int,
+    limit: int = 10_000,
+    timeout: float = LEDGER_TIMEOUT,
+    *,
+    rest: bool = True,
+    pause: Callable[[], None] | None = None,
 ) -> LedgerPage | None:
     """The settled ledger entries after cursor ``after`` of the mock at ``target``; None when there is
-    no ledger to page (no answer, an HTTP error, no JSON, a malformed page, with a warning then)."""
-    url = f"{target.rstrip('/')}/mock/ledger?after={after}&limit={limit}"
+    no ledger to page (no answer, an HTTP error, no JSON, a malformed page, with a warning then).
+
+    Args:
+        rest: also read the entries still open and the ACD entries; else the page is asked with
+            ``calls_only=1`` and both lists stay empty.
+        pause: called after every `PARSE_SLICE` entries parsed (a ``gevent.sleep(0)`` lets the
+            other greenlets run while a long page is read).
+    """
+    url = f"{target.rstrip('/')}/mock/ledger?after={after}&limit={limit}{'' if rest else '&calls_only=1'}"
     body = _fetch(url, timeout)
     if body is None:
         return None
     try:
-        cursor, more, still_open = body.get("next"), body.get("more"), body.get("open")
+        cursor, more, still_open = body.get("next"), body.get("more"), body.get("open", None if rest else [])
         if not isinstance(cursor, int) or not isinstance(more, bool) or not isinstance(still_open, list):
             raise ValueError("no next cursor, more flag or open list")
-        return LedgerPage(
-            parse_ledger(body), cursor, more, parse_ledger({"calls": still_open}), parse_acd(body)
-        )
+        calls = parse_ledger(body, pause)
+        if not rest:
+            return LedgerPage(calls, cursor, more)
+        return LedgerPage(calls, cursor, more, parse_ledger({"calls": still_open}, pause), parse_acd(body))
     except (ValueError, AttributeError) as exc:
         logger.warning("botagent: the ledger page at %s is malformed: %s", url, exc)
         return None
@@ -112,8 +129,9 @@ def parse_acd(body: Any) -> list[AcdEntry]:
     return [AcdEntry.from_wire(entry) for entry in entries]
 
 
-def parse_ledger(body: Any) -> list[LedgerEntry]:
-    """The entries of a ``GET /mock/ledger`` answer (``{"calls": [...], ...}``).
+def parse_ledger(body: Any, pause: Callable[[], None] | None = None) -> list[LedgerEntry]:
+    """The entries of a ``GET /mock/ledger`` answer (``{"calls": [...], ...}``); ``pause`` is called
+    after every `PARSE_SLICE` entries.
 
     Raises:
         ValueError: the answer is not a ledger; the message says what is wrong, naming the entry.
@@ -121,7 +139,14 @@ def parse_ledger(body: Any) -> list[LedgerEntry]:
     calls = body.get("calls") if isinstance(body, Mapping) else None
     if not isinstance(calls, list):
         raise ValueError("no list of calls")
-    return [_entry(item) for item in calls]
+    if pause is None:
+        return [_entry(item) for item in calls]
+    entries: list[LedgerEntry] = []
+    for start in range(0, len(calls), PARSE_SLICE):
+        if start:
+            pause()
+        entries.extend(_entry(item) for item in calls[start : start + PARSE_SLICE])
+    return entries
 
 
 def _entry(item: Any) -> LedgerEntry:

@@ -10,7 +10,6 @@ so does Ctrl-C while the mock starts or the target is probed (exit code `EXIT_IN
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from locust import events
 from locust.env import Environment
 from locust.runners import WorkerRunner
 
+from botagent.locust._collector import CollectorPolicy
 from botagent.locust._console import fail
 from botagent.locust._controller import RunController, RunNotStarted
 from botagent.locust._run import DialerRun
@@ -86,28 +86,15 @@ def setup_dialer_run(
     identities = profile.identities.expand()
     if password is not None:
         identities = [dataclasses.replace(identity, password=password) for identity in identities]
+    collector = CollectorPolicy()
     # Before DialerRun, so the full collection is over before the recorder's health probe starts.
-    environment.events.test_start.add_listener(_freeze_before_the_agents)
+    environment.events.test_start.add_listener(collector.on_test_start)
     run = DialerRun(environment, profile, identities)
     environment.events.test_stopping.add_listener(lambda **_: run.stop_all("the test is stopping"))
-    environment.events.spawning_complete.add_listener(_freeze_long_lived_objects)
+    environment.events.spawning_complete.add_listener(collector.on_spawning_complete)
+    environment.events.test_stop.add_listener(collector.on_test_stop)
     if isinstance(environment.runner, WorkerRunner):
         stop_agents_when_asked(environment.runner)
     else:
         RunController(run, reports, progress)
     return run
-
-
-def _freeze_before_the_agents(**_: Any) -> None:
-    """Before any agent runs, collect everything once and keep the collector off what is left (Locust,
-    botagent, the libraries): a full pass over it takes about 50 ms, which no request should wait for."""
-    gc.collect()
-    gc.freeze()
-
-
-def _freeze_long_lived_objects(**_: Any) -> None:
-    """Once every agent is up, keep the garbage collector off the objects that live for the whole run:
-    its full passes over them paused every agent for tens of milliseconds, which showed in p99. Only the
-    young generations are collected first (well under a millisecond), since agents are running now."""
-    gc.collect(1)
-    gc.freeze()

@@ -7,7 +7,8 @@ GET    /mock/ledger        ``{"calls": [...], "campaigns": {...}}``: every call'
 GET    /mock/ledger?after=SEQ&limit=N
                            one page of the calls settled after cursor SEQ (0: from the start), at most
                            N (default and most 10,000), with ``next`` (the next cursor), ``more`` and
-                           the ``open`` calls; 400 naming the parameter when one is not a whole number
+                           the ``open`` calls (with ``&calls_only=1``: only ``calls``, ``next`` and
+                           ``more``); 400 naming the parameter when one is not a whole number
 GET    /mock/sessions      one summary per open session
 GET    /mock/health        alive, and how busy
 GET    /mock/stats         per endpoint: count, errors, mean handling milliseconds
@@ -82,9 +83,10 @@ async def mock_ledger(request: Request) -> Response:
     try:
         after = _whole(query, "after", 0, 0, None)
         limit = _whole(query, "limit", PAGE_LIMIT, 1, PAGE_LIMIT)
+        calls_only = _whole(query, "calls_only", 0, 0, 1) == 1
     except EngineError as exc:
         return error_response(exc)
-    return plain_json(_runtime(request).engine.ledger_page(after, limit))
+    return plain_json(_runtime(request).engine.ledger_page(after, limit, calls_only=calls_only))
 
 
 def _whole(query: Mapping[str, str], name: str, default: int, lowest: int, highest: int | None) -> int:

@@ -656,10 +656,10 @@ class DialerEngine:
         """Return the ``/mock/ledger`` body: every call record and per-campaign counters."""
         return self._world.ledger.to_wire(self._world.settled)
 
-    def ledger_page(self, after: int, limit: int) -> dict[str, Any]:
+    def ledger_page(self, after: int, limit: int, *, calls_only: bool = False) -> dict[str, Any]:
         """Return a ``/mock/ledger?after=SEQ&limit=N`` body: settled calls after a cursor, open ones,
-        per-campaign counters (see ``Ledger.page``)."""
-        return self._world.ledger.page(after, limit, self._world.settled)
+        per-campaign counters, or with ``calls_only`` the settled calls alone (see ``Ledger.page``)."""
+        return self._world.ledger.page(after, limit, self._world.settled, calls_only=calls_only)
 
     def save_ledger(self) -> None:
         """Settle what can be settled and commit the ledger's table (its file is then complete)."""

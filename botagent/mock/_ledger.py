@@ -163,21 +163,23 @@ class Ledger:
             "campaigns": {name: self._summary(name, now) for name in self.counters},
         }
 
-    def page(self, after: int, limit: int, now: float = 0.0) -> dict[str, Any]:
+    def page(self, after: int, limit: int, now: float = 0.0, *, calls_only: bool = False) -> dict[str, Any]:
         """Return a ``GET /mock/ledger?after=SEQ&limit=N`` body.
 
         ``calls``: up to ``limit`` entries settled after cursor ``after``, in settling order, each with
         its ``seq``; ``next``: the cursor for the next page; ``more``: whether more are settled already;
         ``open``: every entry not settled yet, in creation order; then ``acd``, ``acdRefused`` and
-        ``campaigns`` as in the unpaged answer.
+        ``campaigns`` as in the unpaged answer. With ``calls_only``, the first three alone (a reader
+        following the settled calls as they come need not pay for the rest on every page).
         """
         self.sweep(now, force=True)
         calls = self.settled.page(after, limit)
         last = calls[-1]["seq"] if calls else after
+        settled = {"calls": calls, "next": last, "more": last < self.settled.count}
+        if calls_only:
+            return settled
         return {
-            "calls": calls,
-            "next": last,
-            "more": last < self.settled.count,
+            **settled,
             "open": [entry.to_wire() for _, entry in self.by_call_id.values()],
             "acd": [entry.to_wire() for entry in self.acd],
             "acdRefused": self.acd_refused,

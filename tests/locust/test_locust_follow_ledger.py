@@ -86,7 +86,30 @@ following = reconcile_the_rest(target, running, 0)
 again = reconcile_the_rest(target, running, 0)
 batch = reconcile_acd(reconcile(calls, read_ledger(target), agents={"agent0001"}, since=0.0), [], 0)
 absent = reconcile_the_rest(sys.argv[3], RunningReconciliation(), 0)
+from botagent.locust import _follow, _ledger
+_follow.PARSE_SLICE = _ledger.PARSE_SLICE = 1
+pauses = []
+sliced = RunningReconciliation({"agent0001"}, since=0.0)
+for call in calls[:2]:
+    sliced.add_call(call)
+read = read_new_entries(target, sliced, timeout=10, limit=2, rest=False, pause=lambda: pauses.append(1))
+for call in calls[2:]:
+    sliced.add_call(call)
+import gevent
+calls_to_pause = []
+def killed_in_second_pause():
+    calls_to_pause.append(1)
+    if len(calls_to_pause) == 2:
+        raise gevent.GreenletExit
+killed = RunningReconciliation({"agent0001"}, since=0.0)
+try:
+    read_new_entries(target, killed, timeout=10, limit=2, rest=False, pause=killed_in_second_pause)
+except gevent.GreenletExit:
+    pass
 print(json.dumps({
+    "killed": [killed.cursor, killed.ledger_popped],
+    "sliced": dataclasses.asdict(reconcile_the_rest(target, sliced, 0)),
+    "sliced_read": read is not None and (sliced.cursor, read.open, read.acd), "pauses": len(pauses),
     "read": first is not None and running.cursor,
     "following": dataclasses.asdict(following), "again": dataclasses.asdict(again),
     "batch": dataclasses.asdict(batch), "absent": absent,
@@ -116,3 +139,27 @@ def test_following_the_ledger_by_cursor_reconciles_as_reading_it_all_at_the_end(
     assert found["batch"]["ledger_popped"] == 4 and len(found["batch"]["lost"]) == 1
     assert len(found["batch"]["mismatched"]) == 1 and done[1][0] in found["batch"]["mismatched"][0]
     assert found["absent"] is None
+
+
+def test_following_the_ledger_in_small_slices_that_yield_gives_the_same_reconciliation(
+    fresh_mock: MockServer,
+) -> None:
+    """R9: read two entries a page, pausing between slices and without the open entries, the run's
+    reconciliation is the same as reading the whole ledger at once; a reader killed in a pause between
+    two slices has added the whole page and moved its cursor past it."""
+    agent = _Agent(fresh_mock.base_url)
+    done = []
+    for _ in range(3):
+        call = agent.pop()
+        done.append([call["interactionId"], call["campaignId"], agent.finish(call)])
+    agent.pop()
+    agent.http.close()
+    done[1][2] = "Not the ledger's label"
+    args = [fresh_mock.base_url, json.dumps(done), closed_port_url()]
+    result = run_in_locust_process(f"import sys; sys.argv = ['-', *{args!r}]\n" + _COMPARE + "\n")
+    found = json.loads(result.stdout)
+    assert found["sliced_read"] == [3, [], []]
+    assert found["pauses"] == 2
+    assert found["sliced"] == found["batch"]
+    assert found["batch"]["ledger_popped"] == 4 and len(found["batch"]["mismatched"]) == 1
+    assert found["killed"] == [2, 2], "a kill between two slices left a page half added"

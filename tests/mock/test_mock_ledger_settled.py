@@ -72,6 +72,25 @@ def test_ledger_pages_settled_calls_by_cursor_and_lists_open_ones(
     assert "next" not in unpaged and "seq" not in unpaged["calls"][0]
 
 
+def test_ledger_page_with_calls_only_leaves_out_the_open_calls_and_counters(
+    fresh_mock: MockServer, agent: IcwsClient
+) -> None:
+    """R9: ``calls_only=1`` pages the same settled calls, without the open ones, ACD entries or
+    campaign counters."""
+    agent.start_agent()
+    done = _work(agent, 2)
+    agent.wait_for("dataPopMessage")
+    url = f"{fresh_mock.base_url}/mock/ledger"
+    full = httpx.get(url, params={"after": 0, "limit": 10}).json()
+    page = httpx.get(url, params={"after": 0, "limit": 10, "calls_only": 1}).json()
+    assert set(page) == {"calls", "next", "more"}
+    assert page["calls"] == full["calls"] and page["next"] == full["next"] == 2
+    assert sorted(c["interactionId"] for c in page["calls"]) == sorted(done)
+    assert len(full["open"]) == 1
+    bad = httpx.get(url, params={"after": 0, "calls_only": 2})
+    assert bad.status_code == 400 and "calls_only" in bad.text
+
+
 def test_ledger_page_refuses_a_bad_cursor_or_limit_naming_it(fresh_mock: MockServer) -> None:
     """A cursor or limit that is not a whole number in range is a 400 naming the parameter."""
     for params, name in (({"after": "-1"}, "after"), ({"limit": "0"}, "limit"), ({"limit": "x"}, "limit")):
