@@ -9,8 +9,18 @@ from collections.abc import Callable
 __all__ = ["Timer", "TimerHeap"]
 
 
+def _spent(_: float) -> None:
+    """The callback of a timer that fired or was cancelled."""
+
+
 class Timer:
-    """One scheduled callback; ``cancel()`` makes it a no-op without touching the heap."""
+    """One scheduled callback; ``cancel()`` makes it a no-op without touching the heap.
+
+    A timer that fired or was cancelled lets go of its callback at once: the callback's closure often
+    holds the object that holds the timer (a session and its expiry, a dial and its timer), and that
+    cycle would otherwise keep the whole object graph until a full garbage collection, or until a
+    cancelled timer's deadline comes round.
+    """
 
     __slots__ = ("when", "seq", "callback", "cancelled")
 
@@ -26,6 +36,12 @@ class Timer:
     def cancel(self) -> None:
         """Stop the timer from firing."""
         self.cancelled = True
+        self.callback = _spent
+
+    def fire(self) -> None:
+        """Run the callback with the deadline (once: a second call does nothing)."""
+        callback, self.callback = self.callback, _spent
+        callback(self.when)
 
 
 class TimerHeap:
