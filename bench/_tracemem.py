@@ -68,8 +68,16 @@ def top_growth(first: Path, second: Path, limit: int = 25, garbage: Path | None 
     ]
     if garbage is not None and garbage.exists():
         found = json.loads(garbage.read_text())
-        top = ", ".join(f"{kind} {count:,}" for kind, count in list(found.items())[:12]) or "none"
+        kinds = list(found["garbage"].items())[:12]
+        top = ", ".join(f"{kind} {count:,}" for kind, count in kinds) or "none"
         lines.append(f"cyclic garbage collected before the second snapshot: {top}")
+        earlier = garbage.with_name(garbage.name.replace("-2.", "-1."))
+        if earlier.exists():
+            rss = json.loads(earlier.read_text())["rss"]
+            lines.append(
+                "resident KiB (first -> second, tracing's own memory included): "
+                + ", ".join(f"{k} {rss.get(k, 0):,} -> {v:,}" for k, v in found["rss"].items())
+            )
     lines += [
         "",
         f"top {limit} by line (size growth, count growth, size now):",
@@ -88,6 +96,16 @@ def top_growth(first: Path, second: Path, limit: int = 25, garbage: Path | None 
     return "\n".join(lines) + "\n"
 
 
+def _rss() -> dict[str, int]:
+    """This process's resident memory in KiB: all, anonymous (the heap), file-backed and shared."""
+    found = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+            found[key] = int(value.split()[0])
+    return found
+
+
 def _install(folder: Path, name: str) -> None:
     taken = [0]
 
@@ -98,7 +116,8 @@ def _install(folder: Path, name: str) -> None:
         found = Counter(type(thing).__qualname__ for thing in gc.garbage)
         gc.set_debug(0)
         gc.garbage.clear()
-        garbage_path(folder, name, taken[0]).write_text(json.dumps(dict(found.most_common(40))))
+        counts = dict(found.most_common(40))
+        garbage_path(folder, name, taken[0]).write_text(json.dumps({"garbage": counts, "rss": _rss()}))
         path = snapshot_path(folder, name, taken[0])
         tracemalloc.take_snapshot().dump(str(path))
         done_path(folder, name, taken[0]).write_text("")

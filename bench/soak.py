@@ -371,6 +371,8 @@ def main() -> int:
     print(f"soak ({args.mode})\n{table}")
     for path in growth:
         print(f"memory growth: {path}")
+    if args.trace_memory and not growth:
+        print("memory growth: no snapshots (no calls after the warm-up); try a longer run")
     flat = all(v["flat"] for v in result["verdicts"].values())
     data = {
         **result,
