@@ -295,10 +295,17 @@ def start_python(
 
 
 def start_mock(
-    scenario: Path | None, core: int | None, timeout: float = 60.0, host: str = "127.0.0.1"
+    scenario: Path | None,
+    core: int | None,
+    timeout: float = 60.0,
+    host: str = "127.0.0.1",
+    prefix: Sequence[str] = (),
 ) -> tuple[Child, str]:
-    """Start ``botagent mock --port 0`` pinned to ``core``; return the child and its base URL."""
-    command = ["-m", "botagent", "mock", "--host", host, "--port", "0"]
+    """Start ``botagent mock --port 0`` pinned to ``core``; return the child and its base URL.
+
+    ``prefix`` goes before ``-m botagent`` (a wrapper script and its arguments, like ``_tracemem.py``).
+    """
+    command = [*prefix, "-m", "botagent", "mock", "--host", host, "--port", "0"]
     if scenario is not None:
         command += ["--scenario", str(scenario)]
     child = start_python(command, core=core, stdout=subprocess.PIPE)

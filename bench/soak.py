@@ -14,12 +14,21 @@ placed in the window, whose goal is under 0.05 KiB: the mock keeps settled calls
 the run reconciles as it goes, so neither should keep anything per call; a compressed soak, with many
 calls a minute, makes any such growth visible.
 
-    python bench/soak.py [--quick | --smoke] [--out DIR]
+    python bench/soak.py [--quick | --smoke] [--out DIR] [--trace-memory]
+
+``--trace-memory`` runs both processes with ``tracemalloc`` on (through ``_tracemem.py``), takes a
+snapshot of each at the end of the warm-up and another at the last sample, and writes the allocation
+sites that grew most in between to ``soak-memory-locust.txt`` and ``soak-memory-mock.txt`` in the
+results folder. Tracing slows both processes and adds memory of its own: use it to find what grows,
+not for the table.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import signal
 import sys
 import tempfile
 import time
@@ -27,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import _common as common
+import _tracemem
 
 NAME = "soak"
 SIZES = {
@@ -174,18 +184,60 @@ def judge(series: list[dict[str, Any]], warmup: float) -> dict[str, dict[str, An
     return verdicts
 
 
-def run(size: dict[str, Any], folder: Path) -> dict[str, Any]:
+class MemoryTrace:
+    """Snapshots of the traced Locust process and mock: one after the warm-up, one at the end."""
+
+    NAMES = ("locust", "mock")
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.taken = 0
+
+    def prefix(self, name: str) -> list[str]:
+        """What goes before ``-m MODULE`` to run process ``name`` traced."""
+        return [str(common.BENCH / "_tracemem.py"), str(self.folder), name]
+
+    def snapshot(self, pids: dict[str, int], timeout: float = 120.0) -> None:
+        """Ask each process for its next snapshot and wait (at most ``timeout`` s) until all are written."""
+        self.taken += 1
+        for pid in pids.values():
+            try:
+                os.kill(pid, signal.SIGUSR1)
+            except ProcessLookupError:
+                continue
+        done = [_tracemem.done_path(self.folder, name, self.taken) for name in pids]
+        common.wait_for(lambda: all(path.exists() for path in done), timeout, interval=0.5)
+
+    def write_growth(self, out: Path) -> list[Path]:
+        """Write each process's top growing allocation sites between the two snapshots into ``out``."""
+        written = []
+        out.mkdir(parents=True, exist_ok=True)
+        for name in self.NAMES:
+            first = _tracemem.snapshot_path(self.folder, name, 1)
+            second = _tracemem.snapshot_path(self.folder, name, 2)
+            if not (first.exists() and second.exists()):
+                continue
+            path = out / f"soak-memory-{name}.txt"
+            garbage = _tracemem.garbage_path(self.folder, name, 2)
+            path.write_text(_tracemem.top_growth(first, second, garbage=garbage))
+            written.append(path)
+        return written
+
+
+def run(size: dict[str, Any], folder: Path, trace: MemoryTrace | None = None) -> dict[str, Any]:
     client_core, server_core = common.client_and_server_cores()
     scenario, profile = write_inputs(folder, size)
     reports = folder / "reports"
     series: list[dict[str, Any]] = []
     children: list[common.Child] = []
+    warmup = size["seconds"] / 3
     with common.stopping(children):
-        mock, url = common.start_mock(scenario, server_core)
+        mock, url = common.start_mock(scenario, server_core, prefix=trace.prefix("mock") if trace else ())
         children.append(mock)
         fault_ids, note = add_faults(url)
         locust = common.start_python(
             [
+                *(trace.prefix("locust") if trace else []),
                 "-m",
                 "locust",
                 "-f",
@@ -214,7 +266,11 @@ def run(size: dict[str, Any], folder: Path) -> dict[str, Any]:
         # sample while the agents work; the last sample comes before Locust starts stopping them
         while locust.alive() and time.monotonic() - started < size["seconds"] - 1.0:
             series.append(sample(locust, mock, started, url))
+            if trace and trace.taken == 0 and series[-1]["t"] >= warmup and series[-1]["calls"]:
+                trace.snapshot({"locust": locust.pid, "mock": mock.pid})
             time.sleep(min(size["sample"], max(0.0, started + size["seconds"] - 1.0 - time.monotonic())))
+        if trace and trace.taken == 1 and locust.alive():
+            trace.snapshot({"locust": locust.pid, "mock": mock.pid})
         status, faults = common.http_json("GET", f"{url}/mock/faults")
         fired = (
             {str(f.get("kind")): f.get("fired") for f in (faults or {}).get("faults", [])}
@@ -225,7 +281,6 @@ def run(size: dict[str, Any], folder: Path) -> dict[str, Any]:
             raise RuntimeError(f"Locust did not finish:\n{locust.stderr_tail}")
     summary_path = reports / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
-    warmup = size["seconds"] / 3
     return {
         "series": series,
         "warmup_s": warmup,
@@ -291,14 +346,33 @@ def render(result: dict[str, Any]) -> str:
     return f"{series_table}\n\nwarm-up {result['warmup_s']:.0f} s\n{verdict_table}\n{tail}"
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The common options plus ``--trace-memory``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    common.add_mode_options(parser)
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="trace allocations in both processes and write the top growing sites after the warm-up "
+        "to soak-memory-locust.txt and soak-memory-mock.txt in the results folder",
+    )
+    return common.resolve_mode(parser.parse_args(argv))
+
+
 def main() -> int:
-    args = common.bench_args(__doc__.split("\n", 1)[0])
+    args = parse_args()
     size = SIZES[args.mode]
     common.raise_nofile()
     with tempfile.TemporaryDirectory(prefix="bench-soak-") as folder:
-        result = run(size, Path(folder))
+        trace = MemoryTrace(Path(folder) / "trace") if args.trace_memory else None
+        result = run(size, Path(folder), trace)
+        growth = trace.write_growth(args.out) if trace else []
     table = render(result)
     print(f"soak ({args.mode})\n{table}")
+    for path in growth:
+        print(f"memory growth: {path}")
+    if args.trace_memory and not growth:
+        print("memory growth: no snapshots (no calls after the warm-up); try a longer run")
     flat = all(v["flat"] for v in result["verdicts"].values())
     data = {
         **result,
@@ -319,6 +393,7 @@ def main() -> int:
             "fd_slack": FD_SLACK,
         },
         "sizes": size,
+        "traced": bool(args.trace_memory),
     }
     print(f"results: {common.write_result(NAME, args, data, table)}")
     return 0

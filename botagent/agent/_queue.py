@@ -28,8 +28,9 @@ QUEUE_ATTRIBUTES = ("Eic_CallId", "Eic_State")
 _STATE = "eic_state"
 _REMOVED = ""
 """The state kept for an interaction removed from the queue without a disconnected state."""
-_MEMORY = 256
-"""How many interactions are remembered; the oldest are forgotten first."""
+_MEMORY = 64
+"""How many interactions are remembered, to ignore late notices about ended ones; the oldest are
+forgotten first, so an agent's memory stays the same however many calls it takes."""
 
 
 @dataclass(slots=True)

@@ -30,6 +30,7 @@ from botagent.locust._campaigns import CampaignTallies
 from botagent.locust._health import HealthProbe
 from botagent.locust._phases import PhaseClock
 from botagent.locust._samples import RunSamples
+from botagent.locust._state_series import StateSeries
 from botagent.locust._timeline import Timeline
 from botagent.locust._worker_report import BotCall, WorkerFacts
 from botagent.report import (
@@ -37,7 +38,6 @@ from botagent.report import (
     HarnessHealth,
     RuleViolationRecord,
     RunningReconciliation,
-    StateSample,
     StepErrorRecord,
     was_dispositioned,
 )
@@ -72,7 +72,8 @@ class RunRecorder:
         self.agents_seen: set[str] = set()
         self.reconciliation = RunningReconciliation(self.agents_seen)
         """The bots' calls against the mock's ledger, as the run goes (master or only process)."""
-        self.states: list[StateSample] = []
+        self.states = StateSeries()
+        """Agents per report bucket, sampled every second."""
         self.health = HarnessHealth()
         self.sessions_lost: list[AgentMoment] = []
         """When agents lost their session (the server dropped it), to match against switchovers."""
@@ -232,7 +233,7 @@ class RunRecorder:
 
     def _sample_once(self) -> None:
         counts = self.current_states()
-        self.states.append(StateSample(elapsed=self.phases.elapsed(), counts=dict(counts)))
+        self.states.append(self.phases.elapsed(), counts)
 
     def _on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
         facts, self._unsent = self._unsent, WorkerFacts()

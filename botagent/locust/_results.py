@@ -95,7 +95,7 @@ def build_result(run: DialerRun, reconciliation: Reconciliation | None, ledger_e
         calls=_call_totals(recorder, _kpi_count(recorder.samples.whole_run(), KPI_ACD_TALK)),
         reconciliation=reconciliation,
         ledger_expected=ledger_expected,
-        states=list(recorder.states),
+        states=recorder.states.samples(),
         phases=_phase_stats(recorder, duration),
         judged_phase=None if phase == "all" else phase,
         harness=recorder.health,
@@ -201,7 +201,7 @@ def final_result(
 
 
 def _peak_agents(recorder: RunRecorder) -> int:
-    return max((sum(sample.counts.values()) for sample in recorder.states), default=0)
+    return recorder.states.most_agents()
 
 
 def _locust_html(environment: Environment) -> str | None:

@@ -22,6 +22,7 @@ from botagent.locust._collector import CollectorPolicy
 from botagent.locust._console import fail
 from botagent.locust._controller import RunController, RunNotStarted
 from botagent.locust._run import DialerRun
+from botagent.locust._stats_trim import keep_per_second_trimmed
 from botagent.locust._stop import stop_agents_when_asked
 from botagent.profile import Profile, default_profile_path, load_profile
 from botagent.report import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_ERROR
@@ -97,4 +98,5 @@ def setup_dialer_run(
         stop_agents_when_asked(environment.runner)
     else:
         RunController(run, reports, progress)
+        keep_per_second_trimmed(environment)
     return run

@@ -10,7 +10,10 @@ A callback with ``scheduledAgent`` is *agent-owned* (R26): when it falls due it 
 for ``callbacks.owner_window`` seconds, as Interaction Dialer's "Reschedule Delay" of agent callbacks
 (60 minutes by default) does. Then ``callbacks.fallback`` decides: ``campaign`` turns it into a
 campaign-wide callback that any agent of the campaign may get (Dialer's "convert to campaign-wide"),
-``expire`` drops it. ``owner_window: null`` keeps it for its owner for ever.
+``expire`` drops it. ``owner_window: null`` keeps it for its owner for ever. The window's timer runs
+only while the callback waits in its owner's queue: taken, the callback lets go of it (so a dialed
+callback is not kept for the rest of its window), and given back, it gets one for what is left of the
+window, or falls back at once when the window has passed.
 
 ``placeAdditionalFollowUpCall: true`` asks Dialer to call the contact once more after this call (the
 ICWS pages name the flag without saying more; the mock's reading): the follow-up is a callback due
@@ -78,12 +81,20 @@ class CallbackDesk:
     def _fall_due(self, callback: Callback, campaign: CampaignState, now: float) -> None:
         self._count(campaign, "callbacksDue")
         callback.fell_due = now
-        window = campaign.spec.callbacks.owner_window
-        if callback.agent is not None and window is not None:
-            self.world.timers.schedule(now + window, lambda at: self._window_over(callback, campaign))
         self.queue(callback, campaign)
 
+    def _watch_window(self, callback: Callback, campaign: CampaignState) -> None:
+        window = campaign.spec.callbacks.owner_window
+        if window is None or callback.fell_due is None or callback.window is not None:
+            return
+        ends = callback.fell_due + window
+        if ends < self.world.now:
+            callback.window_over = True
+            return
+        callback.window = self.world.timers.schedule(ends, lambda at: self._window_over(callback, campaign))
+
     def _window_over(self, callback: Callback, campaign: CampaignState) -> None:
+        callback.window = None
         callback.window_over = True
         queue = campaign.due_for.get(callback.agent or "")
         if queue is not None and callback in queue:
@@ -94,6 +105,8 @@ class CallbackDesk:
 
     def queue(self, callback: Callback, campaign: CampaignState, *, front: bool = False) -> None:
         """Put a due callback in its owner's queue, the campaign's, or nowhere once it expired."""
+        if callback.agent is not None:
+            self._watch_window(callback, campaign)
         if callback.agent is not None and callback.window_over:
             if campaign.spec.callbacks.fallback == "expire":
                 self._count(campaign, "callbacksExpired")
@@ -118,6 +131,9 @@ class CallbackDesk:
         callback = queue.popleft()
         if not queue:
             del campaign.due_for[user_id]
+        if callback.window is not None:
+            callback.window.cancel()
+            callback.window = None
         return callback
 
     def dialed(self, callback: Callback, campaign: CampaignState, now: float) -> None:

@@ -122,9 +122,10 @@ class DialerEngine:
     ) -> None:
         self._secrets = secrets or random.Random()
         self._ledger_file = ledger_file
-        self._session_ids = itertools.count(_FIRST_SESSION_ID)
+        self._next_session_id = _FIRST_SESSION_ID
         self._request_ids = itertools.count(1)
-        self._gone: set[str] = set()
+        self._lost: set[int] = set()
+        """Ids of sessions that vanished (lost, or a restart): they answer 401, not 410."""
         self._build(scenario or Scenario())
 
     def _build(self, scenario: Scenario) -> None:
@@ -148,7 +149,6 @@ class DialerEngine:
 
         Session ids keep counting, and ids handed out before the reset answer 410 afterwards.
         """
-        self._gone.update(self._world.sessions)
         for session in self._world.sessions.values():
             session.open = False
         self._world.woken.update(self._world.sessions)
@@ -167,7 +167,7 @@ class DialerEngine:
         timers = self._world.timers
         while (timer := timers.pop_due(now)) is not None:
             self._world.now = max(self._world.now, timer.when)
-            timer.callback(timer.when)
+            timer.fire()
             self._acd.distribute(timer.when)
             self._pacer.pace_dirty(timer.when)
         self._world.now = max(self._world.now, now)
@@ -200,7 +200,8 @@ class DialerEngine:
         user = self._world.user(user_id, now)
         assert user is not None
         rng = self._secrets
-        session_id = str(next(self._session_ids))
+        session_id = str(self._next_session_id)
+        self._next_session_id += 1
         csrf = base64.b64encode(rng.randbytes(24)).decode("ascii")
         cookie = f"{uuid.UUID(int=rng.getrandbits(128), version=4)}|languageId=en-us"
         agent = self._agent_for(user, application_name, session_id)
@@ -241,7 +242,7 @@ class DialerEngine:
         self.advance(now)
         session = self._world.sessions.get(session_id)
         if session is None:
-            if session_id in self._gone:
+            if self._gone(session_id):
                 raise EngineError(
                     410, ErrorIds.SESSION_GONE, f"Session {session_id} is gone; create a new one."
                 )
@@ -273,6 +274,16 @@ class DialerEngine:
         session.last_seen = now
         return session
 
+    def _gone(self, session_id: str) -> bool:
+        """The id was issued and its session closed, expired or reset (not lost): a 410, not a 401.
+
+        Ids are issued in sequence, so only the lost ones need remembering, not every closed session.
+        """
+        if not (session_id.isascii() and session_id.isdigit()) or session_id.startswith("0"):
+            return False
+        number = int(session_id)
+        return _FIRST_SESSION_ID <= number < self._next_session_id and number not in self._lost
+
     def _arm_expiry(self, session: ServerSession, when: float) -> None:
         session.expiry = self._world.timers.schedule(when, lambda at: self._check_expiry(session, at))
 
@@ -303,8 +314,8 @@ class DialerEngine:
         if session.expiry is not None:
             session.expiry.cancel()
         del self._world.sessions[session.session_id]
-        if remember:
-            self._gone.add(session.session_id)
+        if not remember:
+            self._lost.add(int(session.session_id))
         self._world.woken.add(session.session_id)
 
     def _leave_group(self, session: ServerSession) -> None:

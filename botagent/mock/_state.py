@@ -69,7 +69,8 @@ class Callback:
     """A rescheduled contact: due at ``due`` (epoch seconds), for ``agent`` only when set.
 
     ``fell_due`` is when it was queued, ``window_over`` that its owner's window has passed, ``counted``
-    that it was counted kept or late (see ``_callbacks.py``).
+    that it was counted kept or late, ``window`` the timer of its owner's window while it waits in its
+    owner's queue (see ``_callbacks.py``).
     """
 
     contact: Contact
@@ -79,6 +80,7 @@ class Callback:
     fell_due: float | None = None
     window_over: bool = False
     counted: bool = False
+    window: Timer | None = None
 
 
 @dataclass(slots=True, eq=False)
