@@ -23,6 +23,8 @@ KEPT_SECONDS = 30
 """Seconds of per-second counts kept before the latest request (Locust reads the last 12)."""
 TRIM_INTERVAL = 10.0
 """Seconds between two trims."""
+MAX_RUN_SECONDS = 7 * 24 * 3600
+"""How long the trims go on at most: a week, a bound no run that ends reaches."""
 
 
 def trim_per_second(stats: RequestStats, keep: int = KEPT_SECONDS) -> int:
@@ -46,7 +48,7 @@ def keep_per_second_trimmed(environment: Environment, interval: float = TRIM_INT
     trimmer: list[gevent.Greenlet] = []
 
     def trim_forever() -> None:
-        while True:
+        for _ in range(int(MAX_RUN_SECONDS / interval)):
             gevent.sleep(interval)
             trim_per_second(environment.stats)
 
