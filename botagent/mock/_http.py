@@ -54,7 +54,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _JSON_TYPES = ("application/json", ICWS_MEDIA_TYPE)
 _JSON_TYPES_RAW = frozenset(media.encode("latin-1") for media in _JSON_TYPES)
-"""The accepted content types as clients usually spell them, taken without parsing."""
+"""The accepted media types as bytes: a usual ``Content-Type`` is accepted without decoding it."""
 _BODY_KEY = "botagent.body"
 _MAX_CHUNKS: Final = 1_000_000
 """A bound on the body's ASGI messages; the byte limit always stops a body first (an empty chunk
@@ -264,7 +264,7 @@ async def read_model(request: BodySource, model: type[ModelT], limit: int) -> Mo
 
 def _check_json_type(scope: Scope) -> None:
     raw = raw_header(scope, b"content-type")
-    if raw is None or raw in _JSON_TYPES_RAW:
+    if raw is None or raw.split(b";", 1)[0].strip().lower() in _JSON_TYPES_RAW:
         return
     content_type = raw.decode("latin-1").split(";", 1)[0].strip().lower()
     if content_type and content_type not in _JSON_TYPES:
