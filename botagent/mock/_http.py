@@ -18,7 +18,7 @@ from typing import Any, Final, Protocol, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import to_json
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.wire import ICWS_MEDIA_TYPE, WireModel
@@ -38,6 +38,7 @@ __all__ = [
     "parse_body",
     "parse_with",
     "plain_json",
+    "raw_header",
     "read_body",
     "read_json",
     "read_model",
@@ -52,7 +53,12 @@ official pages' example, e.g. request-break, with the mock's lower-case path).""
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _JSON_TYPES = ("application/json", ICWS_MEDIA_TYPE)
+_JSON_TYPES_RAW = frozenset(media.encode("latin-1") for media in _JSON_TYPES)
+"""The accepted media types as bytes: a usual ``Content-Type`` is accepted without decoding it."""
 _BODY_KEY = "botagent.body"
+_MAX_CHUNKS: Final = 1_000_000
+"""A bound on the body's ASGI messages; the byte limit always stops a body first (an empty chunk
+with more to come aside, which no server sends)."""
 _HEADERS_KEY = "botagent.headers"
 _SECRET_PROPERTIES = frozenset({"password"})
 _ICWS_TYPE: Final = (b"content-type", ICWS_MEDIA_TYPE.encode("latin-1"))
@@ -88,6 +94,10 @@ class Answer(Response):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
         await send({"type": "http.response.body", "body": self.body})
+
+
+_NO_LENGTH: Final = frozenset((*range(100, 200), 204, 304))
+"""Statuses Starlette sends without ``Content-Length``."""
 
 
 def _framing(status: int, body: bytes) -> list[tuple[bytes, bytes]]:
@@ -127,7 +137,9 @@ def icws_json(body: Any, status: int = 200, headers: dict[str, str] | None = Non
 
 def icws_bytes(raw: bytes, status: int = 200) -> Answer:
     """A response with the ICWS media type whose JSON body is already encoded (a constant answer)."""
-    return _encoded(raw, status, _ICWS_TYPE, None)
+    if status in _NO_LENGTH:
+        return _encoded(raw, status, _ICWS_TYPE, None)
+    return Answer(status, raw, [(b"content-length", str(len(raw)).encode("latin-1")), _ICWS_TYPE])
 
 
 def plain_json(body: Any, status: int = 200) -> Answer:
@@ -151,11 +163,16 @@ def header(scope: Scope, name: bytes) -> str | None:
 
     The first call makes a table of the request's headers and keeps it in the scope.
     """
+    value = raw_header(scope, name)
+    return None if value is None else value.decode("latin-1")
+
+
+def raw_header(scope: Scope, name: bytes) -> bytes | None:
+    """``header`` undecoded: the first value of the request header ``name`` (lower case), or None."""
     table: dict[bytes, bytes] | None = scope.get(_HEADERS_KEY)
     if table is None:
         table = scope[_HEADERS_KEY] = dict(reversed(scope["headers"]))  # the first of equal names wins
-    value = table.get(name)
-    return None if value is None else value.decode("latin-1")
+    return table.get(name)
 
 
 async def read_body(request: BodySource, limit: int) -> bytes:
@@ -169,30 +186,39 @@ async def read_body(request: BodySource, limit: int) -> bytes:
     scope = request.scope
     kept: bytes | EngineError | None = scope.get(_BODY_KEY)
     if kept is None:
-        kept = scope[_BODY_KEY] = await _read_capped(scope, request.receive, limit)
+        length = raw_header(scope, b"content-length") or b""
+        if length.isdigit() and int(length) > limit:
+            kept = _too_large(limit)
+        else:
+            message = await request.receive()
+            body = message.get("body", b"")
+            whole = message["type"] == "http.request" and not message.get("more_body", False)
+            if whole and len(body) <= limit:
+                kept = body  # the usual case: the whole body in one message
+            else:
+                kept = await _read_rest(message, request.receive, limit)
+        scope[_BODY_KEY] = kept
     if isinstance(kept, EngineError):
         raise kept
     return kept
 
 
-async def _read_capped(scope: Scope, receive: Receive, limit: int) -> bytes | EngineError:
-    length = header(scope, b"content-length") or ""
-    if length.isdigit() and int(length) > limit:
-        return _too_large(limit)
+async def _read_rest(message: Message, receive: Receive, limit: int) -> bytes | EngineError:
+    """The body from its first ASGI ``message`` on, at most ``limit`` bytes (plus one chunk) read."""
     chunks: list[bytes] = []
     size = 0
-    more = True
-    while more:
-        message = await receive()
+    for _ in range(_MAX_CHUNKS):
         if message["type"] != "http.request":
             return EngineError(400, ErrorIds.INVALID_REPRESENTATION, "The client went away mid-body.")
         chunk = message.get("body", b"")
-        more = message.get("more_body", False)
         size += len(chunk)
         if size > limit:
             return _too_large(limit)
         chunks.append(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+        message = await receive()
+    return _too_large(limit)
 
 
 def _too_large(limit: int) -> EngineError:
@@ -237,7 +263,10 @@ async def read_model(request: BodySource, model: type[ModelT], limit: int) -> Mo
 
 
 def _check_json_type(scope: Scope) -> None:
-    content_type = (header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
+    raw = raw_header(scope, b"content-type")
+    if raw is None or raw.split(b";", 1)[0].strip().lower() in _JSON_TYPES_RAW:
+        return
+    content_type = raw.decode("latin-1").split(";", 1)[0].strip().lower()
     if content_type and content_type not in _JSON_TYPES:
         raise EngineError(
             415,

@@ -59,13 +59,22 @@ class IcwsRequest:
         raw = self.header("cookie")
         if not raw:
             return None
+        if ";" not in raw:  # one cookie, as clients of the mock send it
+            key, equals, value = raw.partition("=")
+            found = value.strip() if equals and key.strip() == name else None
+        else:
+            found = self._last_of(raw, name)
+        if found is not None and found.startswith('"'):
+            return cookie_parser(raw).get(name)  # a quoted value: let Starlette unquote it
+        return found
+
+    @staticmethod
+    def _last_of(raw: str, name: str) -> str | None:
         found = None
         for pair in raw.split(";"):
             key, equals, value = pair.partition("=")
             if equals and key.strip() == name:
                 found = value.strip()
-        if found is not None and found.startswith('"'):
-            return cookie_parser(raw).get(name)  # a quoted value: let Starlette unquote it
         return found
 
     @property

@@ -317,7 +317,10 @@ class Interactions:
     def _tell(
         self, interaction: Interaction, *, added: bool = False, changed: bool = False, removed: bool = False
     ) -> None:
-        for watch in self._watches.get(interaction.user.user_id, {}).values():
+        watches = self._watches.get(interaction.user.user_id)
+        if not watches:
+            return
+        for watch in watches.values():
             listed = [
                 QueueInteraction(
                     interaction_id=interaction.interaction_id,

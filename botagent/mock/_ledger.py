@@ -102,12 +102,13 @@ class Ledger:
         if not force and now - self._swept < SWEEP_EVERY:
             return
         self._swept = now
-        done = [(key, created, entry) for key, (created, entry) in self.by_call_id.items() if settled(entry)]
-        for call_id, created, entry in done:
-            del self.by_call_id[call_id]
-            self.settled.add(created, entry)
-        if done:
-            self.settled.save()
+        done = [(created, entry) for created, entry in self.by_call_id.values() if settled(entry)]
+        if not done:
+            return
+        for _, entry in done:
+            del self.by_call_id[entry.call_id]
+        self.settled.add_all(done)
+        self.settled.save()
 
     def close(self) -> None:
         """Save and close the settled entries' table."""

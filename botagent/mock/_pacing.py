@@ -80,7 +80,7 @@ from botagent.mock._allocation import choose
 from botagent.mock._callbacks import CallbackDesk, due_time
 from botagent.mock._interactions import Interactions
 from botagent.mock._outcomes import Outcome, draw_outcome, reaches_agent
-from botagent.mock._pops import abandoned_record, data_pop, preview_pop
+from botagent.mock._pops import abandoned_record, data_pop, pop_message, preview_pop
 from botagent.mock._predictive import MAX_LINES_PER_AGENT
 from botagent.mock._state import Callback, CampaignState, Contact, Dial, DialerAgent, LiveCall, World
 from botagent.mock._streams import AgentStream, Draws
@@ -127,12 +127,15 @@ class Pacer:
 
     def refresh(self, agent: DialerAgent) -> None:
         """Bring the agent's idle sets and attachment up to date; drop a reservation it no longer deserves."""
+        free = self.is_free(agent, ignore_reservation=True)
         dial = agent.reservation
-        wanted = self._wanted(agent)
-        if dial is not None and not self._deserves(agent, dial, wanted):
-            self.release(agent)
-            return
-        target = dict.fromkeys(wanted) if self.is_free(agent) else {}
+        if dial is not None:
+            if not (free and dial.campaign in self._wanted(agent)):
+                self.release(agent)  # it no longer deserves the reservation
+                return
+            target: dict[CampaignState, None] = {}  # reserved: idle nowhere
+        else:
+            target = dict.fromkeys(self._wanted(agent)) if free else {}
         for campaign in agent.idle_in:
             if campaign not in target:
                 campaign.idle.pop(agent, None)
@@ -142,9 +145,6 @@ class Pacer:
                 self.world.dirty[campaign] = None
         agent.idle_in = target
         self._reattach(agent)
-
-    def _deserves(self, agent: DialerAgent, dial: Dial, wanted: list[CampaignState]) -> bool:
-        return self.is_free(agent, ignore_reservation=True) and dial.campaign in wanted
 
     def _wanted(self, agent: DialerAgent) -> list[CampaignState]:
         later = agent.ready_all and self.world.behaviour.ready_covers_later_campaigns
@@ -289,6 +289,9 @@ class Pacer:
     def _choose_for(self, agent: DialerAgent) -> CampaignState | None:
         """The campaign the agent works for next, from its own calls (``_allocation.py``)."""
         user_id = agent.user.user_id
+        if len(agent.idle_in) == 1:  # the only candidate: nothing to choose between
+            only = next(iter(agent.idle_in))
+            return only if self._has_work_for(only, user_id) else None
         candidates = (c for c in agent.idle_in if self._has_work_for(c, user_id))
         return choose(candidates, lambda c: c.share, lambda c: c.stream(user_id).turn)
 
@@ -495,7 +498,7 @@ class Pacer:
         campaign.busy[agent] = now
         self.world.ledger.start_stretch(agent, campaign.name, True, now)
         self.refresh(agent)
-        self.world.send_agent(agent, DataPopMessage(call=call.wire))
+        self.world.send_agent_wire(agent, pop_message(call))
         if not isinstance(call.wire, PreviewPopCall):
             self.interactions.connected_pop(call, agent.user, now)
 

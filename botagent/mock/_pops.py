@@ -1,17 +1,28 @@
 """Building what a dial turns into: the ledger record and the wire call of a pop, or an abandoned record.
 
 Pure constructors for the pacer: they draw ids from the world (its seeded RNG and interaction counter)
-and change nothing else; handing the call to the agent is the pacer's job.
+and change nothing else; handing the call to the agent is the pacer's job. ``pop_message`` is the
+dataPopMessage an agent is sent; a data pop's is written as a dict, with no model validated or
+serialized on the way (a test checks it equals ``DataPopMessage(call=...).to_wire()``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from botagent.mock._state import Dial, DialerAgent, LiveCall, World
-from botagent.wire import DataPopCall, DialingMode, LedgerEntry, PreviewPopCall
+from botagent.wire import (
+    DATA_POP,
+    DATA_POP_MESSAGE,
+    DataPopCall,
+    DataPopMessage,
+    DialingMode,
+    LedgerEntry,
+    PreviewPopCall,
+)
 
-__all__ = ["abandoned_record", "data_pop", "preview_pop"]
+__all__ = ["abandoned_record", "data_pop", "pop_message", "preview_pop"]
 
 
 def data_pop(world: World, dial: Dial, agent: DialerAgent, now: float) -> LiveCall:
@@ -56,6 +67,27 @@ def preview_pop(world: World, dial: Dial, agent: DialerAgent, now: float) -> Liv
         allow_skip=spec.allow_skip,
     )
     return LiveCall(record, dial.campaign, dial.contact, dial.callback, wire)
+
+
+def pop_message(call: LiveCall) -> dict[str, Any]:
+    """The wire form of the dataPopMessage that hands ``call`` to its agent (R5, R6, R7)."""
+    wire = call.wire
+    if type(wire) is not DataPopCall:
+        return DataPopMessage(call=wire).to_wire()
+    return {
+        "isDelta": False,
+        "__type": DATA_POP_MESSAGE,
+        "call": {
+            "interactionId": wire.interaction_id,
+            "campaignId": wire.campaign_id,
+            "attributes": dict(wire.attributes),
+            "autoDisconnectOnDisposition": wire.auto_disconnect_on_disposition,
+            "allowAgentCallbacks": wire.allow_agent_callbacks,
+            "dispositions": [dict(d) for d in call.campaign.dispositions_wire],
+            "dialingMode": int(wire.dialing_mode),
+            "__type": DATA_POP,
+        },
+    }
 
 
 def abandoned_record(world: World, dial: Dial, now: float) -> LedgerEntry:

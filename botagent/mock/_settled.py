@@ -72,22 +72,30 @@ class SettledCalls:
 
     def add(self, created: int, entry: LedgerEntry) -> int:
         """Write a settled entry; return its ``seq``."""
-        self.count += 1
-        self._db.execute(
-            "INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                self.count,
-                created,
-                entry.call_id,
-                entry.interaction_id,
-                entry.campaign_name,
-                entry.agent,
-                entry.state,
-                json.dumps(entry.to_wire() | {"attributes": entry.attributes}),
-            ),
-        )
-        self._saved_later()
+        self.add_all([(created, entry)])
         return self.count
+
+    def add_all(self, entries: list[tuple[int, LedgerEntry]]) -> None:
+        """Write settled entries, in order, with one statement (``seq`` goes on counting)."""
+        first = self.count + 1
+        self.count += len(entries)
+        self._db.executemany(
+            "INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    seq,
+                    created,
+                    entry.call_id,
+                    entry.interaction_id,
+                    entry.campaign_name,
+                    entry.agent,
+                    entry.state,
+                    _stored(entry),
+                )
+                for seq, (created, entry) in enumerate(entries, first)
+            ],
+        )
+        self._saved_later(len(entries))
 
     def find(self, call_id: str) -> LedgerEntry | None:
         """The settled entry of a call, or None."""
@@ -98,9 +106,9 @@ class SettledCalls:
         """Store a settled entry again after a change that reconciliation does not read (attributes)."""
         self._db.execute(
             "UPDATE calls SET entry = ? WHERE call_id = ?",
-            (json.dumps(entry.to_wire() | {"attributes": entry.attributes}), entry.call_id),
+            (_stored(entry), entry.call_id),
         )
-        self._saved_later()
+        self._saved_later(1)
 
     def page(self, after: int, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` entries settled after ``after``, in settling order, each with its ``seq``."""
@@ -124,10 +132,15 @@ class SettledCalls:
         self.save()
         self._db.close()
 
-    def _saved_later(self) -> None:
-        self._unsaved += 1
+    def _saved_later(self, rows: int) -> None:
+        self._unsaved += rows
         if self._unsaved >= COMMIT_EVERY:
             self.save()
+
+
+def _stored(entry: LedgerEntry) -> str:
+    """The ``entry`` column of a row: the ``/mock/ledger`` entry with its attributes."""
+    return json.dumps(entry.to_wire() | {"attributes": entry.attributes})
 
 
 def _wire(stored: str) -> dict[str, Any]:

@@ -102,6 +102,8 @@ class CampaignState:
 
     spec: CampaignSpec
     dispositions: list[Disposition]
+    dispositions_wire: list[dict[str, Any]]
+    """``dispositions`` in their wire form, made once for every data pop of the campaign."""
     labels: frozenset[str]
     categories: dict[str, str]
     status: CampaignStatus
@@ -138,6 +140,7 @@ class CampaignState:
         state = cls(
             spec=spec,
             dispositions=dispositions,
+            dispositions_wire=[d.to_wire() for d in dispositions],
             labels=frozenset(d.label for d in spec.dispositions),
             categories={d.label: d.wrap_up_category for d in spec.dispositions},
             status=CampaignStatus.ON if spec.status == "on" else CampaignStatus.OFF,
@@ -351,7 +354,10 @@ class World:
 
     def send_agent(self, agent: DialerAgent, message: WireModel) -> None:
         """Queue a Dialer message for every open session of the agent's group."""
-        wire = message.to_wire()
+        self.send_agent_wire(agent, message.to_wire())
+
+    def send_agent_wire(self, agent: DialerAgent, wire: dict[str, Any]) -> None:
+        """Queue a Dialer message already in its wire form for every open session of the agent's group."""
         for session in agent.sessions:
             session.queue.append(wire)
             self.woken.add(session.session_id)
