@@ -96,10 +96,6 @@ class Answer(Response):
         await send({"type": "http.response.body", "body": self.body})
 
 
-_NO_LENGTH: Final = frozenset((*range(100, 200), 204, 304))
-"""Statuses Starlette sends without ``Content-Length``."""
-
-
 def _framing(status: int, body: bytes) -> list[tuple[bytes, bytes]]:
     """The ``Content-Length`` header Starlette would send: none on a 1xx, 204 or 304."""
     if status < 200 or status in (204, 304):
@@ -137,9 +133,7 @@ def icws_json(body: Any, status: int = 200, headers: dict[str, str] | None = Non
 
 def icws_bytes(raw: bytes, status: int = 200) -> Answer:
     """A response with the ICWS media type whose JSON body is already encoded (a constant answer)."""
-    if status in _NO_LENGTH:
-        return _encoded(raw, status, _ICWS_TYPE, None)
-    return Answer(status, raw, [(b"content-length", str(len(raw)).encode("latin-1")), _ICWS_TYPE])
+    return _encoded(raw, status, _ICWS_TYPE, None)
 
 
 def plain_json(body: Any, status: int = 200) -> Answer:
