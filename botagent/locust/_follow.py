@@ -16,7 +16,7 @@ from typing import Final
 
 import gevent
 
-from botagent.locust._ledger import LEDGER_TIMEOUT, PARSE_SLICE, LedgerPage, read_ledger_page
+from botagent.locust._ledger import LEDGER_TIMEOUT, LedgerPage, in_slices, read_ledger_page
 from botagent.report import Reconciliation, RunningReconciliation, reconcile_acd
 
 __all__ = ["FOLLOW_EVERY", "FOLLOW_PAGE", "follow_ledger", "read_new_entries", "reconcile_the_rest"]
@@ -74,11 +74,9 @@ def _add_page(running: RunningReconciliation, page: LedgerPage, pause: Callable[
     added whole even when this greenlet is killed in a pause, so the cursor never splits a page."""
     now, done = time.time(), 0
     try:
-        for start in range(0, len(page.calls), PARSE_SLICE):
-            if start and pause is not None:
-                pause()
-            running.add_entries(page.calls[start : start + PARSE_SLICE], now)
-            done = start + PARSE_SLICE
+        for part in in_slices(page.calls, pause):
+            running.add_entries(part, now)
+            done += len(part)
         if not page.calls:
             running.add_entries((), now)
     except gevent.GreenletExit:

@@ -6,14 +6,22 @@ import http.client
 import json
 import logging
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import NoneType
-from typing import Any
+from typing import Any, TypeVar
 
 from botagent.wire import AcdEntry, LedgerEntry
 
-__all__ = ["LedgerPage", "parse_acd", "parse_ledger", "read_acd_ledger", "read_ledger", "read_ledger_page"]
+__all__ = [
+    "LedgerPage",
+    "in_slices",
+    "parse_acd",
+    "parse_ledger",
+    "read_acd_ledger",
+    "read_ledger",
+    "read_ledger_page",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +29,8 @@ LEDGER_TIMEOUT = 30.0
 
 PARSE_SLICE = 50
 """Entries parsed between two calls of a page reader's ``pause``."""
+
+T = TypeVar("T")
 
 _READ_KEYS: dict[str, tuple[type, ...]] = {
     "agent": (str, NoneType),
@@ -142,11 +152,17 @@ def parse_ledger(body: Any, pause: Callable[[], None] | None = None) -> list[Led
     if pause is None:
         return [_entry(item) for item in calls]
     entries: list[LedgerEntry] = []
-    for start in range(0, len(calls), PARSE_SLICE):
-        if start:
-            pause()
-        entries.extend(_entry(item) for item in calls[start : start + PARSE_SLICE])
+    for part in in_slices(calls, pause):
+        entries.extend(_entry(item) for item in part)
     return entries
+
+
+def in_slices(items: Sequence[T], pause: Callable[[], None] | None) -> Iterator[Sequence[T]]:
+    """``items`` in slices of `PARSE_SLICE`, with ``pause`` called between two slices."""
+    for start in range(0, len(items), PARSE_SLICE):
+        if start and pause is not None:
+            pause()
+        yield items[start : start + PARSE_SLICE]
 
 
 def _entry(item: Any) -> LedgerEntry:
