@@ -10,6 +10,10 @@ A ``Session`` speaks ICWS; a ``Transport`` only moves bytes. Two implementations
 Transports keep no cookies (the session does) and raise only ``IcwsTransportError``/``IcwsTimeout``,
 with no URL in the message, so failures group cleanly in reports.
 
+A request is timed from just before it is sent until its answer is read; the gevent transport on Linux
+ends the time at the kernel's receive time of the answer's last bytes instead (see ``_arrival``), so
+that other greenlets' work does not count as the server's.
+
 Both send a request at most once: a failure after its first byte was written (reset, end of stream
 before the answer, timeout) is raised, never re-sent, so that ``RetryPolicy`` alone decides what is
 sent again and every attempt is reported. Only an idle pooled connection found closed *before*
@@ -28,7 +32,7 @@ from functools import cache
 from http.client import HTTPException
 from http.cookiejar import DefaultCookiePolicy
 from os import PathLike
-from time import perf_counter
+from time import perf_counter, time_ns
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
@@ -315,8 +319,10 @@ def _is_idle_and_open(sock: Any) -> bool:
 
 def _send_once(
     client: HTTPClient, method: str, target: str, headers: Mapping[str, str], body: bytes
-) -> HTTPSocketPoolResponse:
+) -> tuple[HTTPSocketPoolResponse, Any]:
     """Write one request once on a connection of ``client``'s pool and read the head of its answer.
+
+    Returns the answer and the socket it is read from.
 
     Raises:
         OSError, HTTPException, gevent.Timeout: the socket or the answer failed; the socket is closed
@@ -334,7 +340,23 @@ def _send_once(
         pool.release_socket(sock)
         raise
     # on failure the response closes the socket and frees its slot itself
-    return HTTPSocketPoolResponse(sock, pool, block_size=client.block_size, method=method)
+    return HTTPSocketPoolResponse(sock, pool, block_size=client.block_size, method=method), sock
+
+
+def _elapsed_ms(started: float, sent_ns: int, sock: Any) -> float:
+    """Milliseconds from ``started`` (``perf_counter``, just before sending at wall time ``sent_ns``)
+    to the arrival of the answer's last bytes read from ``sock``, or to now when the socket keeps no
+    receive time for this answer (a stamp older than the request is the previous answer's).
+
+    Call it before anything that may switch greenlets: the pool may lend ``sock`` to another request.
+    """
+    measured_ms = (perf_counter() - started) * 1000.0
+    arrived_ns = getattr(sock, "arrived_ns", 0)  # kept by _arrival.ArrivalStampedSocket
+    if isinstance(arrived_ns, int) and arrived_ns > sent_ns:
+        stamped_ms = (arrived_ns - sent_ns) / 1e6
+        if stamped_ms <= measured_ms:  # else the wall clock was stepped meanwhile
+            return stamped_ms
+    return measured_ms
 
 
 def _split_url(url: str) -> tuple[str, str]:
@@ -440,14 +462,14 @@ class GeventTransport:
 
         origin, target = _split_url(url)
         client = self._clients.get(origin) or self._new_pooled_client(origin, timeout)
-        start = perf_counter()
+        start, sent_ns = perf_counter(), time_ns()
         with _gevent_errors(), gevent.Timeout(timeout):
-            response = _send_once(client, method, target, headers, body or b"")
+            response, sock = _send_once(client, method, target, headers, body or b"")
             try:
                 data = response.read()
+                elapsed_ms = _elapsed_ms(start, sent_ns, sock)
             finally:
                 response.release()
-        elapsed_ms = (perf_counter() - start) * 1000.0
         return RawResponse(response.status_code, ResponseHeaders(response.items()), data, elapsed_ms)
 
     @contextmanager
@@ -459,11 +481,11 @@ class GeventTransport:
         # socket timeouts bound the connect and every read; a day stands for "no bound"
         client = self._new_client(origin, concurrency=1, network_timeout=timeout or 86400.0)
         try:
-            start = perf_counter()
+            start, sent_ns = perf_counter(), time_ns()
             with _gevent_errors():
-                response = _send_once(client, method, target, headers, b"")
+                response, sock = _send_once(client, method, target, headers, b"")
             try:
-                yield _GeventStream(response, (perf_counter() - start) * 1000.0)
+                yield _GeventStream(response, _elapsed_ms(start, sent_ns, sock))
             finally:
                 response.release()
         finally:
@@ -486,6 +508,8 @@ class GeventTransport:
         from geventhttpclient.client import HTTPClient
         from geventhttpclient.url import URL
 
+        from botagent.icws._arrival import new_tcp_socket
+
         options: dict[str, Any] = _proxy_options(origin) if self._trust_env else {}
         if origin.startswith("https:"):
             options.update(self._tls_options())
@@ -496,8 +520,11 @@ class GeventTransport:
             network_timeout=network_timeout,
             **options,
         )
+        pool = client._connection_pool
         # the pool runs this on every idle socket it hands out; see _is_idle_and_open
-        client._connection_pool._is_socket_alive = _is_idle_and_open  # type: ignore[method-assign]
+        pool._is_socket_alive = _is_idle_and_open  # type: ignore[method-assign]
+        if not origin.startswith("https:"):
+            pool._create_tcp_socket = new_tcp_socket  # type: ignore[method-assign]
         return client
 
     def _tls_options(self) -> dict[str, Any]:

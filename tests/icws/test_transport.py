@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ class EchoHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         route = {
             "/slow": self._slow,
+            "/late": self._late,
             "/events": self._events,
             "/events-cut": self._events_cut,
             "/events-silent": self._events_silent,
@@ -59,6 +61,10 @@ class EchoHandler(BaseHTTPRequestHandler):
 
     def _slow(self) -> None:
         time.sleep(1.0)
+        self._echo()
+
+    def _late(self) -> None:
+        time.sleep(0.1)
         self._echo()
 
     def _start_stream(self) -> None:
@@ -274,3 +280,28 @@ def test_gevent_transport_when_module_imported_does_not_import_gevent() -> None:
 
     code = "import sys, botagent.icws; assert 'gevent' not in sys.modules, 'gevent imported'"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the kernel's receive timestamps are Linux's")
+def test_gevent_request_when_the_loop_is_busy_as_the_answer_arrives_times_the_arrival(echo_url: str) -> None:
+    """The answer arrives (after 0.1 s) while another greenlet holds the event loop for a second: the
+    request's time ends when the answer reached the machine, not when the loop came back to read it."""
+    import gevent
+
+    transport = GeventTransport()
+    transport.request("GET", f"{echo_url}/connect", {}, None, 5.0)
+
+    def hold_the_loop() -> None:
+        end = time.perf_counter() + 1.0
+        while time.perf_counter() < end:
+            pass
+
+    gevent.spawn(hold_the_loop)
+    started = time.perf_counter()
+    answer = transport.request("GET", f"{echo_url}/late", {}, None, 5.0)
+    wall_ms = (time.perf_counter() - started) * 1000.0
+    transport.close()
+    assert answer.status == 200
+    assert wall_ms >= 1000.0
+    assert answer.arrival_stamped
+    assert 100.0 <= answer.elapsed_ms < wall_ms - 300.0
