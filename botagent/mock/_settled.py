@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from pydantic_core import to_json
+
 from botagent.wire import LedgerEntry
 
 __all__ = ["SettledCalls"]
@@ -139,8 +141,8 @@ class SettledCalls:
 
 
 def _stored(entry: LedgerEntry) -> str:
-    """The ``entry`` column of a row: the ``/mock/ledger`` entry with its attributes."""
-    return json.dumps(entry.to_wire() | {"attributes": entry.attributes})
+    """The ``entry`` column of a row: the ``/mock/ledger`` entry with its attributes, as compact JSON."""
+    return to_json(entry.to_wire() | {"attributes": entry.attributes}).decode()
 
 
 def _wire(stored: str) -> dict[str, Any]:

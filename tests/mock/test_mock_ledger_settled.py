@@ -6,6 +6,7 @@ records follow R9 (a disposition ends the call) and R23 (a disposition is refuse
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,7 +114,7 @@ def test_ledger_file_holds_every_settled_call_readable_with_sqlite(
         rows = db.execute("SELECT seq, interaction_id, agent, campaign, state, entry FROM calls").fetchall()
     assert sorted(row[1] for row in rows) == sorted(done)
     assert {(row[2], row[4]) for row in rows} == {("agent0001", "dispositioned")}
-    assert all(row[3] and f'"interactionId": "{row[1]}"' in row[5] for row in rows)
+    assert all(row[3] and json.loads(row[5])["interactionId"] == row[1] for row in rows)
 
 
 def test_engine_keeps_in_memory_only_open_calls_however_many_calls_there_are() -> None:
