@@ -62,4 +62,3 @@ def new_tcp_socket(family: int, socktype: int, protocol: int) -> gevent.socket.s
         sock.close()
         return gevent.socket.socket(family, socktype, protocol)
     return sock
-

@@ -89,9 +89,10 @@ class RequestRecord:
         method: the HTTP method.
         status: the HTTP status, or None when no answer came.
         elapsed_ms: milliseconds from just before sending until the body was read (stream opens:
-            until the headers arrived).
+            until the headers arrived), or until those bytes arrived when ``arrival_stamped``.
         response_length: bytes of response body (0 for stream opens and failures without answer).
         error: the exception the call raised, or None on success.
+        arrival_stamped: the time ends at the kernel's receive time of the answer, not at its read.
     """
 
     name: str
@@ -100,6 +101,7 @@ class RequestRecord:
     elapsed_ms: float
     response_length: int
     error: IcwsError | None = None
+    arrival_stamped: bool = False
 
 
 Observer = Callable[[RequestRecord], None]
@@ -603,9 +605,9 @@ class Session:
             result = reader(response)
         except ValueError as exc:
             error = IcwsResponseValidationError(describe(exc), endpoint=name)
-            self._report(name, method, response.status, response.elapsed_ms, len(response.body), error)
+            self._report_answer(name, method, response, error)
             raise error from exc
-        self._report(name, method, response.status, response.elapsed_ms, len(response.body), None)
+        self._report_answer(name, method, response, None)
         self._last_status = response.status
         return result
 
@@ -638,7 +640,7 @@ class Session:
             self._keep_cookies(response.headers.get_list("set-cookie"))
         if not 200 <= response.status < 300:
             error = status_error(name, response.status, response.body, response.headers)
-            self._report(name, method, response.status, response.elapsed_ms, len(response.body), error)
+            self._report_answer(name, method, response, error)
             raise error
         return response
 
@@ -650,9 +652,24 @@ class Session:
         elapsed_ms: float,
         length: int,
         error: IcwsError | None,
+        arrival_stamped: bool = False,
     ) -> None:
         if self._observer is not None:
-            self._observer(RequestRecord(name.value, method, status, elapsed_ms, length, error))
+            record = RequestRecord(name.value, method, status, elapsed_ms, length, error, arrival_stamped)
+            self._observer(record)
+
+    def _report_answer(
+        self, name: Endpoint, method: str, response: RawResponse, error: IcwsError | None
+    ) -> None:
+        self._report(
+            name,
+            method,
+            response.status,
+            response.elapsed_ms,
+            len(response.body),
+            error,
+            response.arrival_stamped,
+        )
 
     def _keep_cookies(self, set_cookies: list[str]) -> None:
         for set_cookie in set_cookies:
@@ -717,6 +734,14 @@ class Session:
                 f"expected text/event-stream, got {stream.headers.get('content-type', 'no content type')!r}",
                 endpoint=Endpoint.OPEN_EVENT_STREAM,
             )
-        self._report(Endpoint.OPEN_EVENT_STREAM, "GET", stream.status, stream.elapsed_ms, len(body), error)
+        self._report(
+            Endpoint.OPEN_EVENT_STREAM,
+            "GET",
+            stream.status,
+            stream.elapsed_ms,
+            len(body),
+            error,
+            stream.arrival_stamped,
+        )
         if error is not None:
             raise error

@@ -97,13 +97,16 @@ class RawResponse:
         status: the HTTP status code.
         headers: the response headers.
         body: the whole body, decoded from any content coding.
-        elapsed_ms: milliseconds from just before sending until the body was read.
+        elapsed_ms: milliseconds from just before sending until the body was read, or until its last
+            bytes arrived when ``arrival_stamped``.
+        arrival_stamped: the time ends at the kernel's receive time of the answer (see ``_arrival``).
     """
 
     status: int
     headers: ResponseHeaders
     body: bytes
     elapsed_ms: float
+    arrival_stamped: bool = False
 
 
 class StreamResponse(Protocol):
@@ -117,6 +120,7 @@ class StreamResponse(Protocol):
     status: int
     headers: ResponseHeaders
     elapsed_ms: float  # until the headers arrived
+    arrival_stamped: bool  # as RawResponse's
 
     def __iter__(self) -> Iterator[bytes]: ...
 
@@ -199,6 +203,7 @@ class _HttpxStream:
         self.status = response.status_code
         self.headers = ResponseHeaders(response.headers.multi_items())
         self.elapsed_ms = elapsed_ms
+        self.arrival_stamped = False
         self._response = response
 
     def __iter__(self) -> Iterator[bytes]:
@@ -343,10 +348,11 @@ def _send_once(
     return HTTPSocketPoolResponse(sock, pool, block_size=client.block_size, method=method), sock
 
 
-def _elapsed_ms(started: float, sent_ns: int, sock: Any) -> float:
+def _elapsed_ms(started: float, sent_ns: int, sock: Any) -> tuple[float, bool]:
     """Milliseconds from ``started`` (``perf_counter``, just before sending at wall time ``sent_ns``)
-    to the arrival of the answer's last bytes read from ``sock``, or to now when the socket keeps no
-    receive time for this answer (a stamp older than the request is the previous answer's).
+    to the arrival of the answer's last bytes read from ``sock``, and True; or to now, and False, when
+    the socket keeps no receive time for this answer (a stamp older than the request is the previous
+    answer's).
 
     Call it before anything that may switch greenlets: the pool may lend ``sock`` to another request.
     """
@@ -355,8 +361,8 @@ def _elapsed_ms(started: float, sent_ns: int, sock: Any) -> float:
     if isinstance(arrived_ns, int) and arrived_ns > sent_ns:
         stamped_ms = (arrived_ns - sent_ns) / 1e6
         if stamped_ms <= measured_ms:  # else the wall clock was stepped meanwhile
-            return stamped_ms
-    return measured_ms
+            return stamped_ms, True
+    return measured_ms, False
 
 
 def _split_url(url: str) -> tuple[str, str]:
@@ -384,10 +390,10 @@ def _proxy_options(origin: str) -> dict[str, Any]:
 
 
 class _GeventStream:
-    def __init__(self, response: Any, elapsed_ms: float) -> None:
+    def __init__(self, response: Any, elapsed: tuple[float, bool]) -> None:
         self.status: int = response.status_code
         self.headers = ResponseHeaders(response.items())
-        self.elapsed_ms = elapsed_ms
+        self.elapsed_ms, self.arrival_stamped = elapsed
         self._response = response
 
     def __iter__(self) -> Iterator[bytes]:
@@ -467,10 +473,10 @@ class GeventTransport:
             response, sock = _send_once(client, method, target, headers, body or b"")
             try:
                 data = response.read()
-                elapsed_ms = _elapsed_ms(start, sent_ns, sock)
+                elapsed_ms, stamped = _elapsed_ms(start, sent_ns, sock)
             finally:
                 response.release()
-        return RawResponse(response.status_code, ResponseHeaders(response.items()), data, elapsed_ms)
+        return RawResponse(response.status_code, ResponseHeaders(response.items()), data, elapsed_ms, stamped)
 
     @contextmanager
     def stream(

@@ -103,15 +103,20 @@ class RunRecorder:
         """When the test started (epoch seconds): the zero of phases, timeline and state samples."""
         return self.phases.started_at
 
-    def request(self, name: str, milliseconds: float, cause: str | None) -> None:
-        """Record one ICWS request of endpoint ``name``; ``cause`` is why it failed, None if it did not.
+    def request(
+        self, name: str, milliseconds: float, cause: str | None, arrival_stamped: bool = False
+    ) -> None:
+        """Record one ICWS request of endpoint ``name``; ``cause`` is why it failed, None if it did not;
+        ``arrival_stamped``: its time ends at the answer's arrival, not at its read.
 
         A worker keeps only the samples it has not sent to its master yet.
         """
         if self._is_worker:
             self._unsent.samples.request(self.phases.phase, name, milliseconds, cause)
+            self._unsent.health.response_time(arrival_stamped)
             return
         self.samples.request(self.phases.phase, name, milliseconds, cause)
+        self.health.response_time(arrival_stamped)
         self.timeline.request(self.phases.elapsed(), name, milliseconds, cause is not None)
 
     def kpi(self, name: str, milliseconds: float, campaign: CampaignRef | None = None) -> None:

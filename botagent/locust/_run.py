@@ -164,7 +164,7 @@ class DialerRun:
         record_request = self.recorder.request
 
         def observe(record: RequestRecord) -> None:
-            record_request(record.name, record.elapsed_ms, failure_cause(record))
+            record_request(record.name, record.elapsed_ms, failure_cause(record), record.arrival_stamped)
             fire(
                 request_type=REQUEST_TYPE,
                 name=record.name,

@@ -15,7 +15,9 @@ the run stopped early, or null), ``interrupted`` (stopped by Ctrl-C or SIGTERM),
 ``timeline`` (per interval: ``elapsed_s``, ``seconds``, ``requests``, ``failures``, ``calls``
 dispositioned and ``latency``: endpoint -> ``p50``, ``p95``), ``harness`` (the harness's own delays:
 ``timer_lag`` ``count``, ``p50``, ``p99``, ``max``; ``gc_pauses`` per ``generation``: ``count``,
-``total``, ``p99``, ``max``; ``tail_warning``: why the latency tail includes them, or null),
+``total``, ``p99``, ``max``; ``response_times_end``: how many response times end at the answer's
+``arrival`` in the kernel and how many when the harness ``read`` it; ``tail_warning``: when the
+harness's delays are worth a reader's attention, and why, or null),
 ``switchovers`` (each switchover of a mock switchover pair: ``at_s``, ``agents_lost``, ``agents_back``,
 ``recovered_after_s`` (until every agent it cut off was ready for calls again; null: some never were)
 and ``step_errors``, the step errors it caused, left out of ``step_errors``). Lists of violations and
@@ -27,7 +29,7 @@ means, bumps `SCHEMA_VERSION`.
 Version 2: endpoint and KPI rows are botagent's own measurements (exact counts, max and mean,
 percentiles within 0.5%), no longer Locust's rounded ones; added ``interrupted``, ``judged_phase``,
 ``phases``, ``timeline`` and each threshold's ``builtin``. Added since, without a version change:
-``campaigns``, and ``campaign`` in each step error and threshold.
+``campaigns``, ``campaign`` in each step error and threshold, and the harness's ``response_times_end``.
 """
 
 from __future__ import annotations

@@ -198,6 +198,9 @@ def _harness(health: HarnessHealth) -> str:
     line += f"; {counted(collections, 'GC pause')}, longest {_ms(health.longest_gc_pause)}"
     if full is not None and full.count:
         line += f" ({counted(full.count, 'full collection')})"
+    share = health.arrival_stamped_share
+    if share is not None:
+        line += f"; {share:.0%} of response times end at the answer's arrival"
     warning = health.tail_warning()
     return line if warning is None else f"{line}\n  warning: {warning}"
 

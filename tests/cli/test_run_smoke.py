@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import csv
 import re
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -244,3 +245,15 @@ def test_smoke_run_when_finished_reports_the_harness_own_timer_lag(smoke_run: Fi
     assert re.search(
         r"^Harness: timer lag p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms; ", smoke_run.result.stdout, re.M
     )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the kernel's receive timestamps are Linux's")
+def test_smoke_run_against_the_mock_over_plain_http_times_every_request_to_its_answer_s_arrival(
+    smoke_run: FinishedRun,
+) -> None:
+    ends = smoke_run.summary["harness"]["response_times_end"]
+    requests = sum(row["count"] for row in smoke_run.summary["endpoints"])
+
+    assert ends == {"arrival": requests, "read": 0}
+    assert requests > 0
+    assert "; 100% of response times end at the answer's arrival" in smoke_run.result.stdout

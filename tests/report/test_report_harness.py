@@ -72,6 +72,43 @@ def test_summary_when_nothing_measured_the_harness_has_empty_readings_and_no_con
     assert harness == {
         "timer_lag": {"count": 0, "p50": None, "p99": None, "max": None},
         "gc_pauses": [],
+        "response_times_end": {"arrival": 0, "read": 0},
         "tail_warning": None,
     }
     assert "Harness:" not in format_summary(result)
+
+
+def test_harness_health_when_response_times_end_at_arrival_says_the_agents_acted_late_not_the_tail() -> None:
+    """Response times that end at the answer's arrival in the kernel hold none of the loop's lag; the
+    warning then says what the lag still does (the agents act late), not that the tail holds it."""
+    stamped = health([0.1] * 90 + [TIMER_LAG_WARN_MS * 3] * 10, {})
+    for _ in range(100):
+        stamped.response_time(arrival_stamped=True)
+    read = health([0.1] * 90 + [TIMER_LAG_WARN_MS * 3] * 10, {})
+    for _ in range(100):
+        read.response_time(arrival_stamped=False)
+
+    merged = HarnessHealth.from_wire(stamped.to_wire())
+    merged.merge(read)
+
+    assert (stamped.tail_warning() or "").startswith("the agents acted late (response times end at")
+    assert (read.tail_warning() or "").startswith("latency tails include the harness's own delay")
+    assert merged.arrival_stamped_share == 0.5
+    assert (merged.tail_warning() or "").startswith("latency tails include the harness's own delay")
+    assert summary_dict_of(merged)["response_times_end"] == {"arrival": 100, "read": 100}
+
+
+def test_console_when_response_times_were_taken_shows_the_share_ending_at_arrival() -> None:
+    result = RunResult(profile_name="p", target="mock", started_at=0.0, duration=10.0, users=1)
+    result.harness = health([0.1] * 10, {})
+    for stamped in (True, True, True, False):
+        result.harness.response_time(stamped)
+
+    assert "; 75% of response times end at the answer's arrival" in format_summary(result)
+
+
+def summary_dict_of(reading: HarnessHealth) -> dict[str, object]:
+    result = RunResult(profile_name="p", target="mock", started_at=0.0, duration=10.0, users=1)
+    result.harness = reading
+    harness: dict[str, object] = summary_dict(result)["harness"]
+    return harness
