@@ -4,7 +4,10 @@ per-endpoint p50/p95 close to the samples and never outside their min and max.""
 
 from __future__ import annotations
 
+import gc
+import math
 import random
+import tracemalloc
 
 from pure_rig import load_pure
 
@@ -99,3 +102,88 @@ def test_timeline_when_a_worker_reports_adds_its_samples_to_the_point_of_arrival
     assert ordered[999] / STEP**0.5 <= p50 <= ordered[999] * STEP**0.5
     assert ordered[1899] / STEP**0.5 <= p95 <= ordered[1899] * STEP**0.5
     assert min(values) <= p50 <= p95 <= max(values)
+
+
+ENDPOINTS = [f"POST /endpoint/{index}" for index in range(15)]
+
+
+def grid(milliseconds: float) -> float:
+    """The coarse grid value of a sample, written out independently of the timeline."""
+    if milliseconds < 0.01:
+        return 0.0
+    return float(f"{10 ** (round(math.log10(milliseconds) * 20) / 20):.3g}")
+
+
+def busy_run(rng: random.Random, seconds: int, per_second: int) -> list[tuple[float, str, float]]:
+    """Requests of 15 endpoints: mostly 0.5-5 ms, one in 20 delayed by 5-50 ms, a few under 0.01 ms."""
+    samples = []
+    for tick in range(seconds * per_second):
+        value = rng.lognormvariate(0.4, 0.6) + (rng.uniform(5, 50) if rng.random() < 0.05 else 0.0)
+        samples.append((tick / per_second, rng.choice(ENDPOINTS), 0.001 if rng.random() < 0.001 else value))
+    return samples
+
+
+def test_timeline_when_300_points_of_15_endpoints_are_full_keeps_them_in_under_half_a_mib() -> None:
+    """Closed points keep their histograms packed: 300 two-second points of 15 endpoints at 150
+    requests a second (about 20 distinct latencies per endpoint and point) stay under 512 KiB,
+    where a dict of floats per endpoint and point took about 4.5 MiB."""
+    samples = busy_run(random.Random(3), 600, 150)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        timeline = Timeline()
+        for elapsed, name, value in samples:
+            timeline.request(elapsed, name, value, False)
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+    assert len(timeline.points()) == 300
+    assert kept < 512 * 1024, f"{kept / 300:.0f} bytes a point"
+
+
+def test_timeline_when_points_are_packed_gives_each_endpoint_the_percentiles_of_its_samples() -> None:
+    """Packed, unpacked by a late sample, merged from a worker's report and compacted, every point's
+    p50 and p95 per endpoint are those of its samples on the coarse grid (nearest rank, within the
+    samples' min and max), and every request is counted."""
+    rng = random.Random(11)
+    timeline = Timeline(interval=2.0, max_points=20)
+    kept: dict[tuple[int, str], list[float]] = {}
+    for elapsed, name, value in busy_run(rng, 38, 40):
+        timeline.request(elapsed, name, value, False)
+        kept.setdefault((int(elapsed // 2), name), []).append(value)
+    late = [float(f"{rng.uniform(0.5, 900.0):.3g}") for _ in range(30)]  # a worker's buckets: 3 digits
+    for value in late:  # point 3 was packed long ago
+        timeline.request(7.0, ENDPOINTS[0], value, False)
+        kept[(3, ENDPOINTS[0])].append(value)
+    report = LatencyHistogram()
+    for value in [*late, 0.001, 70_000.0]:  # steps far apart: under 0.01 ms counts as 0
+        report.add(value)
+    for _ in range(70_000):  # one bucket past two-byte counts
+        report.add(1.0)
+    timeline.merge(39.0, {ENDPOINTS[1]: report}, failures=0)
+    kept.setdefault((19, ENDPOINTS[1]), []).extend([*late, 0.001, 70_000.0] + [1.0] * 70_000)
+
+    def expected(index: int, size: int) -> dict[str, tuple[float, float]]:
+        merged: dict[str, list[float]] = {}
+        for (point, name), values in kept.items():
+            if point // size == index:
+                merged.setdefault(name, []).extend(values)
+        return {
+            name: (nearest(values, 0.5), nearest(values, 0.95)) for name, values in sorted(merged.items())
+        }
+
+    assert [p.latency for p in timeline.points()] == [expected(index, 1) for index in range(20)]
+    timeline.request(40.5, ENDPOINTS[2], 3.0, False)  # past the last point: pairs merge
+    kept[(20, ENDPOINTS[2])] = [3.0]
+    assert timeline.interval == 4.0
+    assert [p.latency for p in timeline.points()] == [expected(index, 2) for index in range(11)]
+    assert totals(timeline)[0] == sum(len(values) for values in kept.values())
+
+
+def nearest(values: list[float], fraction: float) -> float:
+    ordered = sorted(grid(value) for value in values)
+    chosen = ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
+    return min(max(values), max(min(values), chosen))
