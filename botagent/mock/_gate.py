@@ -1,10 +1,11 @@
 """The outermost layer of the mock's ASGI app: times every ``/icws`` request and drops connections.
 
-``IcwsGate`` wraps the Starlette app. For a request under ``/icws`` it notes ``perf_counter()`` before
-handing it on and again once the response is complete (for an event stream: once the stream is open),
-then records ``(endpoint, startedAt, seconds, status)`` in the runtime (which it also leaves in the
-scope for the route, ``RUNTIME_KEY``): one tuple per request, with the
-endpoint name and status the route left in the ASGI scope (``ENDPOINT_KEY``, ``STATUS_KEY``).
+``IcwsGate`` wraps the Starlette app. A request under ``/icws`` is timed from when the server read its
+first bytes (``RECEIVED_KEY``, see ``_receipt``; else from when it reaches the gate) until the response
+is complete (for an event stream: until the stream is open), so the time includes any wait in the
+event loop behind other requests. The gate then records ``(endpoint, startedAt, seconds, status)`` in
+the runtime (which it also leaves in the scope for the route, ``RUNTIME_KEY``): one tuple per request,
+with the endpoint name and status the route left in the ASGI scope (``ENDPOINT_KEY``, ``STATUS_KEY``).
 
 A ``drop_connection`` fault makes the route answer ``DropConnection``, which sends nothing and marks the
 scope; the gate then closes the client's connection itself, so the client gets no response at all and
@@ -24,6 +25,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from botagent.mock._endpoints import UNMATCHED
+from botagent.mock._receipt import RECEIVED_KEY
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._stream import OPENED_KEY
 
@@ -68,8 +70,9 @@ class IcwsGate:
             await self.app(scope, receive, send)
             return
         runtime = scope[RUNTIME_KEY] = self.runtime
-        started_at = runtime.clock()
-        started = time.perf_counter()
+        now = time.perf_counter()
+        started = scope.get(RECEIVED_KEY, now)
+        started_at = runtime.clock() - (now - started)
         await self.app(scope, receive, send)
         if scope.get(DROP_KEY):
             await _drop(receive, send)

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from mock_rig import FakeClock
 
-from botagent.mock import _gate, _icws_routes, _stream, default_scenario
+from botagent.mock import _gate, _icws_routes, _receipt, _stream, default_scenario
 from botagent.mock.server import MockServer
 
 
@@ -72,6 +72,7 @@ def waits_on_clock(mock_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Fa
 
     timed = _ModuleWith(time, perf_counter=mock_clock)
     monkeypatch.setattr(_gate, "time", timed)
+    monkeypatch.setattr(_receipt, "time", timed)
     monkeypatch.setattr(_stream, "time", timed)
     monkeypatch.setattr(_icws_routes, "asyncio", _ModuleWith(asyncio, sleep=sleep))
     return mock_clock

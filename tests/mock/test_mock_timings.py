@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any
 
@@ -99,3 +100,32 @@ def test_timings_when_more_than_kept_drop_the_oldest() -> None:
     assert TIMINGS_KEPT == 200_000
     assert len(runtime.timings) == TIMINGS_KEPT
     assert runtime.timings[0][1] == 5.0
+
+
+def test_timings_when_a_request_waits_behind_another_count_the_wait_from_its_arrival(
+    fresh_mock: MockServer,
+) -> None:
+    """Two requests pipelined on one connection: the second is read with the first but handled only
+    once the first (delayed 0.3 s) is answered; its timing starts when the server read it."""
+    httpx.post(
+        f"{fresh_mock.base_url}/mock/faults",
+        json={"kind": "latency", "seconds": 0.3, "endpoints": ["GET /connection/version"]},
+    )
+    host, port = fresh_mock.base_url.removeprefix("http://").rsplit(":", 1)
+    pipelined = b"".join(
+        f"GET /icws/connection/{name} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+        for name in ("version", "features")
+    )
+    with socket.create_connection((host, int(port)), timeout=5.0) as connection:
+        connection.sendall(pipelined)
+        answers = b""
+        while answers.count(b"HTTP/1.1 200") < 2:
+            chunk = connection.recv(65536)
+            assert chunk, answers
+            answers += chunk
+
+    recorded = {t["endpoint"]: t for t in timings(fresh_mock)}
+    delayed, waiting = recorded["GET /connection/version"], recorded["GET /connection/features"]
+    assert delayed["handlingMs"] >= 300.0
+    assert waiting["handlingMs"] >= 300.0
+    assert abs(waiting["startedAt"] - delayed["startedAt"]) < 0.1
