@@ -5,10 +5,16 @@ against the mock (pinned to the other core) at about half of what that core can 
 calibration run measures the Locust process's CPU, and up to two more at the counts it suggests pick
 the agent count for ~50% (`calibrate`).
 Then, per endpoint, over the same steady window, it compares what the client recorded (exact, and
-Locust's own rounded percentiles from the run's summary.json) with the mock's own handling time for
-the same requests (``GET /mock/timings``; when the mock does not offer it, the mock's app runs in
-bench/_servers.py ``mock-timed``, which records the same interval). The difference is what lies
-between the two clocks: client code, gevent scheduling, the HTTP stack on both sides and loopback.
+Locust's own rounded percentiles from the run's summary.json) with what the server took as the wire
+shows it: a packet capture on loopback (bench/_wire.py, kernel receive timestamps, as tcpdump shows
+them) from each request's arrival at the server's side to its answer's arrival at the client's. The
+difference ("added") is the harness's own share: what lies between the client starting its clock and
+its request reaching the wire, and between its answer arriving and the client stopping its clock.
+Beside it, the mock's own time for the same requests (``GET /mock/timings``, from when it read each
+request; when the mock does not offer it, the mock's app runs in bench/_servers.py ``mock-timed``):
+the wire's time minus the mock's is the server's own queueing that its clock cannot see (a request
+waiting in the kernel while the event loop works through others). Without packet capture (it needs
+Linux and CAP_NET_RAW) "added" is taken against the mock's time instead, and includes that queueing.
 
 Goal: the harness adds < 1 ms at p99.
 
@@ -28,6 +34,7 @@ from typing import Any
 
 import _common as common
 from _servers import READY_PREFIX as SERVER_READY
+from _wire import READY as WIRE_READY
 
 NAME = "measurement_error"
 GOAL_MS = 1.0
@@ -111,6 +118,18 @@ def start_server(scenario: Path, core: int) -> tuple[common.Child, str, str]:
     return child, common.read_ready_line(child, SERVER_READY, 60), "bench mock-timed (no /mock/timings)"
 
 
+def start_wire(url: str, out: Path, core: int) -> common.Child | None:
+    """The packet capture of the server's traffic (bench/_wire.py), or None where it cannot run."""
+    port = url.rsplit(":", 1)[1]
+    child = common.start_python(["bench/_wire.py", port, str(out)], core=core, stdout=subprocess.PIPE)
+    try:
+        common.read_ready_line(child, WIRE_READY, 10)
+    except RuntimeError as exc:
+        print(f"  no packet capture, the mock's own times are the reference: {exc}", flush=True)
+        return None
+    return child
+
+
 def run_bot(
     agents: int, steady: float, size: dict[str, Any], folder: Path, tag: str, gc_freeze: bool = False
 ) -> dict[str, Any]:
@@ -124,6 +143,10 @@ def run_bot(
     with common.stopping(children):
         server, url, source = start_server(scenario, server_core)
         children.append(server)
+        wire_out = folder / f"{tag}-wire.json"
+        wire = start_wire(url, wire_out, server_core)
+        if wire is not None:
+            children.append(wire)
         env = {
             "BENCH_TIMINGS_RESULT": str(timings_out),
             "BENCH_LAG_RESULT": str(lag_out),
@@ -169,6 +192,8 @@ def run_bot(
         rss_end = common.rss_kib(locust.pid)
         status, body = common.http_json("GET", f"{url}/mock/timings", timeout=60)
         mock_requests = body["requests"] if status == 200 and body else []
+        if wire is not None:
+            wire.stop()
         if locust.wait(120) is None:
             raise RuntimeError(f"Locust did not finish:\n{locust.stderr_tail}")
     if not timings_out.exists():
@@ -182,6 +207,7 @@ def run_bot(
     gc_pauses = json.loads(gc_out.read_text())["pauses"] if gc_out.exists() else []
     garbage_out = folder / f"{tag}-garbage.json"
     garbage = json.loads(garbage_out.read_text()) if garbage_out.exists() else {}
+    captured = json.loads(wire_out.read_text()) if wire is not None and wire_out.exists() else None
     return {
         "agents": agents,
         "cpu_percent": cpu,
@@ -189,6 +215,7 @@ def run_bot(
         "source": source,
         "client": client,
         "mock": mock_requests,
+        "wire": captured,
         "summary": summary,
         "timer_lags_ms": lags,
         "gc_pauses": gc_pauses,
@@ -199,32 +226,42 @@ def run_bot(
 
 
 def compare(run: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per endpoint: client p50/p99 (exact and Locust's) vs the mock's handling p50/p99, same window."""
+    """Per endpoint, same window: client p50/p99 (exact and Locust's), the wire's and the mock's; what
+    the client adds over the wire (over the mock's own time without a capture)."""
     start, end = run["window"]
+
+    def in_window(pairs: list[tuple[float, float]]) -> list[float]:
+        return [ms for at, ms in pairs if start <= at <= end]
+
     mock: dict[str, list[float]] = {}
     for entry in run["mock"]:
         if start <= entry["startedAt"] <= end:
             mock.setdefault(entry["endpoint"], []).append(entry["handlingMs"])
+    wire = {name: in_window(pairs) for name, pairs in (run["wire"] or {}).get("requests", {}).items()}
     locust_rows = {row["name"]: row for row in run["summary"].get("endpoints", [])}
     rows = []
     for name, samples in sorted(run["client"].items()):
-        client = [ms for at, ms in samples if start <= at <= end]
-        handled = mock.get(name, [])
-        if not client or not handled:
+        client = in_window(samples)
+        handled, seen = mock.get(name, []), wire.get(name, [])
+        reference = seen if run["wire"] is not None else handled
+        if not client or not reference:
             continue
         row = {
             "endpoint": name,
             "count": len(client),
             "mock_count": len(handled),
+            "wire_count": len(seen),
             "client_p50": common.percentile(client, 0.5),
             "client_p99": common.percentile(client, 0.99),
-            "mock_p50": common.percentile(handled, 0.5),
-            "mock_p99": common.percentile(handled, 0.99),
+            "wire_p50": common.percentile(seen, 0.5) if seen else None,
+            "wire_p99": common.percentile(seen, 0.99) if seen else None,
+            "mock_p50": common.percentile(handled, 0.5) if handled else None,
+            "mock_p99": common.percentile(handled, 0.99) if handled else None,
             "locust_p50": locust_rows.get(name, {}).get("p50"),
             "locust_p99": locust_rows.get(name, {}).get("p99"),
         }
-        row["added_p50"] = row["client_p50"] - row["mock_p50"]
-        row["added_p99"] = row["client_p99"] - row["mock_p99"]
+        row["added_p50"] = row["client_p50"] - common.percentile(reference, 0.5)
+        row["added_p99"] = row["client_p99"] - common.percentile(reference, 0.99)
         rows.append(row)
     return rows
 
@@ -288,6 +325,12 @@ def measure_level(
         "agents": agents,
         "client_cpu_percent": run["cpu_percent"],
         "mock_side": run["source"],
+        "reference": (
+            f"added = client - wire (packet capture, {run['wire']['packets']} segments, "
+            f"{run['wire']['dropped']} dropped)"
+            if run["wire"] is not None
+            else "added = client - mock (no packet capture)"
+        ),
         "endpoints": rows,
         "worst_added_p99_ms": max((r["added_p99"] for r in rows), default=None),
         "timer_lag_p50_ms": common.percentile(lags, 0.5),
@@ -318,7 +361,7 @@ def render_level(level: dict[str, Any]) -> str:
 
 
 def render(levels: list[dict[str, Any]]) -> str:
-    parts = [f"times in ms; mock side: {levels[0]['mock_side']}"]
+    parts = [f"times in ms; {levels[0]['reference']}; mock side: {levels[0]['mock_side']}"]
     for level in levels:
         parts += ["", render_level(level), render_rows(level["endpoints"])]
     return "\n".join(parts)
@@ -333,6 +376,8 @@ def render_rows(rows: list[dict[str, Any]]) -> str:
             "client p99",
             "Locust p50",
             "Locust p99",
+            "wire p50",
+            "wire p99",
             "mock p50",
             "mock p99",
             "added p50",
@@ -347,6 +392,8 @@ def render_rows(rows: list[dict[str, Any]]) -> str:
                 r["client_p99"],
                 r["locust_p50"],
                 r["locust_p99"],
+                r["wire_p50"],
+                r["wire_p99"],
                 r["mock_p50"],
                 r["mock_p99"],
                 r["added_p50"],
@@ -378,6 +425,7 @@ def main() -> int:
         "agents": goal_level["agents"],
         "client_cpu_percent": goal_level["client_cpu_percent"],
         "mock_side": goal_level["mock_side"],
+        "reference": goal_level["reference"],
         "endpoints": goal_level["endpoints"],
         "levels": levels,
         "calibration": calibration,
