@@ -89,6 +89,12 @@ def closed_port() -> int:
     return port
 
 
+def _interruptible() -> None:
+    """Let Ctrl-C reach the command, as it reaches a terminal's foreground job, even when the tests
+    themselves run in the background of a shell, which starts them with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class BackgroundRun:
     """`python -m botagent ARGS` running in its own session, with its output read as it comes.
 
@@ -105,6 +111,7 @@ class BackgroundRun:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
+            preexec_fn=_interruptible,
         )
         self._lines: queue.Queue[str] = queue.Queue()
         self._out: list[str] = []
