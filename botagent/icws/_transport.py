@@ -28,7 +28,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from http.client import HTTPException
 from http.cookiejar import DefaultCookiePolicy
 from os import PathLike
@@ -307,15 +307,25 @@ def _unpatched_poll() -> Callable[[], select.poll]:
     return poll
 
 
-def _is_idle_and_open(sock: Any) -> bool:
-    """True when an idle keep-alive socket may take a request: open, and nothing waiting to be read.
+IDLE_EXPIRY = 4.0
+"""Seconds a pooled connection may sit idle and still take a request (uvicorn closes idle ones at 5)."""
 
-    Readable while idle means the server closed it (end of stream), reset it, or sent stray bytes. This
+
+def _is_idle_and_open(sock: Any, idle_expiry: float = IDLE_EXPIRY) -> bool:
+    """True when an idle keep-alive socket may take a request: open, nothing waiting to be read, and
+    (when it keeps its answers' arrival times) idle for at most ``idle_expiry`` seconds.
+
+    Readable while idle means the server closed it (end of stream), reset it, or sent stray bytes. A
+    server also closes a connection idle for too long, and a request written as it does is lost (it
+    is never sent again): an older connection is closed before anything is written on it instead. This
     replaces the pool's own check, which uses ``select()``: that fails on descriptors above 1023, and the
     pool then takes every socket for dead and connects anew for each request.
     """
     fd = sock.fileno() if sock is not None else -1
     if fd < 0:
+        return False
+    last_answer_ns = getattr(sock, "arrived_ns", 0)  # kept by _arrival.ArrivalStampedSocket
+    if last_answer_ns and time_ns() - last_answer_ns > idle_expiry * 1e9:
         return False
     poller = _unpatched_poll()()
     poller.register(fd, select.POLLIN)
@@ -439,6 +449,8 @@ class GeventTransport:
         connections_per_host: pool size per host; a request waits for a free connection beyond it.
         connect_timeout: seconds to connect.
         trust_env: use ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` from the environment.
+        idle_expiry: seconds a pooled plain-HTTP connection may sit idle and still be reused; past
+            that the next request opens a new one, so as not to race the server closing it.
     """
 
     def __init__(
@@ -449,6 +461,7 @@ class GeventTransport:
         connections_per_host: int = 10,
         connect_timeout: float = 10.0,
         trust_env: bool = True,
+        idle_expiry: float = IDLE_EXPIRY,
     ) -> None:
         import gevent  # noqa: F401  (fail here, not on the first request, when gevent is missing)
 
@@ -457,6 +470,7 @@ class GeventTransport:
         self._connections_per_host = connections_per_host
         self._connect_timeout = connect_timeout
         self._trust_env = trust_env
+        self._idle_expiry = idle_expiry
         self._clients: dict[str, HTTPClient] = {}
         self._closed = False
 
@@ -528,7 +542,8 @@ class GeventTransport:
         )
         pool = client._connection_pool
         # the pool runs this on every idle socket it hands out; see _is_idle_and_open
-        pool._is_socket_alive = _is_idle_and_open  # type: ignore[method-assign]
+        alive = partial(_is_idle_and_open, idle_expiry=self._idle_expiry)
+        pool._is_socket_alive = alive  # type: ignore[method-assign]
         if not origin.startswith("https:"):
             pool._create_tcp_socket = new_tcp_socket  # type: ignore[method-assign]
         return client

@@ -305,3 +305,19 @@ def test_gevent_request_when_the_loop_is_busy_as_the_answer_arrives_times_the_ar
     assert wall_ms >= 1000.0
     assert answer.arrival_stamped
     assert 100.0 <= answer.elapsed_ms < wall_ms - 300.0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="idle times come from the kernel's receive timestamps")
+def test_gevent_request_when_its_pooled_connection_sat_idle_too_long_opens_a_new_one(echo_url: str) -> None:
+    """A server closes a keep-alive connection idle for too long (uvicorn after 5 s); a request written
+    just as it does is lost, since it is never sent again. Past ``idle_expiry`` the pool connects anew
+    before writing anything; within it, the connection is reused."""
+    transport = GeventTransport(idle_expiry=0.2)
+    first = json.loads(transport.request("GET", f"{echo_url}/a", {}, None, 5.0).body)["client_port"]
+    again = json.loads(transport.request("GET", f"{echo_url}/b", {}, None, 5.0).body)["client_port"]
+    time.sleep(0.4)
+    later = json.loads(transport.request("GET", f"{echo_url}/c", {}, None, 5.0).body)["client_port"]
+    transport.close()
+
+    assert again == first
+    assert later != first
