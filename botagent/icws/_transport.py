@@ -324,12 +324,19 @@ def _is_idle_and_open(sock: Any, idle_expiry: float = IDLE_EXPIRY) -> bool:
     fd = sock.fileno() if sock is not None else -1
     if fd < 0:
         return False
-    last_answer_ns = getattr(sock, "arrived_ns", 0)  # kept by _arrival.ArrivalStampedSocket
+    last_answer_ns = _arrival_ns(sock)
     if last_answer_ns and time_ns() - last_answer_ns > idle_expiry * 1e9:
         return False
     poller = _unpatched_poll()()
     poller.register(fd, select.POLLIN)
     return not poller.poll(0)
+
+
+def _arrival_ns(sock: Any) -> int:
+    """When the last answer read from ``sock`` arrived (``time_ns()``), as an
+    ``_arrival.ArrivalStampedSocket`` keeps it; 0 for a socket that keeps none (TLS, other systems)."""
+    arrived = getattr(sock, "arrived_ns", 0)
+    return arrived if isinstance(arrived, int) else 0
 
 
 def _send_once(
@@ -367,8 +374,8 @@ def _elapsed_ms(started: float, sent_ns: int, sock: Any) -> tuple[float, bool]:
     Call it before anything that may switch greenlets: the pool may lend ``sock`` to another request.
     """
     measured_ms = (perf_counter() - started) * 1000.0
-    arrived_ns = getattr(sock, "arrived_ns", 0)  # kept by _arrival.ArrivalStampedSocket
-    if isinstance(arrived_ns, int) and arrived_ns > sent_ns:
+    arrived_ns = _arrival_ns(sock)
+    if arrived_ns > sent_ns:
         stamped_ms = (arrived_ns - sent_ns) / 1e6
         if stamped_ms <= measured_ms:  # else the wall clock was stepped meanwhile
             return stamped_ms, True

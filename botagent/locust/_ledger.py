@@ -149,8 +149,6 @@ def parse_ledger(body: Any, pause: Callable[[], None] | None = None) -> list[Led
     calls = body.get("calls") if isinstance(body, Mapping) else None
     if not isinstance(calls, list):
         raise ValueError("no list of calls")
-    if pause is None:
-        return [_entry(item) for item in calls]
     entries: list[LedgerEntry] = []
     for part in in_slices(calls, pause):
         entries.extend(_entry(item) for item in part)

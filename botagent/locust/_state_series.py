@@ -57,6 +57,7 @@ class StateSeries:
         return max(totals, default=0)
 
     def _sample(self, index: int) -> StateSample:
-        counts = {bucket: column[index] for bucket, column in self._counts.items()}
-        counts = {bucket: count for bucket, count in counts.items() if count != _ABSENT}
+        counts = {
+            bucket: column[index] for bucket, column in self._counts.items() if column[index] != _ABSENT
+        }
         return StateSample(elapsed=self._elapsed[index], counts=counts)
