@@ -1,7 +1,7 @@
 """The mock's ASGI app: the ``/icws`` routes over the Dialer engine, the ``/mock`` control routes, and
 ``IcwsGate`` around them (timings of every ``/icws`` request, connections dropped by a fault). Routes are
 found by `IndexedRouter` (``_routing.py``); the ``/icws`` routes are served on the lean path of
-``_icws_asgi.py``.
+``_icws_asgi.py``, and the mock's server calls their handlers without ASGI where it can (``_direct.py``).
 
 Unknown routes and wrong methods answer ICWS error bodies (404, 405); a handler that fails on the
 server side answers 500 and its exception is kept for ``MockServer`` to raise again. See
@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from botagent.mock._control import control_routes
+from botagent.mock._direct import DirectIcws
 from botagent.mock._engine import DialerEngine
 from botagent.mock._errors import EngineError, ErrorIds
 from botagent.mock._gate import STATUS_KEY, IcwsGate
@@ -92,15 +93,19 @@ def create_app(
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
         lifespan=lifespan,
     )
-    app.router = IndexedRouter([*icws_routes(), *control_routes()], lifespan=lifespan)
+    router = app.router = IndexedRouter([*icws_routes(), *control_routes()], lifespan=lifespan)
     app.state.runtime = runtime
+    app.direct = DirectIcws(router, runtime)
     return app
 
 
 class _MockApp(Starlette):
     """Starlette with ``IcwsGate`` outside all of its own middleware, so the gate sees the server's
     ``send`` (and with it the connection it may have to drop), and ``IcwsShortcut`` inside the gate, so
-    the ``/icws`` routes skip Starlette's middleware."""
+    the ``/icws`` routes skip Starlette's middleware. ``direct`` lets the mock's server protocol serve
+    the ``/icws`` routes without ASGI (``_direct.py``)."""
+
+    direct: DirectIcws
 
     def build_middleware_stack(self) -> ASGIApp:
         router = self.router

@@ -7,6 +7,9 @@ event loop behind other requests. The gate then records ``(endpoint, startedAt, 
 the runtime (which it also leaves in the scope for the route, ``RUNTIME_KEY``): one tuple per request,
 with the endpoint name and status the route left in the ASGI scope (``ENDPOINT_KEY``, ``STATUS_KEY``).
 
+The server's direct path (``_direct.py``) times and records the requests it serves itself with the
+same functions (``begin_timing``, ``record``).
+
 A ``drop_connection`` fault makes the route answer ``DropConnection``, which sends nothing and marks the
 scope; the gate then closes the client's connection itself, so the client gets no response at all and
 the server logs nothing. Closing needs the server's transport, which uvicorn's ``send`` carries; with
@@ -29,7 +32,18 @@ from botagent.mock._receipt import RECEIVED_KEY
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._stream import OPENED_KEY
 
-__all__ = ["DROP_KEY", "ENDPOINT_KEY", "RUNTIME_KEY", "STATUS_KEY", "DropConnection", "IcwsGate"]
+__all__ = [
+    "DROP_KEY",
+    "ENDPOINT_KEY",
+    "RUNTIME_KEY",
+    "STATUS_KEY",
+    "DropConnection",
+    "IcwsGate",
+    "Timing",
+    "begin_timing",
+    "finish",
+    "record",
+]
 
 ENDPOINT_KEY: Final = "botagent.endpoint"
 """Scope key: the stable endpoint name of the route that handled the request."""
@@ -69,18 +83,39 @@ class IcwsGate:
         if scope["type"] != "http" or not scope["path"].startswith("/icws"):
             await self.app(scope, receive, send)
             return
-        runtime = scope[RUNTIME_KEY] = self.runtime
-        now = time.perf_counter()
-        started = scope.get(RECEIVED_KEY, now)
-        started_at = runtime.clock() - (now - started)
+        timing = begin_timing(scope, self.runtime)
         await self.app(scope, receive, send)
-        if scope.get(DROP_KEY):
-            await _drop(receive, send)
-            status = None
-        else:
-            status = scope.get(STATUS_KEY)
-        ended = scope.get(OPENED_KEY) or time.perf_counter()
-        runtime.record(scope.get(ENDPOINT_KEY, UNMATCHED), started_at, ended - started, status)
+        await finish(scope, receive, send, timing)
+
+
+Timing = tuple[float, float]
+"""When a request began: ``(perf_counter() seconds, the runtime's clock in epoch seconds)``."""
+
+
+def begin_timing(scope: Scope, runtime: MockRuntime) -> Timing:
+    """Start timing an ``/icws`` request (from when the server read it) and leave ``runtime`` in its
+    scope for the route."""
+    scope[RUNTIME_KEY] = runtime
+    now = time.perf_counter()
+    started = scope.get(RECEIVED_KEY, now)
+    return started, runtime.clock() - (now - started)
+
+
+async def finish(scope: Scope, receive: Receive, send: Send, timing: Timing) -> None:
+    """After the route answered: close the connection a fault drops, then record the request."""
+    if scope.get(DROP_KEY):
+        await _drop(receive, send)
+        record(scope, timing, None)
+    else:
+        record(scope, timing, scope.get(STATUS_KEY))
+
+
+def record(scope: Scope, timing: Timing, status: int | None) -> None:
+    """Record a finished ``/icws`` request in its runtime: endpoint, start, seconds, status."""
+    started, started_at = timing
+    ended = scope.get(OPENED_KEY) or time.perf_counter()
+    runtime: MockRuntime = scope[RUNTIME_KEY]
+    runtime.record(scope.get(ENDPOINT_KEY, UNMATCHED), started_at, ended - started, status)
 
 
 async def _drop(receive: Receive, send: Send) -> None:

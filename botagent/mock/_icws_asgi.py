@@ -9,7 +9,8 @@ ordinary ``Route``.
 
 ``IcwsShortcut`` sends a request whose route is an indexed ``IcwsRoute`` straight to it, past
 Starlette's middleware; every other request (control routes, unknown paths, wrong methods) goes through
-the whole Starlette app and is answered as before.
+the whole Starlette app and is answered as before. The mock's server calls an ``IcwsRoute``'s handler
+without ASGI at all where it can (``_direct.py``).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ IcwsHandler = Callable[[IcwsRequest], Awaitable[Response]]
 
 
 class IcwsRoute(Route):
-    """A Starlette ``Route`` that serves an ``IcwsHandler`` on the lean path.
+    """A Starlette ``Route`` that serves an ``IcwsHandler`` on the lean path (kept as ``handler``).
 
     Args:
         path: the route's path template.
@@ -97,6 +98,7 @@ class IcwsRoute(Route):
 
     def __init__(self, path: str, endpoint: IcwsHandler, *, methods: list[str]) -> None:
         super().__init__(path, endpoint, methods=methods)
+        self.handler = endpoint
 
         async def app(scope: Scope, receive: Receive, send: Send) -> None:
             answer = await endpoint(IcwsRequest(scope, receive))

@@ -18,8 +18,8 @@ from typing import IO, TypeVar
 import uvicorn
 
 from botagent.mock._app import create_app
+from botagent.mock._direct import DirectProtocol
 from botagent.mock._engine import DialerEngine
-from botagent.mock._receipt import ReceiptStampedProtocol
 from botagent.mock._runtime import MockRuntime
 from botagent.mock._scenario import Scenario
 from botagent.mock._switchover import SwitchoverPair
@@ -79,7 +79,7 @@ class _Server(uvicorn.Server):
 def _config(runtime_app: object, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(
         runtime_app,  # type: ignore[arg-type]
-        http=ReceiptStampedProtocol,
+        http=DirectProtocol,
         log_level=log_level,
         access_log=False,
         proxy_headers=False,
