@@ -2,21 +2,23 @@
 
 uvicorn hands every request to the app in a task of its own, through ASGI's ``receive`` and ``send``
 messages, and writes a response's head and body in two writes: 5-12 µs a request, as much as many
-``/icws`` routes' own work. ``DirectProtocol``
-is the mock's uvicorn protocol (``ReceiptStampedProtocol``) plus this: once such a request is read
-whole, it calls the route's handler at once, in the protocol's own callback, and when the handler
-answers without waiting for anything (every ICWS route does, but for a fault's latency) and the answer
-is a plain ``Answer``, it writes the status line, headers and body in one write and records the
-request as ``IcwsGate`` does. It writes the bytes uvicorn would have written.
+``/icws`` routes' own work. ``DirectProtocol`` is the mock's uvicorn protocol
+(``ReceiptStampedProtocol``) plus this: once a request on an ``IcwsRoute`` (every ICWS route) is read
+whole, it calls the route's handler at once, in the protocol's own callback. When the handler answers
+without waiting for anything (every ICWS route does, but for a fault's latency) and the answer is a
+plain ``Answer``, it writes the status line, headers and body uvicorn would have written, in one write,
+and records the request as ``IcwsGate`` does. Like uvicorn's tasks, it writes the answers of one loop
+iteration together, on the loop's next turn (``Outbox``).
 
 Anything else goes the ordinary way, so behaviour is the same either way:
 
 - a handler that waits (a latency fault) continues in an ASGI task; an answer that is not a plain
   ``Answer`` (an event stream, a dropped connection) is sent from one, and ``IcwsGate``'s ending
   (closing a dropped connection, recording) follows it;
-- requests on other routes, ``HEAD``, a request expecting ``100 Continue``, a connection whose
-  client is not reading its answers, and every request of an app uvicorn wraps (at log level
-  ``trace``) go to the ASGI app as uvicorn sends them.
+- requests on other routes, ``HEAD``, a request expecting ``100 Continue``, a chunked body or one
+  longer than the scenario's limit or 64 KiB (uvicorn stops reading there), a connection whose client
+  is not reading its answers, and every request of an app uvicorn wraps (at log level ``trace``) go to
+  the ASGI app as uvicorn sends them.
 """
 
 from __future__ import annotations
