@@ -93,10 +93,11 @@ class Outbox:
     ) -> None:
         """Write ``data`` on ``transport`` soon, then record the request."""
         if not self._answers:
-            asyncio.get_running_loop().call_soon(self._write)
+            asyncio.get_running_loop().call_soon(self.write_all)
         self._answers.append((transport, data, scope, timing, status))
 
-    def _write(self) -> None:
+    def write_all(self) -> None:
+        """Write every answer waiting, in the order they came."""
         answers, self._answers = self._answers, []
         for transport, data, scope, timing, status in answers:
             if not transport.is_closing():
@@ -172,6 +173,7 @@ class DirectProtocol(ReceiptStampedProtocol):
             self._direct.outbox.add(self.transport, b"".join(head), scope, timing, answer.status_code)
         else:  # the last answer on this connection: no pipelined request may start after it
             head += (b"connection: close\r\n\r\n", cast(bytes, answer.body))
+            self._direct.outbox.write_all()  # answers before it on this connection go first
             self.transport.write(b"".join(head))
             self.transport.close()
             record(scope, timing, answer.status_code)

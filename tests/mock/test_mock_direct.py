@@ -164,6 +164,26 @@ def test_pipelined_requests_on_direct_and_asgi_routes_are_answered_in_order(fres
     assert any(m.get("requestId") == request_id for m in json.loads(bodies[4]))
 
 
+def test_a_pipelined_request_that_closes_the_connection_is_answered_last(fresh_mock: MockServer) -> None:
+    """A request with ``Connection: close`` (RFC 9112 section 9.6) pipelined behind another: both are
+    answered in order, the last with ``connection: close``, and then the server closes the connection."""
+    session = _Session(fresh_mock)
+    path = f"/icws/{session.id}/status/user-statuses/agent0001"
+    requests = [
+        _request("GET", path, session.headers),
+        _request("GET", f"/icws/{session.id}/connection", {**session.headers, "Connection": "close"}),
+    ]
+    with socket.create_connection(_address(fresh_mock), timeout=5.0) as connection:
+        connection.sendall(b"".join(requests))
+        first, last = _read_answers(connection, 2)
+        closed = connection.recv(65536)
+    session.client.http.close()
+    assert first.startswith(b"HTTP/1.1 200 ") and b'"userId":"agent0001"' in first
+    assert last.startswith(b"HTTP/1.1 200 ") and b"\r\nconnection: close\r\n" in last
+    assert last.endswith(b'{"connectionState":1}')
+    assert closed == b""
+
+
 def test_a_request_expecting_100_continue_gets_it_then_its_answer(fresh_mock: MockServer) -> None:
     """``Expect: 100-continue`` (RFC 9110 section 10.1.1): the server says 100 Continue before the body
     is sent, then answers the status PUT 202."""
