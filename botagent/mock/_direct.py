@@ -168,15 +168,13 @@ class DirectProtocol(ReceiptStampedProtocol):
             self._finish_in_task(cycle, _answered(answer), timing)
             return
         cycle.response_started = cycle.response_complete = True
-        if cycle.keep_alive:
-            head += (b"\r\n", cast(bytes, answer.body))
-            self._direct.outbox.add(self.transport, b"".join(head), scope, timing, answer.status_code)
-        else:  # the last answer on this connection: no pipelined request may start after it
-            head += (b"connection: close\r\n\r\n", cast(bytes, answer.body))
-            self._direct.outbox.write_all()  # answers before it on this connection go first
-            self.transport.write(b"".join(head))
+        if not cycle.keep_alive:
+            head.append(b"connection: close\r\n")
+        head += (b"\r\n", cast(bytes, answer.body))
+        self._direct.outbox.add(self.transport, b"".join(head), scope, timing, answer.status_code)
+        if not cycle.keep_alive:  # the last answer on this connection: out now, after those before it
+            self._direct.outbox.write_all()
             self.transport.close()
-            record(scope, timing, answer.status_code)
         self.on_response_complete()
 
     def _finish_in_task(
