@@ -3,12 +3,15 @@
 A call whose ledger entry can no longer change in a way reconciliation reads (see ``Ledger``) is
 written here once, with its settling order ``seq`` (the cursor of ``GET /mock/ledger?after=SEQ``), its
 creation order ``created`` and indexed columns to query by; ``entry`` is the entry's ``/mock/ledger``
-JSON. With a file (``botagent mock --ledger FILE``) the table stays readable after the run::
+JSON. With a file (``botagent mock --ledger FILE``) the table stays readable after the run, indexed by
+interaction, campaign and agent::
 
     sqlite3 FILE "SELECT count(*) FROM calls WHERE campaign = 'Campaign 1'"
 
-Without one it lives in a private temporary file SQLite deletes when it is closed. Either way memory
-holds only SQLite's page cache, whatever the number of calls.
+Without one it lives in a private temporary file SQLite deletes when it is closed, with only the
+indexes the mock itself reads by (``seq`` and ``call_id``): keeping the others up to date would cost
+every settled call for a table nobody can query. Either way memory holds only SQLite's page cache,
+whatever the number of calls.
 """
 
 from __future__ import annotations
@@ -42,10 +45,14 @@ CREATE TABLE calls (
     state TEXT NOT NULL,
     entry TEXT NOT NULL
 );
+"""
+
+_QUERY_INDEXES = """
 CREATE INDEX calls_interaction ON calls (interaction_id);
 CREATE INDEX calls_campaign ON calls (campaign);
 CREATE INDEX calls_agent ON calls (agent);
 """
+"""The indexes a reader of a ledger file queries by; the mock's own lookups need none of them."""
 
 
 class SettledCalls:
@@ -64,7 +71,7 @@ class SettledCalls:
                 raise OSError(f"ledger file {path}: {exc.strerror or exc}") from None
         try:
             self._db = sqlite3.connect("" if path is None else str(path), check_same_thread=False)
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(_SCHEMA if path is None else _SCHEMA + _QUERY_INDEXES)
         except sqlite3.Error as exc:
             raise OSError(f"ledger file {path}: {exc}") from None
         self._db.execute("PRAGMA synchronous = OFF")

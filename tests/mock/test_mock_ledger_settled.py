@@ -104,7 +104,8 @@ def test_ledger_page_refuses_a_bad_cursor_or_limit_naming_it(fresh_mock: MockSer
 def test_ledger_file_holds_every_settled_call_readable_with_sqlite(
     fresh_mock: MockServer, tmp_path: Path
 ) -> None:
-    """R9: every dispositioned call is in the ``--ledger`` file after the run, queryable by column."""
+    """R9: every dispositioned call is in the ``--ledger`` file after the run, queryable by column, and
+    the interaction, campaign and agent columns through their indexes."""
     path = tmp_path / "ledger.sqlite"
     path.write_text("an older run")
     with MockServer(fresh_mock.engine.scenario, ledger_file=path) as mock, IcwsClient(mock.base_url) as agent:
@@ -115,6 +116,10 @@ def test_ledger_file_holds_every_settled_call_readable_with_sqlite(
     assert sorted(row[1] for row in rows) == sorted(done)
     assert {(row[2], row[4]) for row in rows} == {("agent0001", "dispositioned")}
     assert all(row[3] and json.loads(row[5])["interactionId"] == row[1] for row in rows)
+    with sqlite3.connect(path) as db:
+        for column in ("interaction_id", "campaign", "agent"):
+            plan = db.execute(f"EXPLAIN QUERY PLAN SELECT seq FROM calls WHERE {column} = 'x'").fetchall()
+            assert f"INDEX calls_{column.removesuffix('_id')}" in str(plan), (column, plan)
 
 
 def test_engine_keeps_in_memory_only_open_calls_however_many_calls_there_are() -> None:
