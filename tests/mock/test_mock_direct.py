@@ -230,6 +230,7 @@ class _Transport(asyncio.Transport):
     def __init__(self) -> None:
         super().__init__()
         self.writes: list[bytes] = []
+        self.closed_at: float | None = None
 
     def get_extra_info(self, name: str, default: object = None) -> object:
         return {"sockname": ("127.0.0.1", 8019), "peername": ("127.0.0.1", 50000)}.get(name, default)
@@ -238,7 +239,11 @@ class _Transport(asyncio.Transport):
         self.writes.append(bytes(data))
 
     def is_closing(self) -> bool:
-        return False
+        return self.closed_at is not None
+
+    def close(self) -> None:
+        if self.closed_at is None:
+            self.closed_at = time.monotonic()
 
     def pause_reading(self) -> None:
         pass
@@ -281,3 +286,40 @@ def test_requests_on_direct_routes_are_answered_in_one_write_each_together_witho
         assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
         assert "majorVersion" in json.loads(answer.split(b"\r\n\r\n", 1)[1])
     assert control_tasks == 1
+
+
+def test_a_connection_closes_when_idle_for_the_keep_alive_timeout_and_not_while_in_use() -> None:
+    """uvicorn's keep-alive timeout, kept with one timer per connection: a connection busy with a
+    request every 0.1 s stays open for longer than the 0.3 s timeout, then closes 0.3 s after its last
+    answer (RFC 9112 section 9.8: a server may close an idle connection)."""
+    timeout = 0.3
+    request = b"GET /icws/connection/version HTTP/1.1\r\nHost: x\r\n\r\n"
+
+    async def use_then_idle() -> tuple[int, float | None, float, float | None]:
+        config = uvicorn.Config(
+            create_app(),
+            http=DirectProtocol,
+            lifespan="off",
+            log_level="warning",
+            proxy_headers=False,
+            timeout_keep_alive=timeout,
+        )
+        config.load()
+        transport = _Transport()
+        protocol = DirectProtocol(config=config, server_state=ServerState(), app_state={})
+        protocol.connection_made(transport)
+        for _ in range(10):
+            protocol.data_received(request)
+            await asyncio.sleep(0.1)
+        closed_while_busy = transport.closed_at
+        last_answer = time.monotonic()
+        for _ in range(40):
+            if transport.closed_at is not None:
+                break
+            await asyncio.sleep(0.05)
+        return len(transport.writes), closed_while_busy, last_answer, transport.closed_at
+
+    answers, closed_while_busy, last_answer, closed_at = asyncio.run(use_then_idle())
+    assert answers == 10
+    assert closed_while_busy is None
+    assert closed_at is not None and 0.1 <= closed_at - last_answer <= 1.0
