@@ -307,7 +307,9 @@ class Interactions:
             interaction.ended(interaction)
 
     def _remember_ended(self, interaction: Interaction) -> None:
-        ended = self._ended.setdefault(interaction.user.user_id, deque())
+        ended = self._ended.get(interaction.user.user_id)
+        if ended is None:
+            ended = self._ended[interaction.user.user_id] = deque()
         ended.append(interaction.interaction_id)
         if len(ended) > ENDED_KEPT:
             forgotten = ended.popleft()

@@ -144,7 +144,10 @@ class Ledger:
         if stretch is not None:
             self.changes += 1
             name, busy, since = stretch
-            self.time.setdefault(name, AgentTime()).add(busy, max(0.0, now - since))
+            time = self.time.get(name)
+            if time is None:
+                time = self.time[name] = AgentTime()
+            time.add(busy, max(0.0, now - since))
 
     def to_wire(self, now: float = 0.0) -> dict[str, Any]:
         """Return the ``GET /mock/ledger`` body: ``calls``, per-campaign ``campaigns`` metrics (Dialer

@@ -12,7 +12,6 @@ on Dialer as one session (official Dialer overview page), so every Dialer messag
 from __future__ import annotations
 
 import random
-import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +50,10 @@ __all__ = [
 
 RUNNING_STATUSES: frozenset[CampaignStatus] = frozenset({CampaignStatus.ON, CampaignStatus.AUTO})
 """The campaign statuses in which agents may log in to a campaign and get its calls."""
+_GUID_VERSION_4 = (0x8000 << 48) | (4 << 76)
+"""The RFC 4122 variant and version 4 bits of a GUID..."""
+_GUID_KEPT = ((1 << 128) - 1) & ~((0xC000 << 48) | (0xF000 << 64))
+"""...and the random bits kept around them, as ``uuid.UUID(int=..., version=4)`` sets them."""
 
 
 @dataclass(slots=True, eq=False)
@@ -380,5 +383,7 @@ class World:
         return str(self._interaction)
 
     def new_guid(self) -> str:
-        """Return a fresh upper-case GUID drawn from the seeded RNG."""
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4)).upper()
+        """Return a fresh upper-case GUID drawn from the seeded RNG: ``str(uuid.UUID(int=bits,
+        version=4)).upper()`` for the next 128 random bits, spelled out without the ``UUID`` object."""
+        digits = f"{self.rng.getrandbits(128) & _GUID_KEPT | _GUID_VERSION_4:032X}"
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"

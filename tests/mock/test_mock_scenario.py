@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
 
 from botagent.mock import ScenarioError, campaign_id_for, default_scenario, load_scenario, scenario_from_dict
+from botagent.mock._state import World
 from botagent.wire import BotagentError
 
 
@@ -39,6 +42,15 @@ def test_default_scenario_when_built_has_three_modes_and_5100_users() -> None:
 def test_campaign_id_when_derived_is_stable_guid_like() -> None:
     assert campaign_id_for("Power Collections") == campaign_id_for("Power Collections")
     assert len(campaign_id_for("x").split("-")) == 5
+
+
+def test_call_ids_are_the_seeds_version_4_guids_in_upper_case() -> None:
+    """Call ids are version 4 GUIDs drawn from the scenario's seed: the same seed, the same ids."""
+    scenario = default_scenario()
+    world, bits = World(scenario), random.Random(scenario.seed)
+    for _ in range(1000):
+        expected = str(uuid.UUID(int=bits.getrandbits(128), version=4)).upper()
+        assert world.new_guid() == expected
 
 
 def test_load_scenario_when_file_valid_reads_every_section(tmp_path: Path) -> None:
