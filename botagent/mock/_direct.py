@@ -223,6 +223,7 @@ class DirectProtocol(ReceiptStampedProtocol):
             self._direct.outbox.write_all()
             self.transport.close()
         self.on_response_complete()
+        cycle.on_response = _answered_already  # as uvicorn does once the app is done: no cycle left
 
     def _finish_in_task(
         self, cycle: RequestResponseCycle, answer: Awaitable[Response], timing: Timing
@@ -249,6 +250,11 @@ def _head(answer: Response, default_headers: list[tuple[bytes, bytes]]) -> list[
             return None
         head += (name, b": ", value, b"\r\n")
     return head if framed else None
+
+
+def _answered_already() -> None:
+    """A served request's ``on_response``: the request cycle no longer holds its protocol, so a closed
+    connection is freed at once rather than by a full garbage collection."""
 
 
 async def _answered(answer: Response) -> Response:

@@ -9,6 +9,7 @@ written together once the loop has read what it polled.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import re
 import socket
@@ -323,3 +324,38 @@ def test_a_connection_closes_when_idle_for_the_keep_alive_timeout_and_not_while_
     assert answers == 10
     assert closed_while_busy is None
     assert closed_at is not None and 0.1 <= closed_at - last_answer <= 1.0
+
+
+def test_a_closed_connections_protocol_is_freed_without_waiting_for_the_garbage_collector(
+    fresh_mock: MockServer,
+) -> None:
+    """A soak's agents open and close connections all the time: each closed connection's protocol and
+    its last request go as soon as the connection is lost, not when a full collection finds them as
+    cyclic garbage (which, on a server allocating little per request, can be minutes later)."""
+    session = _Session(fresh_mock)
+    requests = [
+        _request("GET", "/mock/stats", {}),
+        _request("GET", f"/icws/{session.id}/messaging/messages", session.headers),
+    ]
+
+    def protocols() -> int:
+        return sum(1 for thing in gc.get_objects() if isinstance(thing, DirectProtocol))
+
+    gc.collect()
+    gc.disable()
+    try:
+        before = protocols()
+        for _ in range(20):
+            with socket.create_connection(_address(fresh_mock), timeout=5.0) as connection:
+                for request in requests:
+                    connection.sendall(request)
+                    (answer,) = _read_answers(connection, 1)
+                    assert answer.startswith(b"HTTP/1.1 200 ")
+        deadline = time.monotonic() + 5.0
+        while protocols() > before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = protocols() - before
+    finally:
+        gc.enable()
+    session.client.http.close()
+    assert left <= 0
