@@ -12,7 +12,8 @@ asyncio HTTP/1.1 keep-alive client (bench/_rawclient.py: no httpx, a few microse
    interleaved rounds: on a shared machine other processes take some of the server's core, which
    lowers requests/s but not the work per request;
 3. full call cycles per second with zero talk time: each agent sets Available, polls until its
-   dataPop arrives, dispositions, again (one power campaign, no dial or ring delay);
+   dataPop arrives, dispositions, again (one power campaign, no dial or ring delay); the best of
+   the same number of rounds, on the same agents;
 4. many logged-in agents (10,000; quick 2,000): time to log them in (connection, Dialer log-in, ready,
    Available), the mock's memory per agent, then with an event stream open for every one.
 
@@ -232,20 +233,28 @@ def cycle_worker(sessions: list[raw.IcwsLogin]) -> Callable[[raw.Timed, int, flo
 
 
 async def cycle_rate(size: dict[str, Any], core: int, folder: Path) -> dict[str, Any]:
+    """Full call cycles per second over ``rounds`` windows on the same agents; the best window.
+
+    Best, as for the request kinds: other load on a shared machine only ever lowers it.
+    """
     agents = size["cycle_agents"]
     server = Server.mock(scenario(folder, max(agents, 100), cycle_campaigns(), "cycles"), core)
     try:
         conns = await open_conns(server.url, agents)
         sessions = [await login(c, f"agent{i + 1:05d}") for i, c in enumerate(conns)]
-        result = await measure_worker(server, conns, cycle_worker(sessions), size)
-        result["requests_per_cycle"] = (
-            result["rps"] / result["cycles_per_s"] if result["cycles_per_s"] else None
-        )
+        rounds = [
+            await measure_worker(server, conns, cycle_worker(sessions), size) for _ in range(size["rounds"])
+        ]
         for conn in conns:
             conn.close()
-        return result
     finally:
         server.child.stop()
+    best = max(rounds, key=lambda r: r["cycles_per_s"])
+    return {
+        **best,
+        "requests_per_cycle": best["rps"] / best["cycles_per_s"] if best["cycles_per_s"] else None,
+        "cycles_per_s_all": [round(r["cycles_per_s"]) for r in rounds],
+    }
 
 
 async def many_agents(size: dict[str, Any], core: int, folder: Path) -> dict[str, Any]:
