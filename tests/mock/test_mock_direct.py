@@ -292,7 +292,7 @@ def test_requests_on_direct_routes_are_answered_in_one_write_each_together_witho
 def test_a_connection_closes_when_idle_for_the_keep_alive_timeout_and_not_while_in_use() -> None:
     """uvicorn's keep-alive timeout, kept with one timer per connection: a connection busy with a
     request every 0.1 s stays open for longer than the 0.3 s timeout, then closes 0.3 s after its last
-    answer (RFC 9112 section 9.8: a server may close an idle connection)."""
+    answer (RFC 9112 section 9.5: a server may close a connection that stays idle)."""
     timeout = 0.3
     request = b"GET /icws/connection/version HTTP/1.1\r\nHost: x\r\n\r\n"
 
